@@ -1,0 +1,1 @@
+"""Per-platform adapters: one folder per platform with the same file names (verify, parse, client)."""

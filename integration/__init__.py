@@ -1,0 +1,1 @@
+"""returnkit application core: domain, policy engine, services and the CLI."""

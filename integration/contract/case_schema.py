@@ -1,0 +1,124 @@
+"""marshmallow schemas for the contract's decision case (case.schema.json), loading into domain objects."""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, post_load
+
+from integration.contract.errors import format_errors
+from integration.contract.fields import (Bool, Choice, DateTime, Int, Money, Pattern,
+                                         StrictSchema)
+from integration.domain import vocabulary as vocab
+from integration.domain.case import (INHERIT, Case, Evidence, LineItem, Order, Request,
+                                     RequestItem)
+
+_COUNTRY = dict(regex=r"^[A-Z]{2}$", example="US")
+_STRINGS = dict(cls_or_instance=fields.String())
+
+
+class RequestItemSchema(StrictSchema):
+    line_item_id = fields.String(required=True)
+    quantity = Int(minimum=1, required=True)
+    condition = Choice(vocab.CONDITIONS, "condition")
+    exchange_in_stock = Bool()
+
+    @post_load
+    def build(self, data, **_kwargs):
+        return RequestItem(**data)
+
+
+class EvidenceSchema(StrictSchema):
+    photos = Int(minimum=0)
+    videos = Int(minimum=0)
+    description = Bool()
+
+    @post_load
+    def build(self, data, **_kwargs):
+        return Evidence(**data)
+
+
+class RequestSchema(StrictSchema):
+    type = Choice(vocab.REQUEST_TYPES, "request type", required=True)
+    submitted_at = DateTime(required=True)
+    reason = Choice(vocab.REASONS, "reason")
+    items = fields.List(fields.Nested(RequestItemSchema))
+    evidence = fields.Nested(EvidenceSchema)
+    preferred_resolution = Choice(vocab.PREFERRED_RESOLUTIONS, "preferred resolution")
+    inspected = Bool()
+
+    @post_load
+    def build(self, data, **_kwargs):
+        data["items"] = tuple(data.get("items", ()))
+        return Request(**data)
+
+
+class LineItemSchema(StrictSchema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    sku = fields.String()
+    quantity = Int(minimum=1, required=True)
+    unit_price = Money(required=True)
+    tags = fields.List(**_STRINGS)
+    product_type = fields.String()
+    requires_shipping = Bool()
+    delivered_at = DateTime(allow_none=True)
+
+    @post_load
+    def build(self, data, **_kwargs):
+        data["tags"] = tuple(data.get("tags", ()))
+        data.setdefault("delivered_at", INHERIT)
+        return LineItem(**data)
+
+
+class OrderSchema(StrictSchema):
+    id = fields.String(required=True)
+    currency = Pattern(r"^[A-Z]{3}$", "USD", required=True)
+    placed_at = DateTime(required=True)
+    shop_country = Pattern(**_COUNTRY)
+    destination_country = Pattern(**_COUNTRY)
+    is_gift = Bool()
+    shipping_paid = Money()
+    production_started_at = DateTime(allow_none=True)
+    delivered_at = DateTime(allow_none=True)
+    tags = fields.List(**_STRINGS)
+    line_items = fields.List(fields.Nested(LineItemSchema), required=True,
+                             validate=lambda items: bool(items) or _raise("must hold at least one line item"))
+
+    @post_load
+    def build(self, data, **_kwargs):
+        data["tags"] = tuple(data.get("tags", ()))
+        data["line_items"] = tuple(data["line_items"])
+        return Order(**data)
+
+
+class CaseSchema(StrictSchema):
+    id = fields.String()
+    request = fields.Nested(RequestSchema, required=True)
+    order = fields.Nested(OrderSchema, required=True)
+
+    @post_load
+    def build(self, data, **_kwargs):
+        return Case(**data)
+
+
+def _raise(message: str) -> bool:
+    raise ValidationError(message)
+
+
+class InvalidCase(ValueError):
+    """A case that the contract does not allow; `errors` holds one 'path: message' line each."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(errors[0] if errors else "invalid case")
+        self.errors = errors
+
+
+_SCHEMA = CaseSchema()
+
+
+def load_case(data: object) -> Case:
+    """Validate a JSON-decoded case and build the domain Case; raises InvalidCase."""
+    if not isinstance(data, dict):
+        raise InvalidCase([f"(case): must be a JSON object, not {type(data).__name__}"])
+    try:
+        return _SCHEMA.load(data)
+    except ValidationError as exc:
+        raise InvalidCase(format_errors(exc.messages)) from None

@@ -1,0 +1,47 @@
+"""The decision as the contract's JSON object (decision.schema.json), plus fields the contract allows us to add."""
+from __future__ import annotations
+
+from integration.money import format_amount
+from integration.policy.engine import Decision
+
+
+def refund_json(decision: Decision) -> dict:
+    """The contract's `refund` object, with our additions after the contract's fields."""
+    r = decision.refund
+    cur = r.currency
+    return {
+        "currency": cur, "items": format_amount(r.items, cur), "shipping": format_amount(r.shipping, cur),
+        "deductions": format_amount(r.deductions, cur), "total": format_amount(r.total, cur),
+        "method": r.method, "timing": r.timing, "due_within_business_days": r.due_within_business_days,
+        "deductions_waivable": r.deductions_waivable,
+        "deductions_pending_inspection": r.deductions_pending_inspection,
+    }
+
+
+def lines_json(decision: Decision) -> list[dict]:
+    """One entry per requested line: how the policy judged it."""
+    return [{"line_item_id": v.item.line_item_id, "quantity": v.quantity,
+             "item_class": v.facts.item_class if v.facts else None, "outcome": v.outcome,
+             "rule": v.rule.id, "resolution": v.resolution if v.outcome != "denied" else "none"}
+            for v in decision.lines]
+
+
+def decision_json(decision: Decision) -> dict:
+    """The decision as a JSON-ready dict, keys in the contract's order."""
+    out = {"case_id": decision.case_id} if decision.case_id is not None else {}
+    out.update({
+        "outcome": decision.outcome,
+        "resolution": decision.resolution,
+        "resolution_options": list(decision.resolution_options),
+        "return_required": decision.return_required,
+        "return_shipping_paid_by": decision.return_shipping_paid_by,
+        "evidence_required": list(decision.evidence_required),
+        "evidence_missing": list(decision.evidence_missing),
+        "refund": refund_json(decision),
+        "deadline": decision.deadline.isoformat() if decision.deadline else None,
+        "rules": list(decision.rules),
+        "explanation": decision.explanation,
+        "policy": {"id": decision.policy_id, "version": decision.policy_version},
+        "lines": lines_json(decision),
+    })
+    return out

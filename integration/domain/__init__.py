@@ -1,0 +1,1 @@
+"""Platform-free domain model: no Shopify or WooCommerce names live here."""

@@ -1,0 +1,89 @@
+"""A decision case: one request on one order, as the policy engine sees it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+# Marks a line that carries no delivery date of its own (the order's applies).
+INHERIT = object()
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    id: str
+    title: str
+    quantity: int
+    unit_price: Decimal
+    sku: str | None = None
+    tags: tuple[str, ...] = ()
+    product_type: str | None = None
+    requires_shipping: bool | None = None
+    delivered_at: datetime | None | object = INHERIT
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: str
+    currency: str
+    placed_at: datetime
+    line_items: tuple[LineItem, ...]
+    shop_country: str | None = None
+    destination_country: str | None = None
+    is_gift: bool = False
+    shipping_paid: Decimal = Decimal("0")
+    production_started_at: datetime | None = None
+    delivered_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+
+    def line(self, line_item_id: str) -> LineItem | None:
+        """The order's line with this id, or None."""
+        return next((li for li in self.line_items if li.id == line_item_id), None)
+
+    def delivered_at_for(self, line: LineItem) -> datetime | None:
+        """Carrier-confirmed delivery of this line (its own date when it shipped separately)."""
+        return self.delivered_at if line.delivered_at is INHERIT else line.delivered_at
+
+    @property
+    def units(self) -> int:
+        """Total units ordered."""
+        return sum(li.quantity for li in self.line_items)
+
+    @property
+    def is_international(self) -> bool:
+        """True when the order ships to another country than the shop's."""
+        return bool(self.shop_country and self.destination_country
+                    and self.shop_country != self.destination_country)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestItem:
+    line_item_id: str
+    quantity: int
+    condition: str | None = None
+    exchange_in_stock: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    photos: int = 0
+    videos: int = 0
+    description: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    type: str
+    submitted_at: datetime
+    reason: str | None = None
+    items: tuple[RequestItem, ...] = ()
+    evidence: Evidence = field(default_factory=Evidence)
+    preferred_resolution: str | None = None
+    inspected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    request: Request
+    order: Order
+    id: str | None = None

@@ -1,0 +1,22 @@
+"""The closed vocabularies of the decision contract, shared by cases, policies and decisions."""
+
+REQUEST_TYPES = ("return", "exchange", "cancellation", "warranty")
+REASONS = (
+    "damaged_in_transit", "defective", "wrong_item", "not_as_described", "changed_mind",
+    "ordered_wrong_variant", "cosmetic_variation", "late_delivery", "other",
+)
+CONDITIONS = ("sealed", "unused", "used", "modified", "damaged")
+# A request item whose condition nobody has reported or inspected yet.
+UNKNOWN_CONDITION = "unknown"
+PREFERRED_RESOLUTIONS = ("refund", "exchange", "store_credit", "replacement")
+RESOLUTIONS = ("refund", "replacement", "repair", "exchange", "store_credit", "cancel_and_refund")
+EVIDENCE_KINDS = ("photos", "video", "description", "order_number")
+OUTCOMES = ("approved", "denied", "needs_evidence", "needs_review")
+PAYERS = ("merchant", "customer")
+REFUND_TIMINGS = ("on_approval", "after_inspection")
+REFUND_METHODS = ("original_payment", "store_credit")
+
+# Resolutions that hand goods rather than money back to the customer.
+GOODS_RESOLUTIONS = frozenset({"replacement", "repair", "exchange"})
+# Resolutions that need the wanted variant or product in stock.
+STOCK_RESOLUTIONS = frozenset({"replacement", "exchange"})

@@ -1,0 +1,163 @@
+"""Build a Policy from a validated document, checking every cross-reference by path."""
+from __future__ import annotations
+
+from decimal import Decimal
+from zoneinfo import ZoneInfo, available_timezones
+
+from integration.contract.errors import did_you_mean
+from integration.policy import model
+from integration.policy.conditions import compile_when, values_named, windows_named
+
+_REFUND_KEYS = {"shipping": "refund_shipping", "deductions": "deductions", "timing": "timing",
+                "within_business_days": "within_business_days", "method": "method"}
+
+
+class InvalidPolicy(ValueError):
+    """A policy document that cannot be used; `errors` holds one 'path: message' line each."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(errors[0] if errors else "invalid policy")
+        self.errors = errors
+
+
+def terms_fields(doc: dict) -> dict:
+    """Flatten a terms mapping of the document into Terms keyword arguments."""
+    out: dict = {}
+    if "resolution" in doc:
+        out["resolutions"] = tuple(doc["resolution"])
+    if "if_out_of_stock" in doc:
+        out["if_out_of_stock"] = tuple(doc["if_out_of_stock"])
+    ret = doc.get("return_", {})
+    if "required" in ret:
+        out["return_required"] = ret["required"]
+    if "shipping_paid_by" in ret:
+        out["shipping_paid_by"] = ret["shipping_paid_by"]
+    for key, name in _REFUND_KEYS.items():
+        if key in doc.get("refund", {}):
+            out[name] = doc["refund"][key]
+    return out
+
+
+class _Compiler:
+    def __init__(self, doc: dict):
+        self.doc = doc
+        self.errors: list[str] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def ref(self, path: str, name: str, known, noun: str) -> None:
+        if name not in known:
+            hint = did_you_mean(name, known) or f"; define it under `{noun}` or use one of: {', '.join(known) or '(none)'}"
+            self.error(path, f"{name!r} is not a defined {noun[:-1] if noun.endswith('s') else noun}{hint}")
+
+    def timezone(self) -> ZoneInfo | None:
+        name = self.doc["timezone"]
+        try:
+            return ZoneInfo(name)
+        except (ValueError, KeyError, OSError):
+            self.error("timezone", f"{name!r} is not an IANA time zone{did_you_mean(name, available_timezones())}"
+                       " (write e.g. 'America/Chicago')")
+            return None
+
+    def item_classes(self) -> tuple[model.ItemClass, ...]:
+        out, seen = [], set()
+        for i, c in enumerate(self.doc["item_classes"]):
+            if c["name"] in seen or c["name"] == self.doc["default_item_class"]:
+                self.error(f"item_classes[{i}].name", f"{c['name']!r} is defined twice")
+            seen.add(c["name"])
+            m = c["match"]
+            out.append(model.ItemClass(
+                c["name"], frozenset(t.lower() for t in m.get("tags", ())),
+                frozenset(t.lower() for t in m.get("product_types", ())),
+                tuple(s.lower() for s in m.get("skus", ())), tuple(s.lower() for s in m.get("titles", ())),
+                m.get("requires_shipping")))
+        return tuple(out)
+
+    def window(self, name: str, doc: dict) -> model.Window:
+        unit = next((u for u in ("days", "hours", "months", "years") if u in doc), "days")
+        fallback = self.window(name, doc["fallback"]) if "fallback" in doc else None
+        return model.Window(name, doc.get("from_"), doc.get("until"), unit, doc.get(unit, 0), fallback)
+
+    def fees(self) -> dict:
+        return {name: {cond: model.Fee(Decimal(f["percent"]) if "percent" in f else None,
+                                       f.get("amount"), f.get("per", "unit"), f.get("up_to", False))
+                       for cond, f in schedule.items()}
+                for name, schedule in self.doc["fees"].items()}
+
+    def check_when(self, path: str, when: dict) -> None:
+        for name in windows_named(when):
+            self.ref(f"{path}.window", name, list(self.doc["windows"]), "windows")
+        classes = [c["name"] for c in self.doc["item_classes"]] + [self.doc["default_item_class"]]
+        for name in values_named(when, "item_class"):
+            self.ref(f"{path}.item_class", name, classes, "item_classes")
+
+    def terms(self, path: str, rule: dict) -> model.Terms:
+        merged = terms_fields(self.doc["defaults"])
+        if "terms" in rule:
+            self.ref(f"{path}.terms", rule["terms"], list(self.doc["terms"]), "terms")
+            merged.update(terms_fields(self.doc["terms"].get(rule["terms"], {})))
+        merged.update(terms_fields(rule))
+        if merged.get("deductions"):
+            self.ref(f"{path}.refund.deductions", merged["deductions"], list(self.doc["fees"]), "fees")
+        if rule.get("decide", "approve") != "deny":
+            if not merged.get("resolutions"):
+                self.error(path, "a rule that can grant needs a resolution: add `resolution: [refund]` "
+                                 "(or name `terms` that have one)")
+            if merged.get("return_required") and not merged.get("shipping_paid_by"):
+                self.error(f"{path}.return", "say who pays return shipping: `shipping_paid_by: merchant` or customer")
+        return model.Terms(**merged)
+
+    def rule(self, path: str, doc: dict) -> model.Rule:
+        self.ref(f"{path}.clause", doc["clause"], list(self.doc["clauses"]), "clauses")
+        self.check_when(f"{path}.when", doc["when"])
+        return model.Rule(doc["id"], doc["clause"], doc["decide"], compile_when(doc["when"]),
+                          windows_named(doc["when"]), tuple(doc.get("evidence", ())),
+                          self.terms(path, doc), doc.get("explain"))
+
+    def adjustment(self, path: str, doc: dict) -> model.Adjustment:
+        self.ref(f"{path}.clause", doc["clause"], list(self.doc["clauses"]), "clauses")
+        self.check_when(f"{path}.when", doc["when"])
+        changes = terms_fields(doc)
+        if changes.get("deductions"):
+            self.ref(f"{path}.refund.deductions", changes["deductions"], list(self.doc["fees"]), "fees")
+        if not changes:
+            self.error(path, "an adjustment must change something under `return` or `refund`")
+        return model.Adjustment(doc["id"], doc["clause"], compile_when(doc["when"]), changes, doc.get("explain"))
+
+    def otherwise(self) -> model.Rule:
+        doc = self.doc["otherwise"]
+        if "clause" in doc:
+            self.ref("otherwise.clause", doc["clause"], list(self.doc["clauses"]), "clauses")
+        terms = model.Terms(**terms_fields(self.doc["defaults"]))
+        if not terms.resolutions:
+            terms = model.Terms(**{**terms_fields(self.doc["defaults"]), "resolutions": ("refund",)})
+        return model.Rule("otherwise", doc.get("clause", ""), doc["decide"], lambda f: True,
+                          terms=terms, explain=doc.get("explain"))
+
+    def unique_ids(self) -> None:
+        seen: set[str] = set()
+        for kind in ("rules", "adjustments"):
+            for i, r in enumerate(self.doc[kind]):
+                if r["id"] in seen or r["id"] == "otherwise":
+                    self.error(f"{kind}[{i}].id", f"{r['id']!r} is used twice; rule ids must be unique")
+                seen.add(r["id"])
+
+    def build(self) -> model.Policy:
+        d = self.doc
+        tz = self.timezone()
+        self.unique_ids()
+        policy = model.Policy(
+            d["policy"], d["name"], d.get("version"), tz, dict(d["clauses"]), self.item_classes(),
+            d["default_item_class"], {n: self.window(n, w) for n, w in d["windows"].items()}, self.fees(),
+            tuple(self.rule(f"rules[{i}]", r) for i, r in enumerate(d["rules"])),
+            tuple(self.adjustment(f"adjustments[{i}]", a) for i, a in enumerate(d["adjustments"])),
+            self.otherwise(), d.get("notes", {}), d)
+        if self.errors:
+            raise InvalidPolicy(self.errors)
+        return policy
+
+
+def compile_policy(doc: dict) -> model.Policy:
+    """Compile a document already loaded by PolicySchema; raises InvalidPolicy naming each path."""
+    return _Compiler(doc).build()

@@ -1,0 +1,87 @@
+"""The policy engine: decide(policy, case) -> Decision. Deterministic, pure, platform-free."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from integration.domain.case import Case
+from integration.policy.explain import explain
+from integration.policy.judge import LineVerdict, judge_line, requested_items
+from integration.policy.model import Policy
+from integration.policy.refund import Refund, compute_refund
+
+# Which line outcome speaks for a request that mixes outcomes. A return goes ahead for the lines
+# the policy grants (pending lines first: they still need something); a whole-order cancellation
+# is only possible when every line may be cancelled.
+_REQUEST_PRECEDENCE = ("needs_evidence", "needs_review", "approved", "denied")
+_WHOLE_ORDER_PRECEDENCE = ("denied", "needs_evidence", "needs_review", "approved")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    case_id: str | None
+    outcome: str
+    resolution: str
+    resolution_options: tuple[str, ...]
+    return_required: bool
+    return_shipping_paid_by: str | None
+    evidence_required: tuple[str, ...]
+    evidence_missing: tuple[str, ...]
+    refund: Refund
+    deadline: datetime | None
+    rules: tuple[str, ...]
+    explanation: str
+    lines: tuple[LineVerdict, ...]
+    policy_id: str
+    policy_version: str | None
+
+
+def combined_outcome(case: Case, verdicts: list[LineVerdict]) -> str:
+    """One outcome for the request from its lines' outcomes."""
+    whole = case.request.type == "cancellation" and not case.request.items
+    order = _WHOLE_ORDER_PRECEDENCE if whole else _REQUEST_PRECEDENCE
+    return min((v.outcome for v in verdicts), key=order.index)
+
+
+def _return_terms(case: Case, lead: LineVerdict, verdicts: list[LineVerdict]) -> tuple[bool, str | None]:
+    if lead.outcome == "denied" or lead.resolution == "cancel_and_refund":
+        return False, None
+    granted = [v for v in verdicts if v.outcome != "denied"]
+    required = lead.terms.return_required
+    if required is None:
+        required = case.request.type in ("return", "exchange")
+    if not required:
+        return False, None
+    payers = {v.terms.shipping_paid_by for v in granted if v.terms.return_required is not False}
+    return True, "merchant" if "merchant" in payers else lead.terms.shipping_paid_by or "customer"
+
+
+def _deadline(lead: LineVerdict) -> datetime | None:
+    for name in lead.rule.windows:
+        if lead.deadlines and lead.deadlines.get(name) is not None:
+            return lead.deadlines[name]
+    return None
+
+
+def _rule_ids(verdicts: list[LineVerdict], lead: LineVerdict) -> tuple[str, ...]:
+    ids = [lead.rule.id]
+    for v in verdicts:
+        for rid in (v.rule.id, *v.adjustments):
+            if rid not in ids:
+                ids.append(rid)
+    return tuple(ids)
+
+
+def decide(policy: Policy, case: Case) -> Decision:
+    """Apply the policy to one case and say what it decides, and why."""
+    verdicts = [judge_line(policy, case, item) for item in requested_items(case)]
+    outcome = combined_outcome(case, verdicts)
+    lead = next(v for v in verdicts if v.outcome == outcome)
+    granted = outcome != "denied"
+    return_required, payer = _return_terms(case, lead, verdicts)
+    refund = compute_refund(policy, case, verdicts if granted else [], lead, return_required)
+    decision = Decision(
+        case.id, outcome, lead.resolution if granted else "none", lead.options if granted else (),
+        return_required, payer, lead.rule.evidence if granted else (), lead.evidence_missing,
+        refund, _deadline(lead), _rule_ids(verdicts, lead), "", tuple(verdicts), policy.id, policy.version)
+    return replace(decision, explanation=explain(policy, case, decision))

@@ -1,0 +1,94 @@
+"""Plain words for the merchant and the customer, quoting the merchant's own clauses."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from integration.domain.case import Case
+from integration.money import format_amount
+from integration.policy.model import Policy
+
+if TYPE_CHECKING:
+    from integration.policy.engine import Decision
+    from integration.policy.judge import LineVerdict
+
+_HEADLINES = {"approved": "Approved", "denied": "Denied", "needs_evidence": "More evidence needed",
+              "needs_review": "Left to the merchant's review"}
+_EVIDENCE = {"photos": "photos", "video": "a video", "description": "a short description of the issue",
+             "order_number": "the order number"}
+_RESOLUTION = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
+               "exchange": "an exchange", "store_credit": "store credit",
+               "cancel_and_refund": "cancelling the order with a refund"}
+
+
+def _listing(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _because(policy: Policy, verdict: LineVerdict) -> str:
+    rule = verdict.rule
+    text = (rule.explain or f"rule {rule.id}").rstrip(".")
+    clause = policy.clauses.get(rule.clause, "")
+    return f"{text} (\"{clause.strip()}\")" if clause else text
+
+
+def _money_sentence(decision: Decision) -> str:
+    r = decision.refund
+    if r.timing == "none":
+        return ""
+    cur = r.currency
+    parts = [f"items {format_amount(r.items, cur)}"]
+    if r.shipping:
+        parts.append(f"original shipping {format_amount(r.shipping, cur)}")
+    if r.deductions:
+        parts.append(f"less {'up to ' if r.deductions_waivable else ''}{format_amount(r.deductions, cur)} in fees")
+    where = "as store credit" if r.method == "store_credit" else "to the original payment method"
+    when = ("once the item arrives and passes inspection" if r.timing == "after_inspection"
+            else "once approved")
+    due = f", within {r.due_within_business_days} business days" if r.due_within_business_days else ""
+    pending = (" Fees depend on the item's condition at inspection." if r.deductions_pending_inspection else "")
+    return (f"Refund: {format_amount(r.total, cur)} {cur} ({', '.join(parts)}) {where}, {when}{due}.{pending}")
+
+
+def _terms_sentences(decision: Decision) -> list[str]:
+    out = []
+    if decision.resolution != "none":
+        others = [_RESOLUTION[o] for o in decision.resolution_options if o != decision.resolution]
+        also = f" (also possible: {_listing(others)})" if others else ""
+        out.append(f"Resolution: {_RESOLUTION[decision.resolution]}{also}.")
+    if decision.return_required:
+        out.append("Return shipping is on us: we provide a prepaid label." if decision.return_shipping_paid_by
+                   == "merchant" else "Return shipping is yours to pay; we send the return address and instructions.")
+    elif decision.resolution not in ("none", "cancel_and_refund"):
+        out.append("You do not need to send the item back.")
+    money = _money_sentence(decision)
+    return out + ([money] if money else [])
+
+
+def _other_lines(policy: Policy, decision: Decision, lead: LineVerdict) -> list[str]:
+    out = []
+    for v in decision.lines:
+        if v is lead or v.outcome == decision.outcome:
+            continue
+        title = v.line.title if v.line else f"line {v.item.line_item_id}"
+        out.append(f"\"{title}\": {_HEADLINES[v.outcome].lower()}, because {_because(policy, v)}.")
+    return out
+
+
+def explain(policy: Policy, case: Case, decision: Decision) -> str:
+    """The decision in plain words: outcome, the clause that decided it, and what happens next."""
+    lead = next(v for v in decision.lines if v.outcome == decision.outcome)
+    sentences = [f"{_HEADLINES[decision.outcome]}: {_because(policy, lead)}."]
+    if decision.evidence_missing:
+        missing = _listing([_EVIDENCE[k] for k in decision.evidence_missing])
+        sentences.append(f"Please send {missing} with your request so it can be decided.")
+    if decision.outcome != "denied":
+        sentences.extend(_terms_sentences(decision))
+    if decision.deadline is not None:
+        verb = "closed" if decision.deadline < case.request.submitted_at else "closes"
+        sentences.append(f"The window {verb} on {decision.deadline:%Y-%m-%d %H:%M} ({policy.timezone.key}).")
+    sentences.extend(_other_lines(policy, decision, lead))
+    for adj in policy.adjustments:
+        if adj.id in decision.rules and adj.explain:
+            clause = policy.clauses.get(adj.clause, "")
+            sentences.append(f"{adj.explain.rstrip('.')} (\"{clause.strip()}\").")
+    return " ".join(sentences)

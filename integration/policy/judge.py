@@ -1,0 +1,110 @@
+"""Whether: judge one requested line against the policy's rules (first matching rule decides)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+
+from integration.domain.case import Case, LineItem, RequestItem
+from integration.domain.vocabulary import UNKNOWN_CONDITION
+from integration.policy.facts import Facts
+from integration.policy.model import Policy, Rule, Terms
+from integration.policy.resolution import choose_resolution, resolution_options
+from integration.policy.windows import window_state
+
+_OUTCOMES = {"approve": "approved", "deny": "denied", "review": "needs_review"}
+UNKNOWN_LINE = Rule("unknown-line-item", "", "deny", lambda f: True,
+                    explain="this line is not part of the order")
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    item: RequestItem
+    line: LineItem | None
+    facts: Facts | None
+    rule: Rule
+    outcome: str
+    terms: Terms
+    options: tuple[str, ...] = ()
+    resolution: str = "none"
+    evidence_missing: tuple[str, ...] = ()
+    deadlines: dict | None = None
+    adjustments: tuple[str, ...] = ()
+
+    @property
+    def quantity(self) -> int:
+        """Units asked for, never more than the line holds."""
+        return min(self.item.quantity, self.line.quantity) if self.line else self.item.quantity
+
+
+def classify(policy: Policy, line: LineItem) -> str:
+    """The policy's item class for a line: the first class any of whose criteria match."""
+    tags = {t.lower() for t in line.tags}
+    ptype, sku, title = (line.product_type or "").lower(), (line.sku or "").lower(), line.title.lower()
+    for cls in policy.item_classes:
+        if (cls.requires_shipping is not None and line.requires_shipping is cls.requires_shipping
+                or not cls.tags.isdisjoint(tags) or ptype in cls.product_types
+                or any(fnmatchcase(sku, p) for p in cls.skus)
+                or any(fnmatchcase(title, p) for p in cls.titles)):
+            return cls.name
+    return policy.default_item_class
+
+
+def line_facts(policy: Policy, case: Case, item: RequestItem, line: LineItem) -> tuple[Facts, dict]:
+    """The facts a rule sees for this line, and each window's deadline."""
+    req, order = case.request, case.order
+    states, deadlines = {}, {}
+    for name, window in policy.windows.items():
+        states[name], deadlines[name] = window_state(window, order, line, req.submitted_at, policy.timezone)
+    facts = Facts(req.type, req.reason or "other", classify(policy, line),
+                  item.condition or UNKNOWN_CONDITION, states, item.exchange_in_stock is False,
+                  req.inspected, order.is_gift, order.is_international, order.units,
+                  frozenset(t.lower() for t in order.tags), order.destination_country)
+    return facts, deadlines
+
+
+def missing_evidence(required: tuple[str, ...], case: Case) -> tuple[str, ...]:
+    """The kinds of evidence the rule asks for that the request does not carry."""
+    ev = case.request.evidence
+    # A video shows at least what a photo does, so it satisfies a photo requirement too.
+    have = {"photos": ev.photos > 0 or ev.videos > 0, "video": ev.videos > 0, "description": ev.description,
+            "order_number": True}  # the case is on an order, so its number is known
+    return tuple(kind for kind in required if not have[kind])
+
+
+def apply_adjustments(policy: Policy, facts: Facts, terms: Terms) -> tuple[Terms, tuple[str, ...]]:
+    """Terms after every matching adjustment (gift orders, bulk orders...), and their ids."""
+    applied = []
+    for adj in policy.adjustments:
+        if adj.matches(facts):
+            terms = replace(terms, **adj.changes)
+            applied.append(adj.id)
+    return terms, tuple(applied)
+
+
+def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
+    """Judge one requested line: outcome, deciding rule, resolution options and missing evidence."""
+    line = case.order.line(item.line_item_id)
+    if line is None:
+        return LineVerdict(item, None, None, UNKNOWN_LINE, "denied", Terms())
+    facts, deadlines = line_facts(policy, case, item, line)
+    rule = next((r for r in policy.rules if r.matches(facts)), policy.otherwise)
+    outcome = _OUTCOMES[rule.decide]
+    if outcome == "denied":
+        return LineVerdict(item, line, facts, rule, outcome, rule.terms, deadlines=deadlines)
+    terms, applied = apply_adjustments(policy, facts, rule.terms)
+    options = resolution_options(terms, facts)
+    missing = missing_evidence(rule.evidence, case)
+    if missing:
+        outcome = "needs_evidence"
+    elif not options:
+        outcome = "needs_review"  # nothing the policy offers is in stock: the merchant decides
+    return LineVerdict(item, line, facts, rule, outcome, terms, options,
+                       choose_resolution(options, case.request), missing, deadlines, applied)
+
+
+def requested_items(case: Case) -> tuple[RequestItem, ...]:
+    """The request's items, or every line of the order in full when it names none."""
+    if case.request.items:
+        return case.request.items
+    return tuple(RequestItem(li.id, li.quantity) for li in case.order.line_items)
+

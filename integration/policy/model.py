@@ -1,0 +1,97 @@
+"""The compiled policy: immutable objects the engine evaluates (built from a validated document)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from integration.policy.facts import Facts
+
+Predicate = Callable[[Facts], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemClass:
+    name: str
+    tags: frozenset[str] = frozenset()
+    product_types: frozenset[str] = frozenset()
+    skus: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    requires_shipping: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    name: str
+    anchor: str | None            # delivery | purchase | production_start; None for `until`
+    until: str | None = None      # production_start
+    unit: str = "days"            # days | hours | months | years
+    length: int = 0
+    fallback: Window | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+    per: str = "unit"
+    up_to: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """How a granted request is settled: resolutions, return, refund."""
+    resolutions: tuple[str, ...] = ()
+    if_out_of_stock: tuple[str, ...] | None = None
+    return_required: bool | None = None
+    shipping_paid_by: str | None = None
+    refund_shipping: str = "no"
+    deductions: str | None = None
+    timing: str | None = None
+    within_business_days: int | None = None
+    method: str = "original_payment"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    clause: str
+    decide: str                    # approve | deny | review
+    matches: Predicate
+    windows: tuple[str, ...] = ()  # windows the rule's conditions name, in order
+    evidence: tuple[str, ...] = ()
+    terms: Terms = field(default_factory=Terms)
+    explain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    id: str
+    clause: str
+    matches: Predicate
+    changes: Mapping[str, object]
+    explain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: str
+    name: str
+    version: str | None
+    timezone: ZoneInfo
+    clauses: Mapping[str, str]
+    item_classes: tuple[ItemClass, ...]
+    default_item_class: str
+    windows: Mapping[str, Window]
+    fees: Mapping[str, Mapping[str, Fee]]
+    rules: tuple[Rule, ...]
+    adjustments: tuple[Adjustment, ...]
+    otherwise: Rule
+    notes: Mapping[str, object] = field(default_factory=dict)
+    document: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """Every item class a line can have, the default last."""
+        return tuple(c.name for c in self.item_classes) + (self.default_item_class,)

@@ -1,0 +1,94 @@
+"""How much: the money a decision refunds, exact to the currency's minor unit, never more than was paid."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from integration.domain.case import Case
+from integration.domain.vocabulary import GOODS_RESOLUTIONS, UNKNOWN_CONDITION
+from integration.money import ZERO, floor_minor, to_minor
+from integration.policy.judge import LineVerdict
+from integration.policy.model import Fee, Policy
+
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    currency: str
+    items: Decimal = ZERO
+    shipping: Decimal = ZERO
+    deductions: Decimal = ZERO
+    method: str | None = None
+    timing: str = "none"
+    due_within_business_days: int | None = None
+    deductions_waivable: bool = False
+    deductions_pending_inspection: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        """items + shipping - deductions, never negative."""
+        return max(self.items + self.shipping - self.deductions, ZERO)
+
+
+def pays_money(verdict: LineVerdict) -> bool:
+    """True when the line is (or would be) granted with money rather than goods."""
+    return verdict.outcome != "denied" and verdict.resolution not in GOODS_RESOLUTIONS | {"none"}
+
+
+def line_value(verdict: LineVerdict, currency: str) -> Decimal:
+    """What the customer paid for the requested units of the line."""
+    return to_minor(verdict.line.unit_price * verdict.quantity, currency)
+
+
+def _fee_amount(fee: Fee, value: Decimal, quantity: int, currency: str) -> Decimal:
+    if fee.percent is not None:
+        amount = value * fee.percent / _HUNDRED
+    else:
+        amount = fee.amount * (quantity if fee.per == "unit" else 1)
+    return min(floor_minor(amount, currency), value)
+
+
+def line_deduction(policy: Policy, verdict: LineVerdict, currency: str) -> tuple[Decimal, Fee | None, bool]:
+    """(deduction, the fee applied, pending) for a line; pending when it depends on a condition not yet known."""
+    schedule = policy.fees.get(verdict.terms.deductions or "", {})
+    condition = verdict.facts.condition
+    fee = schedule.get(condition) or schedule.get("any")
+    if fee is None:
+        return ZERO, None, bool(schedule) and condition == UNKNOWN_CONDITION
+    return _fee_amount(fee, line_value(verdict, currency), verdict.quantity, currency), fee, False
+
+
+def _whole_order(case: Case, paying: list[LineVerdict]) -> bool:
+    asked = {}
+    for v in paying:
+        asked[v.line.id] = asked.get(v.line.id, 0) + v.quantity
+    return all(asked.get(li.id, 0) >= li.quantity for li in case.order.line_items)
+
+
+def _shipping(case: Case, paying: list[LineVerdict]) -> Decimal:
+    modes = {v.terms.refund_shipping for v in paying}
+    if "yes" in modes or ("whole_order" in modes and _whole_order(case, paying)):
+        return case.order.shipping_paid
+    return ZERO
+
+
+def compute_refund(policy: Policy, case: Case, verdicts: list[LineVerdict], lead: LineVerdict,
+                   return_required: bool) -> Refund:
+    """The refund for every line granted with money; zero when the resolution hands back goods."""
+    currency = case.order.currency
+    paying = [v for v in verdicts if pays_money(v)]
+    if not paying:
+        return Refund(currency)
+    items = sum((line_value(v, currency) for v in paying), ZERO)
+    shipping = to_minor(_shipping(case, paying), currency)
+    fees = [line_deduction(policy, v, currency) for v in paying]
+    deductions = min(sum((f[0] for f in fees), ZERO), items + shipping)
+    paid = sum((to_minor(li.unit_price * li.quantity, currency) for li in case.order.line_items), ZERO)
+    items = min(items, paid)
+    shipping = min(shipping, to_minor(case.order.shipping_paid, currency))
+    terms = lead.terms if pays_money(lead) else paying[0].terms
+    method = "store_credit" if lead.resolution == "store_credit" else terms.method
+    timing = terms.timing or ("after_inspection" if return_required else "on_approval")
+    return Refund(currency, items, shipping, deductions, method, timing, terms.within_business_days,
+                  any(f[1] is not None and f[1].up_to and f[0] > 0 for f in fees), any(f[2] for f in fees))

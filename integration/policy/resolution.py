@@ -1,0 +1,26 @@
+"""How: which resolutions the policy offers for a granted line, and which one applies."""
+from __future__ import annotations
+
+from integration.domain.case import Request
+from integration.domain.vocabulary import STOCK_RESOLUTIONS
+from integration.policy.facts import Facts
+from integration.policy.model import Terms
+
+
+def resolution_options(terms: Terms, facts: Facts) -> tuple[str, ...]:
+    """Resolutions on offer, the default first; stock-bound ones drop out when out of stock."""
+    if not facts.out_of_stock:
+        return terms.resolutions
+    if terms.if_out_of_stock is not None:
+        return terms.if_out_of_stock
+    return tuple(r for r in terms.resolutions if r not in STOCK_RESOLUTIONS)
+
+
+def choose_resolution(options: tuple[str, ...], request: Request) -> str:
+    """The customer's preference when the policy offers it (an exchange request wants an exchange), else the default."""
+    wanted = request.preferred_resolution or ("exchange" if request.type == "exchange" else None)
+    if wanted in options:
+        return wanted
+    if wanted == "exchange" and "replacement" in options:
+        return "replacement"
+    return options[0] if options else "none"

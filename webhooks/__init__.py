@@ -1,0 +1,1 @@
+"""Inbound HTTP edge: platform webhook receivers (built on the policy engine; see issue 3)."""
