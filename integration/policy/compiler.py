@@ -12,6 +12,10 @@ _REFUND_KEYS = {"shipping": "refund_shipping", "deductions": "deductions", "timi
                 "within_business_days": "within_business_days", "method": "method"}
 
 
+_NOUNS = {"clauses": "clause", "windows": "window", "terms": "terms bundle", "fees": "fee schedule",
+          "item_classes": "item class"}
+
+
 class InvalidPolicy(ValueError):
     """A policy document that cannot be used; `errors` holds one 'path: message' line each."""
 
@@ -46,10 +50,10 @@ class _Compiler:
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
 
-    def ref(self, path: str, name: str, known, noun: str) -> None:
+    def ref(self, path: str, name: str, known, section: str) -> None:
         if name not in known:
-            hint = did_you_mean(name, known) or f"; define it under `{noun}` or use one of: {', '.join(known) or '(none)'}"
-            self.error(path, f"{name!r} is not a defined {noun[:-1] if noun.endswith('s') else noun}{hint}")
+            hint = did_you_mean(name, known) or f"; define it under `{section}` or use one of: {', '.join(known) or '(none)'}"
+            self.error(path, f"{name!r} is not a defined {_NOUNS[section]}{hint}")
 
     def timezone(self) -> ZoneInfo | None:
         name = self.doc["timezone"]
