@@ -1,5 +1,6 @@
 """Money as Decimal, exact to the currency's minor unit (ISO 4217)."""
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache
 
 # Currencies whose minor unit is not 1/100; every other currency has two decimals.
 _EXPONENTS = {
@@ -16,6 +17,7 @@ def exponent(currency: str) -> int:
     return _EXPONENTS.get(currency, 2)
 
 
+@cache
 def quantum(currency: str) -> Decimal:
     """The currency's minor unit as a Decimal (0.01 for USD, 1 for JPY)."""
     return Decimal(1).scaleb(-exponent(currency))

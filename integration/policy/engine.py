@@ -1,7 +1,7 @@
 """The policy engine: decide(policy, case) -> Decision. Deterministic, pure, platform-free."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from integration.domain.case import Case
@@ -17,7 +17,7 @@ _REQUEST_PRECEDENCE = ("needs_evidence", "needs_review", "approved", "denied")
 _WHOLE_ORDER_PRECEDENCE = ("denied", "needs_evidence", "needs_review", "approved")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     case_id: str | None
     outcome: str
@@ -57,9 +57,10 @@ def _return_terms(case: Case, lead: LineVerdict, verdicts: list[LineVerdict]) ->
 
 
 def _deadline(lead: LineVerdict) -> datetime | None:
+    """The end of the first window the deciding rule names (when it has one)."""
     for name in lead.rule.windows:
-        if lead.deadlines and lead.deadlines.get(name) is not None:
-            return lead.deadlines[name]
+        if lead.facts is not None and (deadline := lead.facts.windows.deadline(name)) is not None:
+            return deadline
     return None
 
 
@@ -84,4 +85,5 @@ def decide(policy: Policy, case: Case) -> Decision:
         case.id, outcome, lead.resolution if granted else "none", lead.options if granted else (),
         return_required, payer, lead.rule.evidence if granted else (), lead.evidence_missing,
         refund, _deadline(lead), _rule_ids(verdicts, lead), "", tuple(verdicts), policy.id, policy.version)
-    return replace(decision, explanation=explain(policy, case, decision))
+    decision.explanation = explain(policy, case, decision)
+    return decision

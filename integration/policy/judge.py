@@ -9,7 +9,7 @@ from integration.domain.vocabulary import UNKNOWN_CONDITION
 from integration.policy.facts import Facts
 from integration.policy.model import Policy, Rule, Terms
 from integration.policy.resolution import choose_resolution, resolution_options
-from integration.policy.windows import window_state
+from integration.policy.windows import WindowStates
 
 _OUTCOMES = {"approve": "approved", "deny": "denied", "review": "needs_review"}
 UNKNOWN_LINE = Rule("unknown-line-item", "", "deny", lambda f: True,
@@ -27,7 +27,6 @@ class LineVerdict:
     options: tuple[str, ...] = ()
     resolution: str = "none"
     evidence_missing: tuple[str, ...] = ()
-    deadlines: dict | None = None
     adjustments: tuple[str, ...] = ()
 
     @property
@@ -49,17 +48,14 @@ def classify(policy: Policy, line: LineItem) -> str:
     return policy.default_item_class
 
 
-def line_facts(policy: Policy, case: Case, item: RequestItem, line: LineItem) -> tuple[Facts, dict]:
-    """The facts a rule sees for this line, and each window's deadline."""
+def line_facts(policy: Policy, case: Case, item: RequestItem, line: LineItem) -> Facts:
+    """The facts a rule sees for this line (window states are worked out when first asked for)."""
     req, order = case.request, case.order
-    states, deadlines = {}, {}
-    for name, window in policy.windows.items():
-        states[name], deadlines[name] = window_state(window, order, line, req.submitted_at, policy.timezone)
-    facts = Facts(req.type, req.reason or "other", classify(policy, line),
+    states = WindowStates(policy.windows, order, line, req.submitted_at, policy.timezone)
+    return Facts(req.type, req.reason or "other", classify(policy, line),
                   item.condition or UNKNOWN_CONDITION, states, item.exchange_in_stock is False,
                   req.inspected, order.is_gift, order.is_international, order.units,
                   frozenset(t.lower() for t in order.tags), order.destination_country)
-    return facts, deadlines
 
 
 def missing_evidence(required: tuple[str, ...], case: Case) -> tuple[str, ...]:
@@ -86,11 +82,11 @@ def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
     line = case.order.line(item.line_item_id)
     if line is None:
         return LineVerdict(item, None, None, UNKNOWN_LINE, "denied", Terms())
-    facts, deadlines = line_facts(policy, case, item, line)
+    facts = line_facts(policy, case, item, line)
     rule = next((r for r in policy.rules if r.matches(facts)), policy.otherwise)
     outcome = _OUTCOMES[rule.decide]
     if outcome == "denied":
-        return LineVerdict(item, line, facts, rule, outcome, rule.terms, deadlines=deadlines)
+        return LineVerdict(item, line, facts, rule, outcome, rule.terms)
     terms, applied = apply_adjustments(policy, facts, rule.terms)
     options = resolution_options(terms, facts)
     missing = missing_evidence(rule.evidence, case)
@@ -99,7 +95,7 @@ def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
     elif not options:
         outcome = "needs_review"  # nothing the policy offers is in stock: the merchant decides
     return LineVerdict(item, line, facts, rule, outcome, terms, options,
-                       choose_resolution(options, case.request), missing, deadlines, applied)
+                       choose_resolution(options, case.request), missing, applied)
 
 
 def requested_items(case: Case) -> tuple[RequestItem, ...]:

@@ -41,6 +41,26 @@ def window_deadline(window: Window, anchor: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(last, _LAST_SECOND, tzinfo=tz)
 
 
+class WindowStates(dict):
+    """Window name -> state, computed the first time a rule asks; deadlines kept alongside."""
+
+    def __init__(self, windows, order: Order, line: LineItem | None, submitted_at: datetime, tz: ZoneInfo):
+        super().__init__()
+        self._args = (windows, order, line, submitted_at, tz)
+        self.deadlines: dict[str, datetime | None] = {}
+
+    def __missing__(self, name: str) -> str:
+        windows, order, line, submitted_at, tz = self._args
+        state, self.deadlines[name] = window_state(windows[name], order, line, submitted_at, tz)
+        self[name] = state
+        return state
+
+    def deadline(self, name: str) -> datetime | None:
+        """The window's last moment (None when the anchor is unknown or nothing bounds it)."""
+        self[name]  # noqa: B018 - computes the state and the deadline on first use
+        return self.deadlines[name]
+
+
 def window_state(window: Window, order: Order, line: LineItem | None, submitted_at: datetime,
                  tz: ZoneInfo) -> tuple[str, datetime | None]:
     """(inside | outside | unknown, deadline) for a request submitted at `submitted_at`.
