@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from integration import cli_shops
 from integration.cases_io import read_cases
 from integration.contract.case_schema import InvalidCase, load_case
 from integration.contract.decision import decision_json
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("path", help="policy YAML file, or a preset name")
     c.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
     c.set_defaults(run=cmd_policy_check)
+    cli_shops.register(sub)
     s = sub.add_parser("serve", help="run the web service (port from PORT, default 8000)")
     s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     s.set_defaults(run=cmd_serve)
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except CliError as exc:
+    except (CliError, cli_shops.CommandError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:

@@ -1,0 +1,97 @@
+"""`returnkit shops ...` and `returnkit db upgrade`: the operator's side of installing shops."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from integration.db.engine import transaction
+from integration.db.migrate import upgrade
+from integration.db.models import Shop
+from integration.policy.loader import resolve_policy_path
+from integration.runtime import runtime
+from integration.services.shops import ShopError, add_shop, find_shop, set_policy, shop_json
+
+
+class CommandError(Exception):
+    """One line for standard error, exit status 2."""
+
+
+def _policy_text(name: str) -> str:
+    path = resolve_policy_path(name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read the policy: {exc.strerror or exc}") from None
+
+
+def cmd_shops_add(args: argparse.Namespace) -> int:
+    """Install a shop; print its id."""
+    text = _policy_text(args.policy)
+    try:
+        with transaction(runtime().sessions) as session:
+            shop = add_shop(session, platform=args.platform, domain=args.domain, webhook_secret=args.webhook_secret,
+                            policy_text=text, api_base_url=args.api_base_url, api_token=args.api_token,
+                            consumer_key=args.consumer_key, consumer_secret=args.consumer_secret)
+    except ShopError as exc:
+        raise CommandError(str(exc)) from None
+    print(shop.id)
+    return 0
+
+
+def cmd_shops_list(args: argparse.Namespace) -> int:
+    """List installed shops (no secrets)."""
+    with runtime().sessions() as session:
+        shops = [shop_json(s) for s in session.scalars(select(Shop).order_by(Shop.id))]
+    if args.json:
+        print(json.dumps(shops, indent=2))
+    else:
+        for s in shops:
+            print(f"{s['id']:>4}  {s['platform']:<11} {s['domain']:<40} {s['status']:<11} "
+                  f"{s['policy']} v{s['policy_version']}{'  (demo)' if s['demo'] else ''}")
+    return 0
+
+
+def cmd_shops_set_policy(args: argparse.Namespace) -> int:
+    """Assign a new policy version to a shop."""
+    text = _policy_text(args.path)
+    try:
+        with transaction(runtime().sessions) as session:
+            shop = find_shop(session, args.domain)
+            version = set_policy(session, shop, text)
+    except ShopError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"{shop.domain}: policy {version.policy_id!r} is now version {version.version}")
+    return 0
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    """Run the database migrations."""
+    upgrade(runtime().settings.database_url)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the shops and db commands to the CLI."""
+    shops = sub.add_parser("shops", help="install and manage shops").add_subparsers(dest="action", required=True)
+    add = shops.add_parser("add", help="install a shop; prints its id")
+    add.add_argument("--platform", required=True, choices=["shopify", "woocommerce"])
+    add.add_argument("--domain", required=True, help="my-shop.myshopify.com, or the WooCommerce store URL")
+    add.add_argument("--webhook-secret", required=True)
+    add.add_argument("--api-token")
+    add.add_argument("--consumer-key")
+    add.add_argument("--consumer-secret")
+    add.add_argument("--api-base-url", help="platform API base URL (an emulator in tests)")
+    add.add_argument("--policy", required=True, help="policy YAML file, or a preset name")
+    add.set_defaults(run=cmd_shops_add)
+    lst = shops.add_parser("list", help="list shops")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(run=cmd_shops_list)
+    setp = shops.add_parser("set-policy", help="assign a policy (a new version)")
+    setp.add_argument("domain")
+    setp.add_argument("path", help="policy YAML file, or a preset name")
+    setp.set_defaults(run=cmd_shops_set_policy)
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="run migrations (the release step)").set_defaults(run=cmd_db_upgrade)

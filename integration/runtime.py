@@ -1,0 +1,41 @@
+"""One Runtime per process: settings, database engine and sessions, the secret key ring."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from integration.db.base import configure_secrets
+from integration.db.engine import make_engine, session_factory
+from integration.secrets import SecretBox, embedded_key
+from integration.settings import Settings, load_settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Wire a runtime from settings (tests build their own)."""
+    keys = settings.secret_keys
+    if not keys:
+        if not settings.embedded:
+            raise RuntimeError("RETURNKIT_SECRET_KEY is required with DATABASE_URL or REDIS_URL set: "
+                               "generate one with `python -c 'from cryptography.fernet import Fernet; "
+                               "print(Fernet.generate_key().decode())'`")
+        keys = (embedded_key(settings.data_dir),)
+    configure_secrets(SecretBox(keys))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    return Runtime(settings, engine, session_factory(engine))
+
+
+@cache
+def runtime() -> Runtime:
+    """This process's runtime, built from the environment on first use."""
+    return build_runtime(load_settings())

@@ -1,0 +1,1 @@
+"""Application services: plain functions over a session, dependencies passed in."""

@@ -1,0 +1,103 @@
+"""Shops: install, credentials (encrypted at rest), the assigned policy and its versions."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from integration.db.models import PolicyVersion, Shop
+from integration.policy.compiler import InvalidPolicy
+from integration.policy.loader import load_policy_text
+
+PLATFORMS = ("shopify", "woocommerce")
+_SHOPIFY_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
+
+
+class ShopError(ValueError):
+    """A shop that cannot be saved as given; the message names the field and the fix."""
+
+
+def normalize_domain(platform: str, domain: str) -> str:
+    """The shop's canonical domain: `x.myshopify.com` for Shopify, the store URL for WooCommerce."""
+    if platform not in PLATFORMS:
+        raise ShopError(f"platform: {platform!r} is not supported; use one of: {', '.join(PLATFORMS)}")
+    value = domain.strip().lower()
+    if platform == "shopify":
+        value = urlsplit(value).netloc or value if "://" in value else value
+        if not _SHOPIFY_DOMAIN.match(value):
+            raise ShopError(f"domain: {domain!r} is not a Shopify shop domain; write e.g. 'my-shop.myshopify.com'")
+        return value
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ShopError(f"domain: {domain!r} is not a store URL; write e.g. 'https://shop.example.com'")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _check_policy(text: str) -> str:
+    try:
+        return load_policy_text(text).id
+    except InvalidPolicy as exc:
+        raise ShopError(f"policy: {exc.errors[0]}") from None
+
+
+def _check_credentials(platform: str, creds: dict) -> None:
+    if platform == "shopify" and (creds.get("consumer_key") or creds.get("consumer_secret")):
+        raise ShopError("consumer-key: Shopify shops use --api-token, not consumer keys")
+    if platform == "woocommerce" and creds.get("api_token"):
+        raise ShopError("api-token: WooCommerce shops use --consumer-key and --consumer-secret")
+    if bool(creds.get("consumer_key")) != bool(creds.get("consumer_secret")):
+        raise ShopError("consumer-secret: give --consumer-key and --consumer-secret together")
+
+
+def add_shop(session: Session, *, platform: str, domain: str, webhook_secret: str, policy_text: str,
+             api_base_url: str | None = None, is_demo: bool = False, **creds) -> Shop:
+    """Create a shop with its first policy version; raises ShopError naming the field."""
+    domain = normalize_domain(platform, domain)
+    if not webhook_secret:
+        raise ShopError("webhook-secret: is required (the secret the platform signs webhooks with)")
+    _check_credentials(platform, creds)
+    if session.scalar(select(Shop.id).where(Shop.platform == platform, Shop.domain == domain)):
+        raise ShopError(f"domain: {domain} is already installed; use `returnkit shops set-policy` to change it")
+    shop = Shop(platform=platform, domain=domain, webhook_secret=webhook_secret, api_base_url=api_base_url,
+                is_demo=is_demo, settings={}, **{k: v for k, v in creds.items() if v})
+    session.add(shop)
+    session.flush()
+    set_policy(session, shop, policy_text)
+    return shop
+
+
+def set_policy(session: Session, shop: Shop, policy_text: str) -> PolicyVersion:
+    """Save the policy as the shop's next version and make it current."""
+    policy_id = _check_policy(policy_text)
+    latest = session.scalar(select(func.max(PolicyVersion.version)).where(PolicyVersion.shop_id == shop.id))
+    version = PolicyVersion(shop_id=shop.id, version=(latest or 0) + 1, policy_id=policy_id, document=policy_text)
+    session.add(version)
+    session.flush()
+    shop.policy_version_id = version.id
+    return version
+
+
+def find_shop(session: Session, domain: str, platform: str | None = None) -> Shop:
+    """The shop with this domain (as typed by a person); raises ShopError when there is none."""
+    candidates = [p for p in ([platform] if platform else PLATFORMS)]
+    for name in candidates:
+        try:
+            key = normalize_domain(name, domain)
+        except ShopError:
+            continue
+        shop = session.scalar(select(Shop).where(Shop.platform == name, Shop.domain == key))
+        if shop:
+            return shop
+    raise ShopError(f"shop: no shop {domain!r} is installed; `returnkit shops list` shows them")
+
+
+def shop_json(shop: Shop) -> dict:
+    """A shop for listings: never a secret, only whether each one is set."""
+    version = shop.policy_version
+    return {"id": shop.id, "platform": shop.platform, "domain": shop.domain, "status": shop.status,
+            "demo": shop.is_demo, "policy": version.policy_id if version else None,
+            "policy_version": version.version if version else None, "api_base_url": shop.api_base_url,
+            "credentials": {"api_token": bool(shop.api_token), "consumer_key": bool(shop.consumer_key)},
+            "created_at": shop.created_at.isoformat()}
