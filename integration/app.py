@@ -1,18 +1,38 @@
 """Flask application factory: the decision API (the settings page and webhooks build on it)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import Flask, jsonify
 
 from integration.api import api
+from integration.runtime import Runtime, runtime
+from webhooks.receiver import webhooks
 
 
-def create_app(overrides: dict | None = None) -> Flask:
-    """Build the app; `overrides` replaces configuration values (tests)."""
+@dataclass
+class AppContext:
+    """What request handlers need: the runtime and how to queue a stored delivery."""
+    runtime: Runtime
+    enqueue: Callable[[int], None]
+
+
+def _queue_enqueue(delivery_id: int) -> None:
+    from integration.jobs.queue import enqueue_delivery  # the queue opens its storage on first use
+    enqueue_delivery(delivery_id)
+
+
+def create_app(overrides: dict | None = None, rt: Runtime | None = None,
+               enqueue: Callable[[int], None] | None = None) -> Flask:
+    """Build the app; tests pass their own runtime, queue and configuration."""
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.config.update(overrides or {})
     app.json.sort_keys = False
+    app.extensions["returnkit"] = AppContext(rt or runtime(), enqueue or _queue_enqueue)
     app.register_blueprint(api)
+    app.register_blueprint(webhooks)
 
     @app.get("/healthz")
     def healthz():

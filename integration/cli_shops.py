@@ -12,6 +12,8 @@ from integration.db.migrate import upgrade
 from integration.db.models import Shop
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
+from integration.services.order_picture import find_order
+from integration.services.orders import order_json
 from integration.services.shops import ShopError, add_shop, find_shop, set_policy, shop_json
 
 
@@ -67,6 +69,20 @@ def cmd_shops_set_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_orders_show(args: argparse.Namespace) -> int:
+    """Print a stored order as the decision contract's `order` object."""
+    with runtime().sessions() as session:
+        try:
+            shop = find_shop(session, args.shop)
+        except ShopError as exc:
+            raise CommandError(str(exc)) from None
+        order = find_order(session, shop, args.order_id)
+        if order is None:
+            raise CommandError(f"order: {shop.domain} has no order {args.order_id!r} (use the platform's order id)")
+        print(json.dumps(order_json(session, shop, order), indent=None if args.json else 2))
+    return 0
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     """Run the database migrations."""
     upgrade(runtime().settings.database_url)
@@ -93,5 +109,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     setp.add_argument("domain")
     setp.add_argument("path", help="policy YAML file, or a preset name")
     setp.set_defaults(run=cmd_shops_set_policy)
+    orders = sub.add_parser("orders", help="inspect the order picture").add_subparsers(dest="action", required=True)
+    show = orders.add_parser("show", help="print an order as the decision contract's order object")
+    show.add_argument("--shop", required=True, help="the shop's domain or store URL")
+    show.add_argument("order_id", help="the platform's order id")
+    show.add_argument("--json", action="store_true", help="compact JSON on one line")
+    show.set_defaults(run=cmd_orders_show)
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="action", required=True)
     db.add_parser("upgrade", help="run migrations (the release step)").set_defaults(run=cmd_db_upgrade)

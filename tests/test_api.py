@@ -11,8 +11,8 @@ EXAMPLE = json.loads((Path(__file__).parent / "contract" / "example_case.json").
 
 
 @pytest.fixture()
-def client():
-    return create_app({"TESTING": True}).test_client()
+def client(rt):
+    return create_app({"TESTING": True}, rt=rt, enqueue=lambda _id: None).test_client()
 
 
 def test_health_and_presets(client):

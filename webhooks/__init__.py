@@ -1,1 +1,1 @@
-"""Inbound HTTP edge: platform webhook receivers (built on the policy engine; see issue 3)."""
+"""Inbound HTTP edge: one generic receiver for every platform in adapters.registry."""

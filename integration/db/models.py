@@ -72,3 +72,16 @@ class WebhookDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ComplianceExport(Base):
+    """What we hold about one customer, assembled for a data request (customers/data_request)."""
+
+    __tablename__ = "compliance_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    customer_ref: Mapped[str] = mapped_column(String(100))
+    request_id: Mapped[str | None] = mapped_column(String(100))
+    document: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,6 +5,7 @@ from sqlalchemy import pool
 from integration.db.base import Base
 from integration.db.engine import make_engine
 import integration.db.models  # noqa: F401  (registers the tables)
+import integration.db.order_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,54 @@
+"""Small, strict readers for platform payloads shared by the adapters."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+
+class PayloadError(ValueError):
+    """A payload that does not have the shape the topic promises; names the field."""
+
+
+def field(payload: dict, name: str):
+    """A required field, or PayloadError naming it."""
+    if not isinstance(payload, dict) or payload.get(name) is None:
+        raise PayloadError(f"{name}: is missing")
+    return payload[name]
+
+
+def text_id(value) -> str:
+    """A platform id as text (ids are numbers on the wire; gid strings are kept whole)."""
+    return str(value)
+
+
+def money(value, name: str = "amount") -> Decimal:
+    """A platform amount (string or number) as Decimal."""
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise PayloadError(f"{name}: {value!r} is not an amount") from None
+
+
+def when(value, name: str = "time", naive_is_utc: bool = False) -> datetime:
+    """An ISO 8601 time; naive ones only where the platform documents them as GMT."""
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise PayloadError(f"{name}: {value!r} is not a date-time") from None
+    if parsed.tzinfo is None:
+        if not naive_is_utc:
+            raise PayloadError(f"{name}: {value!r} has no UTC offset")
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def maybe_when(value, name: str = "time", naive_is_utc: bool = False) -> datetime | None:
+    """Like `when`, but None stays None."""
+    return None if value in (None, "") else when(value, name, naive_is_utc)
+
+
+def split_tags(value) -> tuple[str, ...]:
+    """Shopify's comma-separated tags, or a list of tag names / {name} objects, as a tuple."""
+    if isinstance(value, str):
+        return tuple(t.strip() for t in value.split(",") if t.strip())
+    return tuple((t.get("name") if isinstance(t, dict) else str(t)) for t in (value or ()))

@@ -1,0 +1,10 @@
+"""Errors shared by the platform clients."""
+
+
+class PlatformError(RuntimeError):
+    """A platform API call that failed; `retryable` says whether trying again may help."""
+
+    def __init__(self, message: str, status: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable

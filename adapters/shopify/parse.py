@@ -1,0 +1,149 @@
+"""Shopify webhook bodies (REST resource shapes, unwrapped) -> canonical events.
+
+Topic reference: https://shopify.dev/docs/api/webhooks
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from adapters.common import field, maybe_when, money, split_tags, text_id, when
+from integration.domain import events as ev
+
+
+def _unit_price(line: dict) -> Decimal:
+    quantity = max(int(line.get("quantity") or 1), 1)
+    discount = sum((money(a.get("amount", 0)) for a in line.get("discount_allocations") or ()), Decimal(0))
+    return money(field(line, "price"), "line_items.price") - discount / quantity
+
+
+def _line(line: dict) -> ev.OrderLine:
+    return ev.OrderLine(
+        id=text_id(field(line, "id")), title=line.get("title") or line.get("name") or "",
+        quantity=int(field(line, "quantity")), unit_price=_unit_price(line),
+        product_id=text_id(line["product_id"]) if line.get("product_id") else None,
+        variant_id=text_id(line["variant_id"]) if line.get("variant_id") else None,
+        sku=line.get("sku") or None, requires_shipping=line.get("requires_shipping"))
+
+
+def _shipping(payload: dict) -> Decimal:
+    lines = payload.get("shipping_lines") or ()
+    return sum((money(s.get("discounted_price", s.get("price", 0))) for s in lines), Decimal(0))
+
+
+def parse_order(payload: dict) -> list:
+    """orders/create, updated, paid, fulfilled, cancelled: the order as it now stands."""
+    tags = split_tags(payload.get("tags"))
+    address = payload.get("shipping_address") or {}
+    customer = payload.get("customer") or {}
+    return [ev.OrderSeen(
+        order_id=text_id(field(payload, "id")), updated_at=when(field(payload, "updated_at"), "updated_at"),
+        number=str(payload.get("order_number") or payload.get("name") or payload["id"]),
+        currency=field(payload, "currency"), placed_at=when(field(payload, "created_at"), "created_at"),
+        lines=tuple(_line(li) for li in field(payload, "line_items")), shipping_paid=_shipping(payload),
+        tags=tags, destination_country=address.get("country_code"), is_gift="gift" in {t.lower() for t in tags},
+        customer_ref=text_id(customer["id"]) if customer.get("id") else None,
+        cancelled_at=maybe_when(payload.get("cancelled_at"), "cancelled_at"),
+        status=payload.get("financial_status"), production_signals=tags)]
+
+
+def _line_quantities(items, key: str = "id") -> tuple[tuple[str, int], ...]:
+    return tuple((text_id(field(li, key)), int(li.get("quantity") or 1)) for li in items or ())
+
+
+def parse_fulfillment(payload: dict) -> list:
+    """fulfillments/create and update: which lines shipped, tracking, and the shipment status."""
+    status = payload.get("shipment_status")
+    updated = when(payload.get("updated_at") or field(payload, "created_at"), "updated_at")
+    return [ev.FulfillmentSeen(
+        order_id=text_id(field(payload, "order_id")), fulfillment_id=text_id(field(payload, "id")),
+        updated_at=updated, line_quantities=_line_quantities(payload.get("line_items")),
+        status=payload.get("status"), shipment_status=status,
+        tracking_numbers=tuple(payload.get("tracking_numbers") or ()),
+        delivered_at=updated if status == "delivered" else None)]
+
+
+def parse_fulfillment_event(payload: dict) -> list:
+    """fulfillment_events/create: a carrier event (delivered, failure, attempted delivery...)."""
+    return [ev.ShipmentEvent(
+        order_id=text_id(field(payload, "order_id")), fulfillment_id=text_id(field(payload, "fulfillment_id")),
+        status=field(payload, "status"),
+        happened_at=when(payload.get("happened_at") or field(payload, "created_at"), "happened_at"))]
+
+
+def parse_refund(payload: dict) -> list:
+    """refunds/create: money back on an order (successful refund transactions)."""
+    txs = [t for t in payload.get("transactions") or () if t.get("kind") == "refund" and t.get("status", "success") == "success"]
+    amount = sum((money(t.get("amount", 0)) for t in txs), Decimal(0)) if txs else sum(
+        (money(li.get("subtotal", 0)) + money(li.get("total_tax", 0)) for li in payload.get("refund_line_items") or ()),
+        Decimal(0))
+    return [ev.RefundRecorded(
+        order_id=text_id(field(payload, "order_id")), refund_id=text_id(field(payload, "id")), amount=amount,
+        created_at=when(field(payload, "created_at"), "created_at"),
+        line_quantities=_line_quantities(payload.get("refund_line_items"), "line_item_id"))]
+
+
+def _return_lines(payload: dict) -> tuple[tuple[str, int], ...]:
+    out = []
+    for item in payload.get("return_line_items") or ():
+        line = ((item.get("fulfillment_line_item") or {}).get("line_item") or {}).get("id") or item.get("line_item_id")
+        if line is not None:
+            out.append((text_id(line).rsplit("/", 1)[-1], int(item.get("quantity") or 1)))
+    return tuple(out)
+
+
+def _return_parser(default_status: str):
+    def parse_return(payload: dict) -> list:
+        """returns/*: a return request and its state."""
+        order = field(payload, "order")
+        items = payload.get("return_line_items") or [{}]
+        decline = payload.get("decline") or {}
+        return [ev.ReturnSeen(
+            order_id=text_id(field(order, "id")).rsplit("/", 1)[-1], return_id=text_id(field(payload, "id")),
+            status=(payload.get("status") or default_status).lower(),
+            updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=_return_lines(payload),
+            reason=(items[0].get("return_reason") or decline.get("reason") or None),
+            note=items[0].get("customer_note") or decline.get("note"))]
+    return parse_return
+
+
+def parse_product(payload: dict) -> list:
+    """products/create and update: what the product cache needs (tags, type, variants)."""
+    return [ev.ProductSeen(
+        product_id=text_id(field(payload, "id")), title=payload.get("title") or "",
+        updated_at=maybe_when(payload.get("updated_at"), "updated_at"), product_type=payload.get("product_type") or None,
+        tags=split_tags(payload.get("tags")),
+        variants=tuple((text_id(v["id"]), v.get("sku") or None, v.get("requires_shipping"))
+                       for v in payload.get("variants") or () if v.get("id") is not None))]
+
+
+def parse_product_delete(payload: dict) -> list:
+    """products/delete."""
+    return [ev.ProductDeleted(text_id(field(payload, "id")))]
+
+
+def parse_app_uninstalled(_payload: dict) -> list:
+    """app/uninstalled: stop all work for the shop."""
+    return [ev.AppUninstalled()]
+
+
+def parse_customers_data_request(payload: dict) -> list:
+    """customers/data_request (mandatory compliance topic)."""
+    return [ev.CustomerDataRequested(
+        text_id(field(field(payload, "customer"), "id")), tuple(text_id(o) for o in payload.get("orders_requested") or ()),
+        text_id((payload.get("data_request") or {}).get("id", "")) or None)]
+
+
+def parse_customers_redact(payload: dict) -> list:
+    """customers/redact (mandatory compliance topic)."""
+    return [ev.CustomerRedacted(text_id(field(field(payload, "customer"), "id")),
+                                tuple(text_id(o) for o in payload.get("orders_to_redact") or ()))]
+
+
+def parse_shop_redact(_payload: dict) -> list:
+    """shop/redact (mandatory compliance topic)."""
+    return [ev.ShopRedacted()]
+
+
+RETURN_PARSERS = {f"returns/{action}": _return_parser(status) for action, status in
+                  (("request", "requested"), ("approve", "open"), ("decline", "declined"),
+                   ("cancel", "canceled"), ("close", "closed"))}

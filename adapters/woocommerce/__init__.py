@@ -1,0 +1,63 @@
+"""WooCommerce: HMAC-signed webhooks (X-WC-Webhook-*), REST v3 bodies, the REST API."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from adapters.base import DeliveryHeaders, Verification
+from adapters.woocommerce import topics as topic_table
+from adapters.woocommerce import client as api_client
+from adapters.woocommerce import verify
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+class WooCommerceAdapter:
+    name = "woocommerce"
+    topics = topic_table.TOPICS
+    ignored_topics = topic_table.IGNORED_TOPICS
+    compliance_topics = topic_table.COMPLIANCE_TOPICS
+
+    def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders:
+        """Topic, the store URL (X-WC-Webhook-Source), delivery id and webhook id."""
+        h = _lower(headers)
+        return DeliveryHeaders(
+            topic=h.get("x-wc-webhook-topic"), shop_key=h.get("x-wc-webhook-source"),
+            delivery_id=h.get("x-wc-webhook-delivery-id"),
+            extra={k: v for k, v in h.items() if k in ("x-wc-webhook-id", "x-wc-webhook-resource", "x-wc-webhook-event")})
+
+    def client(self, shop, timeout: float):
+        """An API client for the shop, or None without credentials."""
+        return api_client.client_for(shop, timeout)
+
+    def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """The unsigned form post WooCommerce sends when a webhook is created or saved."""
+        return "x-wc-webhook-signature" not in _lower(headers) and body.startswith(b"webhook_id=")
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> Verification:
+        """Base64 HMAC-SHA256 of the raw body."""
+        return verify.verify(headers, body, secrets)
+
+    def dedupe_key(self, meta: DeliveryHeaders, payload: object, body: bytes) -> str:
+        """Resource id + modification time + topic.
+
+        X-WC-Webhook-Delivery-ID hashes the webhook id with a time in whole seconds, so two deliveries
+        in one second share it, and a redelivery of the same change gets a new one. What identifies a
+        change is the resource and its date_modified_gmt; a body without them falls back to its hash.
+        """
+        if isinstance(payload, dict) and payload.get("id") is not None:
+            modified = payload.get("date_modified_gmt") or ""
+            return f"{meta.topic}:{payload['id']}:{modified}"
+        return f"sha256:{hashlib.sha256((meta.topic or '').encode() + b'|' + body).hexdigest()}"
+
+    def delivery_refs(self, topic: str, payload: object) -> tuple[str | None, str | None]:
+        """(order id, customer id) of an order delivery."""
+        if not isinstance(payload, dict) or not topic.startswith("order."):
+            return None, None
+        customer = payload.get("customer_id")
+        return (str(payload["id"]) if payload.get("id") is not None else None), (str(customer) if customer else None)
+
+
+ADAPTER = WooCommerceAdapter()

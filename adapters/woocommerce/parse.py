@@ -1,0 +1,100 @@
+"""WooCommerce webhook bodies (REST v3 resources, as delivered) -> canonical events.
+
+Order reference: https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
+Times: the *_gmt fields are UTC without an offset; the others are the site's local time (unused).
+"""
+from __future__ import annotations
+
+from adapters.common import field, maybe_when, money, split_tags, text_id, when
+from integration.domain import events as ev
+
+TRACKING_META = "_wc_shipment_tracking_items"      # Shipment Tracking, also written by AST
+SHIPMENT_STATUS_META = "shipment_status"           # AST / TrackShip per-shipment status
+DELIVERED_STATUS = "delivered"                     # AST's custom order status
+
+
+def _gmt(payload: dict, name: str):
+    return when(field(payload, name), name, naive_is_utc=True)
+
+
+def _meta(payload: dict) -> dict:
+    return {m.get("key"): m.get("value") for m in payload.get("meta_data") or () if isinstance(m, dict)}
+
+
+def _line(line: dict) -> ev.OrderLine:
+    quantity = max(int(field(line, "quantity")), 1)
+    product = line.get("variation_id") or line.get("product_id")
+    return ev.OrderLine(
+        id=text_id(field(line, "id")), title=line.get("name") or "", quantity=quantity,
+        unit_price=money(field(line, "total"), "line_items.total") / quantity,
+        product_id=text_id(line["product_id"]) if line.get("product_id") else None,
+        variant_id=text_id(product) if product else None, sku=line.get("sku") or None)
+
+
+def _delivered_at(payload: dict, meta: dict):
+    for shipment in meta.get(SHIPMENT_STATUS_META) or ():
+        if isinstance(shipment, dict) and shipment.get("status") == "delivered" and shipment.get("status_date"):
+            return when(shipment["status_date"], "shipment_status.status_date", naive_is_utc=True)
+    return _gmt(payload, "date_modified_gmt") if payload.get("status") == DELIVERED_STATUS else None
+
+
+def _refunds(payload: dict) -> tuple[ev.RefundRecorded, ...]:
+    modified = _gmt(payload, "date_modified_gmt")
+    return tuple(ev.RefundRecorded(text_id(payload["id"]), text_id(field(r, "id")), abs(money(r.get("total", 0))),
+                                   modified) for r in payload.get("refunds") or ())
+
+
+def parse_order(payload: dict) -> list:
+    """order.created, updated, restored: the order, its embedded refunds and its shipments."""
+    meta = _meta(payload)
+    modified = _gmt(payload, "date_modified_gmt")
+    status = payload.get("status")
+    customer = payload.get("customer_id")
+    signals = (status or "",) + tuple(k for k, v in meta.items() if k and v not in (None, "", "0", 0, False))
+    order = ev.OrderSeen(
+        order_id=text_id(field(payload, "id")), updated_at=modified, number=str(payload.get("number") or payload["id"]),
+        currency=field(payload, "currency"), placed_at=_gmt(payload, "date_created_gmt"),
+        lines=tuple(_line(li) for li in field(payload, "line_items")),
+        shipping_paid=money(payload.get("shipping_total") or 0, "shipping_total"),
+        destination_country=(payload.get("shipping") or {}).get("country") or (payload.get("billing") or {}).get("country") or None,
+        customer_ref=text_id(customer) if customer else None,
+        cancelled_at=modified if status == "cancelled" else None, status=status, production_signals=signals,
+        delivered_at=_delivered_at(payload, meta), refunds=_refunds(payload))
+    return [order, *_tracking(payload, meta, modified)]
+
+
+def _tracking(payload: dict, meta: dict, modified) -> list:
+    out = []
+    for item in meta.get(TRACKING_META) or ():
+        if not isinstance(item, dict) or not item.get("tracking_number"):
+            continue
+        shipped = item.get("date_shipped")
+        shipped_at = when(int(shipped), "date_shipped") if str(shipped or "").isdigit() else modified
+        out.append(ev.FulfillmentSeen(
+            order_id=text_id(payload["id"]), fulfillment_id=str(item.get("tracking_id") or item["tracking_number"]),
+            updated_at=shipped_at, status="success", tracking_numbers=(str(item["tracking_number"]),)))
+    return out
+
+
+def parse_order_deleted(payload: dict) -> list:
+    """order.deleted: the body is only {"id": N}."""
+    return [ev.OrderDeleted(text_id(field(payload, "id")))]
+
+
+def parse_product(payload: dict) -> list:
+    """product.created and updated; categories stand in for Shopify's product type."""
+    categories = [c.get("name") for c in payload.get("categories") or () if isinstance(c, dict) and c.get("name")]
+    ships = not (payload.get("virtual") or payload.get("downloadable"))
+    tags = split_tags(payload.get("tags")) + tuple(
+        t.get("slug") for t in payload.get("tags") or () if isinstance(t, dict) and t.get("slug"))
+    return [ev.ProductSeen(
+        product_id=text_id(field(payload, "id")), title=payload.get("name") or "",
+        updated_at=maybe_when(payload.get("date_modified_gmt"), "date_modified_gmt", naive_is_utc=True),
+        product_type=categories[0] if categories else None, tags=tuple(dict.fromkeys(tags)),
+        variants=((text_id(payload["id"]), payload.get("sku") or None, ships),)
+        + tuple((text_id(v), None, ships) for v in payload.get("variations") or ()))]
+
+
+def parse_product_deleted(payload: dict) -> list:
+    """product.deleted."""
+    return [ev.ProductDeleted(text_id(field(payload, "id")))]

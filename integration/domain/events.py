@@ -1,0 +1,123 @@
+"""Canonical events: what a platform told us, in platform-free terms (adapters produce, ingest consumes)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    id: str
+    title: str
+    quantity: int
+    unit_price: Decimal                 # paid per unit, after line discounts
+    product_id: str | None = None
+    variant_id: str | None = None
+    sku: str | None = None
+    requires_shipping: bool | None = None
+
+
+@dataclass(frozen=True)
+class OrderSeen:
+    """An order as the platform now states it (create, update, paid, fulfilled, restored)."""
+    order_id: str
+    updated_at: datetime
+    number: str
+    currency: str
+    placed_at: datetime
+    lines: tuple[OrderLine, ...]
+    shipping_paid: Decimal = Decimal(0)
+    tags: tuple[str, ...] = ()
+    destination_country: str | None = None
+    is_gift: bool = False
+    customer_ref: str | None = None
+    cancelled_at: datetime | None = None
+    status: str | None = None           # the platform's own order status, e.g. WooCommerce's
+    production_signals: tuple[str, ...] = ()   # status/meta/tag words a shop may map to "production started"
+    delivered_at: datetime | None = None       # when the platform marks the whole order delivered
+    refunds: tuple[RefundRecorded, ...] = ()   # refunds embedded in the order payload (WooCommerce)
+
+
+@dataclass(frozen=True)
+class OrderDeleted:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class FulfillmentSeen:
+    order_id: str
+    fulfillment_id: str
+    updated_at: datetime
+    line_quantities: tuple[tuple[str, int], ...] = ()
+    status: str | None = None
+    shipment_status: str | None = None
+    tracking_numbers: tuple[str, ...] = ()
+    delivered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ShipmentEvent:
+    """A carrier event on a fulfillment: delivered, failure, returned to sender..."""
+    order_id: str
+    fulfillment_id: str
+    status: str
+    happened_at: datetime
+
+
+@dataclass(frozen=True)
+class RefundRecorded:
+    order_id: str
+    refund_id: str
+    amount: Decimal
+    created_at: datetime
+    line_quantities: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReturnSeen:
+    order_id: str
+    return_id: str
+    status: str                          # requested | open | declined | canceled | closed
+    updated_at: datetime | None = None
+    line_quantities: tuple[tuple[str, int], ...] = ()
+    reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ProductSeen:
+    product_id: str
+    title: str
+    updated_at: datetime | None = None
+    product_type: str | None = None
+    tags: tuple[str, ...] = ()
+    variants: tuple[tuple[str, str | None, bool | None], ...] = ()   # (variant id, sku, requires_shipping)
+
+
+@dataclass(frozen=True)
+class ProductDeleted:
+    product_id: str
+
+
+@dataclass(frozen=True)
+class AppUninstalled:
+    pass
+
+
+@dataclass(frozen=True)
+class CustomerDataRequested:
+    customer_ref: str
+    order_ids: tuple[str, ...] = ()
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerRedacted:
+    customer_ref: str
+    order_ids: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ShopRedacted:
+    pass

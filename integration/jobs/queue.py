@@ -1,0 +1,49 @@
+"""The Huey instance and the tasks it runs; tasks carry row ids only, the database row is the truth."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from huey import RedisHuey, SqliteHuey, crontab
+
+from integration.db.base import utcnow
+from integration.db.engine import transaction
+from integration.runtime import runtime
+from integration.services.inbox import pending_deliveries
+from integration.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def make_huey(settings: Settings):
+    """RedisHuey with REDIS_URL, else SqliteHuey in the data directory."""
+    if settings.redis_url:
+        return RedisHuey("returnkit", url=settings.redis_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("returnkit", filename=str(settings.data_dir / "queue.sqlite3"))
+
+
+huey = make_huey(load_settings())
+
+
+@huey.task(retries=5, retry_delay=30)
+def process_delivery_task(delivery_id: int) -> None:
+    """Process one stored webhook delivery."""
+    from integration.services.ingest import process_delivery
+    process_delivery(runtime(), delivery_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def requeue_lost_deliveries() -> None:
+    """Re-queue deliveries stored over two minutes ago and still unprocessed (a lost queue message)."""
+    with transaction(runtime().sessions) as session:
+        ids = pending_deliveries(session, utcnow() - timedelta(minutes=2))
+    for delivery_id in ids:
+        process_delivery_task(delivery_id)
+    if ids:
+        log.warning("inbox.requeued: %d deliveries", len(ids))
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    """Queue a stored delivery for processing (called after the insert has committed)."""
+    process_delivery_task(delivery_id)

@@ -1,0 +1,55 @@
+"""The webhook inbox: store each accepted delivery once (deduplicated) before anything else happens."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from integration.db.models import Shop, WebhookDelivery
+
+# Headers worth keeping with a delivery (never the signature, never anything personal).
+KEPT_HEADERS = ("x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id", "x-shopify-event-id",
+                "x-shopify-api-version", "x-shopify-triggered-at", "x-wc-webhook-topic", "x-wc-webhook-source",
+                "x-wc-webhook-id", "x-wc-webhook-delivery-id", "x-wc-webhook-resource", "x-wc-webhook-event")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: str
+    topic: str
+    dedupe_key: str
+    headers: dict
+    body: bytes
+    status: str                 # received (to process) | ignored
+    delivery_id: str | None = None
+    event_id: str | None = None
+    resource_id: str | None = None
+    customer_ref: str | None = None
+    note: str | None = None
+
+
+def kept_headers(headers) -> dict:
+    """The delivery headers we store: platform metadata only."""
+    return {k.lower(): v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
+
+
+def store_delivery(session: Session, shop: Shop, incoming: Incoming) -> int | None:
+    """Insert the delivery; its row id, or None when the same delivery was stored before."""
+    values = dict(shop_id=shop.id, platform=incoming.platform, topic=incoming.topic,
+                  dedupe_key=incoming.dedupe_key[:255], delivery_id=incoming.delivery_id, event_id=incoming.event_id,
+                  resource_id=incoming.resource_id, customer_ref=incoming.customer_ref, headers=incoming.headers,
+                  body=incoming.body, status=incoming.status, error=incoming.note, attempts=0)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(WebhookDelivery).values(**values)
+                 .on_conflict_do_nothing(index_elements=["shop_id", "dedupe_key"])
+                 .returning(WebhookDelivery.id))
+    return session.execute(statement).scalar_one_or_none()
+
+
+def pending_deliveries(session: Session, older_than) -> list[int]:
+    """Ids of deliveries received before `older_than` and still not processed (their queue message was lost)."""
+    return list(session.scalars(select(WebhookDelivery.id).where(
+        WebhookDelivery.status == "received", WebhookDelivery.received_at < older_than).order_by(WebhookDelivery.id)))

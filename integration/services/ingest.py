@@ -1,0 +1,68 @@
+"""Process a stored delivery: parse it with its platform's adapter and apply the events to the shop's picture."""
+from __future__ import annotations
+
+import json
+import logging
+
+from sqlalchemy.orm import Session
+
+from adapters.common import PayloadError
+from adapters.registry import ADAPTERS
+from integration.db.base import utcnow
+from integration.db.engine import transaction
+from integration.db.models import Shop, WebhookDelivery
+from integration.domain import events as ev
+from integration.runtime import Runtime
+from integration.services.catalog import CATALOG_HANDLERS, ProductFetcher, fill_missing_products
+from integration.services.compliance import COMPLIANCE_HANDLERS
+from integration.services.order_picture import ORDER_HANDLERS, OrderNotYetKnown, find_order
+
+log = logging.getLogger(__name__)
+HANDLERS = {**ORDER_HANDLERS, **CATALOG_HANDLERS, **COMPLIANCE_HANDLERS}
+
+
+def apply_events(session: Session, shop: Shop, events: list, fetch: ProductFetcher | None = None) -> None:
+    """Apply canonical events in order, then fill the product cache for any order they touched."""
+    for event in events:
+        HANDLERS[type(event)](session, shop, event)
+    if shop.active:
+        for event in events:
+            if isinstance(event, ev.OrderSeen) and (order := find_order(session, shop, event.order_id)):
+                fill_missing_products(session, shop, order, fetch)
+
+
+def _record_failure(rt: Runtime, delivery_id: int, status: str, error: str) -> None:
+    with transaction(rt.sessions) as session:
+        row = session.get(WebhookDelivery, delivery_id)
+        if row is not None:
+            row.status, row.error, row.attempts = status, error[:2000], row.attempts + 1
+
+
+def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None = None) -> str:
+    """Process one inbox row exactly once; returns its final status. Retryable failures re-raise."""
+    try:
+        with transaction(rt.sessions) as session:
+            row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+            if row is None or row.status != "received":
+                return row.status if row else "gone"
+            shop = session.get(Shop, row.shop_id)
+            events = ADAPTERS[row.platform].topics[row.topic](json.loads(row.body))
+            apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
+            if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
+                row.status, row.processed_at, row.attempts, row.error = "processed", utcnow(), row.attempts + 1, None
+            return "processed"
+    except OrderNotYetKnown as exc:
+        _record_failure(rt, delivery_id, "received", str(exc))
+        raise
+    except (PayloadError, ValueError, KeyError, TypeError) as exc:
+        log.error("ingest.unprocessable: delivery %s: %s", delivery_id, exc)
+        _record_failure(rt, delivery_id, "failed", f"{type(exc).__name__}: {exc}")
+        return "failed"
+
+
+def default_fetcher(rt: Runtime) -> ProductFetcher:
+    """Fetch products through each platform's API client."""
+    def fetch(shop: Shop, product_id: str):
+        client = ADAPTERS[shop.platform].client(shop, rt.settings.http_timeout)
+        return client.fetch_product(product_id) if client else None
+    return fetch

@@ -1,0 +1,72 @@
+"""The order picture as the decision contract's `order` object, so the engine sees what the platform said."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from integration.db.models import Shop
+from integration.db.order_models import Order, OrderLine, Product
+from integration.money import to_minor
+
+
+def contract_amount(value: Decimal, currency: str) -> str:
+    """A decimal string with at least the currency's minor unit, and no less precision than stored."""
+    minor = to_minor(value, currency)
+    exact = minor if minor == value else value.normalize()
+    return format(exact, "f")
+
+
+def _requires_shipping(line: OrderLine, product: Product | None) -> bool | None:
+    if line.requires_shipping is not None or product is None:
+        return line.requires_shipping
+    return next((v[2] for v in product.variants if v[0] == line.variant_id and v[2] is not None), None)
+
+
+def _order_delivered_at(order: Order):
+    if order.delivered_at:
+        return order.delivered_at
+    shipped = [line.delivered_at for line in order.lines if line.requires_shipping is not False]
+    return max(shipped) if shipped and all(shipped) else None
+
+
+def _line_json(line: OrderLine, product: Product | None, currency: str, order_delivered) -> dict:
+    item = {"id": line.line_id, "title": line.title, "quantity": line.quantity,
+            "unit_price": contract_amount(line.unit_price, currency),
+            "tags": list(product.tags) if product else []}
+    if line.sku:
+        item["sku"] = line.sku
+    if product and product.product_type:
+        item["product_type"] = product.product_type
+    if (ships := _requires_shipping(line, product)) is not None:
+        item["requires_shipping"] = ships
+    if line.delivered_at and line.delivered_at != order_delivered:
+        item["delivered_at"] = line.delivered_at.isoformat()
+    return item
+
+
+def order_json(session: Session, shop: Shop, order: Order) -> dict:
+    """The contract's `order` object for a stored order."""
+    ids = [line.product_id for line in order.lines if line.product_id]
+    products = {p.product_id: p for p in session.scalars(
+        select(Product).where(Product.shop_id == shop.id, Product.product_id.in_(ids)))}
+    delivered = _order_delivered_at(order)
+    out = {"id": order.order_id, "currency": order.currency, "placed_at": order.placed_at.isoformat()}
+    if country := (shop.settings or {}).get("country"):
+        out["shop_country"] = country
+    if order.destination_country:
+        out["destination_country"] = order.destination_country
+    out.update({
+        "is_gift": order.is_gift, "shipping_paid": contract_amount(order.shipping_paid, order.currency),
+        "production_started_at": order.production_started_at.isoformat() if order.production_started_at else None,
+        "delivered_at": delivered.isoformat() if delivered else None, "tags": list(order.tags),
+        "line_items": [_line_json(line, products.get(line.product_id), order.currency, delivered)
+                       for line in order.lines]})
+    return out
+
+
+def decision_case(session: Session, shop: Shop, order: Order, request: dict, case_id: str | None = None) -> dict:
+    """A full decision case: the given request on the stored order."""
+    case = {"request": request, "order": order_json(session, shop, order)}
+    return {"id": case_id, **case} if case_id else case

@@ -1,0 +1,64 @@
+"""Signatures in the Svix shape: one valid signed delivery, then break exactly one thing per test."""
+import base64
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from integration.db.models import WebhookDelivery
+from tests.webhook_helpers import SECRET, post, signed_headers
+
+PAYLOADS = {"shopify": ("products/update", {"id": 7001, "title": "Organic tee", "tags": "organic",
+                                            "updated_at": "2026-05-01T10:00:00-06:00"}),
+            "woocommerce": ("product.updated", {"id": 301, "name": "Stepper", "date_modified_gmt": "2026-05-01T10:00:00"})}
+SIGNATURE = {"shopify": "X-Shopify-Hmac-Sha256", "woocommerce": "X-WC-Webhook-Signature"}
+
+
+def _rows(rt) -> int:
+    with rt.sessions() as session:
+        return session.scalar(select(func.count()).select_from(WebhookDelivery))
+
+
+@pytest.fixture(params=["shopify", "woocommerce"])
+def platform(request):
+    return request.param
+
+
+def test_a_valid_signed_delivery_is_accepted(client, rt, platform):
+    topic, payload = PAYLOADS[platform]
+    response = post(client, platform, topic, payload)
+    assert (response.status_code, response.json["status"]) == (200, "accepted")
+    assert _rows(rt) == 1
+
+
+@pytest.mark.parametrize("breakage", ["missing", "wrong-secret", "tampered-body", "hex-encoding", "empty"])
+def test_breaking_one_thing_gives_401_and_writes_nothing(client, rt, platform, breakage):
+    topic, payload = PAYLOADS[platform]
+    body = json.dumps(payload).encode()
+    headers = signed_headers(platform, topic, body)
+    header = SIGNATURE[platform]
+    if breakage == "missing":
+        del headers[header]
+    elif breakage == "wrong-secret":
+        headers = signed_headers(platform, topic, body, secret="not-the-secret")
+    elif breakage == "tampered-body":
+        body = body.replace(b"1", b"2", 1)
+    elif breakage == "hex-encoding":
+        headers[header] = base64.b64decode(headers[header]).hex()
+    else:
+        headers[header] = ""
+    response = client.post(f"/webhooks/{platform}", data=body, headers=headers, content_type="application/json")
+    assert response.status_code == 401
+    assert _rows(rt) == 0
+
+
+def test_the_previous_secret_is_accepted_during_a_rotation(client, rt, shops, platform):
+    from integration.db.engine import transaction
+    from integration.db.models import Shop
+    with transaction(rt.sessions) as session:
+        shop = session.get(Shop, shops[platform].id)
+        shop.previous_webhook_secret, shop.webhook_secret = SECRET, "whsec_new"
+    topic, payload = PAYLOADS[platform]
+    assert post(client, platform, topic, payload, secret=SECRET).status_code == 200
+    assert post(client, platform, topic, {**payload, "title": "x"}, secret="whsec_new").status_code == 200
+    assert post(client, platform, topic, {**payload, "title": "y"}, secret="whsec_other").status_code == 401

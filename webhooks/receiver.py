@@ -1,0 +1,103 @@
+"""POST /webhooks/<platform>: verify, store in the inbox, queue by row id, answer fast.
+
+Order of checks: shop known and active, body size, signature over the raw bytes, then JSON.
+Nothing is written before the signature holds.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import select
+
+from adapters.registry import ADAPTERS
+from integration.db.engine import transaction
+from integration.db.models import Shop
+from integration.services.inbox import Incoming, kept_headers, store_delivery
+from integration.services.shops import ShopError, normalize_domain
+
+log = logging.getLogger(__name__)
+webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+def _reply(status: int, outcome: str, **fields):
+    return jsonify(status=outcome, **fields), status
+
+
+def _find_shop(session, platform: str, shop_key: str | None) -> Shop | None:
+    try:
+        domain = normalize_domain(platform, shop_key or "")
+    except ShopError:
+        return None
+    return session.scalar(select(Shop).where(Shop.platform == platform, Shop.domain == domain))
+
+
+def _classify(adapter, topic: str) -> tuple[str, str | None]:
+    if topic in adapter.topics:
+        return "received", None
+    if topic in adapter.ignored_topics:
+        return "ignored", "known topic that returnkit does not use"
+    log.warning("webhook.unknown-topic: %s %s", adapter.name, topic)
+    return "ignored", "unknown topic"
+
+
+def _read_body(limit: int) -> bytes | None:
+    """The raw body, or None when it is larger than the limit."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    body = request.stream.read(limit + 1)
+    return None if len(body) > limit else body
+
+
+@webhooks.post("/<platform>")
+def receive(platform: str):
+    """Receive one webhook delivery from a platform."""
+    adapter = ADAPTERS.get(platform)
+    if adapter is None:
+        return _reply(404, "unknown-platform", error=f"no platform {platform!r}; use one of: {', '.join(ADAPTERS)}")
+    ctx = current_app.extensions["returnkit"]
+    limit = ctx.runtime.settings.webhook_max_body_bytes
+    request.max_content_length = None  # the webhook cap below applies, after the shop is known
+    body = _read_body(limit)
+    if body is not None and adapter.is_ping(request.headers, body):
+        return _reply(200, "pong")
+    meta = adapter.read_headers(request.headers)
+    with ctx.runtime.sessions() as session:
+        shop = _find_shop(session, platform, request.args.get("shop") or meta.shop_key)
+    if shop is None:
+        log.warning("webhook.unknown-shop: %s", platform)
+        return _reply(404, "unknown-shop", error="no installed shop matches this delivery's shop header")
+    if not shop.active and meta.topic not in adapter.compliance_topics:
+        return _reply(410, "shop-uninstalled", error="returnkit is uninstalled for this shop")
+    if body is None:
+        return _reply(413, "too-large", error=f"body over {limit} bytes")
+    secrets = [s for s in (shop.webhook_secret, shop.previous_webhook_secret) if s]
+    verdict = adapter.verify(request.headers, body, secrets)
+    if not verdict.ok:
+        log.warning("webhook.%s: %s shop %s", verdict.reason, platform, shop.id)
+        return _reply(verdict.status, verdict.reason)
+    return _accept(ctx, adapter, shop, meta, body)
+
+
+def _accept(ctx, adapter, shop: Shop, meta, body: bytes):
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _reply(400, "malformed-json", error=f"body is not valid JSON: {exc}")
+    if not isinstance(payload, dict):
+        return _reply(400, "malformed-json", error="body must be a JSON object")
+    if not meta.topic:
+        return _reply(400, "missing-topic", error="the topic header is missing")
+    status, note = _classify(adapter, meta.topic)
+    resource_id, customer_ref = adapter.delivery_refs(meta.topic, payload)
+    incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(request.headers),
+                        body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
+    with transaction(ctx.runtime.sessions) as session:
+        row_id = store_delivery(session, session.merge(shop, load=False), incoming)
+    if row_id is None:
+        return _reply(200, "duplicate")
+    if status == "received":
+        ctx.enqueue(row_id)
+    log.info("webhook.%s: %s %s shop %s delivery %s", status, adapter.name, meta.topic, shop.id, row_id)
+    return _reply(200, "accepted" if status == "received" else "ignored", delivery=row_id)
