@@ -52,3 +52,8 @@ def split_tags(value) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(t.strip() for t in value.split(",") if t.strip())
     return tuple((t.get("name") if isinstance(t, dict) else str(t)) for t in (value or ()))
+
+
+def lower_headers(headers) -> dict[str, str]:
+    """Headers keyed in lower case (HTTP header names are case-insensitive)."""
+    return {k.lower(): v for k, v in headers.items()}

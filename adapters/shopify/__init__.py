@@ -5,16 +5,13 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from adapters.base import DeliveryHeaders, Verification
+from adapters.common import lower_headers
 from adapters.shopify import topics as topic_table
 from adapters.shopify import client as api_client
 from adapters.shopify import verify
 
 _ORDER_TOPICS = ("orders/",)
 _ORDER_ID_TOPICS = ("fulfillments/", "fulfillment_events/", "refunds/")
-
-
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
 
 
 class ShopifyAdapter:
@@ -25,7 +22,7 @@ class ShopifyAdapter:
 
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders:
         """Topic, shop domain, webhook id (one per delivery) and event id (one per merchant action)."""
-        h = _lower(headers)
+        h = lower_headers(headers)
         return DeliveryHeaders(
             topic=h.get("x-shopify-topic") or h.get("shopify-topic"),
             shop_key=h.get("x-shopify-shop-domain") or h.get("shopify-shop-domain"),

@@ -5,13 +5,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from adapters.base import DeliveryHeaders, Verification
+from adapters.common import lower_headers
 from adapters.woocommerce import topics as topic_table
 from adapters.woocommerce import client as api_client
 from adapters.woocommerce import verify
-
-
-def _lower(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
 
 
 class WooCommerceAdapter:
@@ -22,7 +19,7 @@ class WooCommerceAdapter:
 
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders:
         """Topic, the store URL (X-WC-Webhook-Source), delivery id and webhook id."""
-        h = _lower(headers)
+        h = lower_headers(headers)
         return DeliveryHeaders(
             topic=h.get("x-wc-webhook-topic"), shop_key=h.get("x-wc-webhook-source"),
             delivery_id=h.get("x-wc-webhook-delivery-id"),
@@ -34,7 +31,7 @@ class WooCommerceAdapter:
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool:
         """The unsigned form post WooCommerce sends when a webhook is created or saved."""
-        return "x-wc-webhook-signature" not in _lower(headers) and body.startswith(b"webhook_id=")
+        return "x-wc-webhook-signature" not in lower_headers(headers) and body.startswith(b"webhook_id=")
 
     def verify(self, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> Verification:
         """Base64 HMAC-SHA256 of the raw body."""

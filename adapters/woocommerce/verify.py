@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 
 from adapters.base import Verification
+from adapters.common import lower_headers
 
 SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 
@@ -16,14 +17,9 @@ def sign(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    lowered = {k.lower(): v for k, v in headers.items()}
-    return lowered.get(name.lower(), "")
-
-
 def verify(headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> Verification:
     """Compare in constant time against every accepted secret (the current one, then the previous one)."""
-    received = _header(headers, SIGNATURE_HEADER)
+    received = lower_headers(headers).get(SIGNATURE_HEADER.lower(), "")
     if not received:
         return Verification(False, 401, "missing-signature")
     matched = False
