@@ -8,7 +8,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from integration.db.engine import make_engine
+from integration.app import create_app
+from integration.db.engine import make_engine, transaction
+from integration.policy.loader import resolve_policy_path
+from integration.services.shops import add_shop
+from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, WOO_URL
 from integration.db.migrate import upgrade
 from integration.runtime import Runtime, build_runtime
 from integration.settings import load_settings
@@ -51,3 +55,25 @@ def rt(database_url, tmp_path) -> Runtime:
     runtime = build_runtime(settings)
     yield runtime
     runtime.engine.dispose()
+
+
+# An app with a Shopify and a WooCommerce shop installed, and a queue that records what it is given.
+@pytest.fixture()
+def queue():
+    return []
+
+
+@pytest.fixture()
+def shops(rt):
+    with transaction(rt.sessions) as session:
+        shopify = add_shop(session, platform="shopify", domain=SHOPIFY_DOMAIN, webhook_secret=SECRET,
+                           policy_text=resolve_policy_path("kaolate").read_text())
+        woo = add_shop(session, platform="woocommerce", domain=WOO_URL, webhook_secret=SECRET,
+                       policy_text=resolve_policy_path("kinectr").read_text())
+    return {"shopify": shopify, "woocommerce": woo}
+
+
+@pytest.fixture()
+def client(rt, shops, queue):
+    app = create_app({"TESTING": True}, rt=rt, enqueue=queue.append)
+    return app.test_client()

@@ -19,7 +19,7 @@ def topic_of(platform: str, fixture_name: str) -> str:
     base = fixture_name.split("__")[0]
     if platform == "woocommerce":
         return base.replace("_", ".", 1)
-    for prefix in ("fulfillment_events", "customers_data_request", "customers", "app", "shop"):
+    for prefix in ("fulfillment_events", "customers", "app", "shop"):
         if base.startswith(prefix + "_"):
             return prefix + "/" + base[len(prefix) + 1:]
     return base.replace("_", "/", 1)

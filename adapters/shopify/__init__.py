@@ -57,7 +57,7 @@ class ShopifyAdapter:
         if topic.startswith(_ORDER_ID_TOPICS):
             return _id(payload.get("order_id")), None
         if topic.startswith("returns/"):
-            return _id((payload.get("order") or {}).get("id")), None
+            return _id((payload.get("order") or {}).get("id") or payload.get("order_id")), None
         return None, _id(customer.get("id"))
 
 

@@ -94,11 +94,12 @@ def _return_lines(payload: dict) -> tuple[tuple[str, int], ...]:
 def _return_parser(default_status: str):
     def parse_return(payload: dict) -> list:
         """returns/*: a return request and its state."""
-        order = field(payload, "order")
+        # request/approve carry {"order": {...}}, cancel/close a flat order_id, decline neither.
+        order = (payload.get("order") or {}).get("id") or payload.get("order_id")
         items = payload.get("return_line_items") or [{}]
         decline = payload.get("decline") or {}
         return [ev.ReturnSeen(
-            order_id=text_id(field(order, "id")).rsplit("/", 1)[-1], return_id=text_id(field(payload, "id")),
+            order_id=text_id(order).rsplit("/", 1)[-1] if order else None, return_id=text_id(field(payload, "id")),
             status=(payload.get("status") or default_status).lower(),
             updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=_return_lines(payload),
             reason=(items[0].get("return_reason") or decline.get("reason") or None),

@@ -5,12 +5,15 @@ Times: the *_gmt fields are UTC without an offset; the others are the site's loc
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from adapters.common import field, maybe_when, money, split_tags, text_id, when
 from integration.domain import events as ev
 
 TRACKING_META = "_wc_shipment_tracking_items"      # Shipment Tracking, also written by AST
 SHIPMENT_STATUS_META = "shipment_status"           # AST / TrackShip per-shipment status
 DELIVERED_STATUS = "delivered"                     # AST's custom order status
+PRODUCTION_META = "_production_started"            # set by a production workflow, ideally to a date-time
 
 
 def _gmt(payload: dict, name: str):
@@ -31,10 +34,31 @@ def _line(line: dict) -> ev.OrderLine:
         variant_id=text_id(product) if product else None, sku=line.get("sku") or None)
 
 
+def _meta_time(value):
+    """A meta value that is a date-time with an offset, else None."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _site_zone(payload: dict) -> timezone:
+    """The store's UTC offset, read off the order's own local and GMT modification times."""
+    try:
+        local = datetime.fromisoformat(payload["date_modified"])
+        gmt = datetime.fromisoformat(payload["date_modified_gmt"])
+    except (KeyError, TypeError, ValueError):
+        return timezone.utc
+    return timezone(timedelta(minutes=round((local - gmt).total_seconds() / 60)))
+
+
 def _delivered_at(payload: dict, meta: dict):
     for shipment in meta.get(SHIPMENT_STATUS_META) or ():
         if isinstance(shipment, dict) and shipment.get("status") == "delivered" and shipment.get("status_date"):
-            return when(shipment["status_date"], "shipment_status.status_date", naive_is_utc=True)
+            # TrackShip writes the store's local time without an offset.
+            local = when(shipment["status_date"], "shipment_status.status_date", naive_is_utc=True)
+            return local.replace(tzinfo=_site_zone(payload))
     return _gmt(payload, "date_modified_gmt") if payload.get("status") == DELIVERED_STATUS else None
 
 
@@ -59,7 +83,8 @@ def parse_order(payload: dict) -> list:
         destination_country=(payload.get("shipping") or {}).get("country") or (payload.get("billing") or {}).get("country") or None,
         customer_ref=text_id(customer) if customer else None,
         cancelled_at=modified if status == "cancelled" else None, status=status, production_signals=signals,
-        delivered_at=_delivered_at(payload, meta), refunds=_refunds(payload))
+        delivered_at=_delivered_at(payload, meta), refunds=_refunds(payload),
+        production_started_at=_meta_time(meta.get(PRODUCTION_META)))
     return [order, *_tracking(payload, meta, modified)]
 
 
@@ -69,7 +94,7 @@ def _tracking(payload: dict, meta: dict, modified) -> list:
         if not isinstance(item, dict) or not item.get("tracking_number"):
             continue
         shipped = item.get("date_shipped")
-        shipped_at = when(int(shipped), "date_shipped") if str(shipped or "").isdigit() else modified
+        shipped_at = datetime.fromtimestamp(int(shipped), timezone.utc) if str(shipped or "").isdigit() else modified
         out.append(ev.FulfillmentSeen(
             order_id=text_id(payload["id"]), fulfillment_id=str(item.get("tracking_id") or item["tracking_number"]),
             updated_at=shipped_at, status="success", tracking_numbers=(str(item["tracking_number"]),)))

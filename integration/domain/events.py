@@ -35,6 +35,7 @@ class OrderSeen:
     cancelled_at: datetime | None = None
     status: str | None = None           # the platform's own order status, e.g. WooCommerce's
     production_signals: tuple[str, ...] = ()   # status/meta/tag words a shop may map to "production started"
+    production_started_at: datetime | None = None   # when the payload itself says when production began
     delivered_at: datetime | None = None       # when the platform marks the whole order delivered
     refunds: tuple[RefundRecorded, ...] = ()   # refunds embedded in the order payload (WooCommerce)
 
@@ -76,7 +77,7 @@ class RefundRecorded:
 
 @dataclass(frozen=True)
 class ReturnSeen:
-    order_id: str
+    order_id: str | None                 # None when the payload names only the return (returns/decline)
     return_id: str
     status: str                          # requested | open | declined | canceled | closed
     updated_at: datetime | None = None

@@ -55,7 +55,7 @@ def apply_order_seen(session: Session, shop: Shop, event: ev.OrderSeen) -> None:
     order.cancelled_at = event.cancelled_at
     _sync_lines(order, event.lines)
     if order.production_started_at is None and production_signalled(shop, event.production_signals):
-        order.production_started_at = event.updated_at
+        order.production_started_at = event.production_started_at or event.updated_at
     if event.delivered_at and order.delivered_at is None:
         order.delivered_at = event.delivered_at
     session.flush()
@@ -119,9 +119,19 @@ def apply_refund(session: Session, shop: Shop, event: ev.RefundRecorded) -> None
     order.refunded_total = sum((r.amount for r in order.refunds), Decimal(0))
 
 
+def _return_order(session: Session, shop: Shop, event: ev.ReturnSeen) -> Order:
+    if event.order_id is not None:
+        return _require_order(session, shop, event.order_id)
+    order = session.scalar(select(Order).join(ReturnRequest).where(
+        Order.shop_id == shop.id, ReturnRequest.return_id == event.return_id))
+    if order is None:
+        raise OrderNotYetKnown(f"return {event.return_id} is not known yet")
+    return order
+
+
 def apply_return(session: Session, shop: Shop, event: ev.ReturnSeen) -> None:
     """Create or move a return request along (requested -> open -> closed, or declined / canceled)."""
-    order = _require_order(session, shop, event.order_id)
+    order = _return_order(session, shop, event)
     row = next((r for r in order.returns if r.return_id == event.return_id), None)
     if row is None:
         row = ReturnRequest(return_id=event.return_id, status=event.status)
