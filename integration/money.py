@@ -1,5 +1,5 @@
 """Money as Decimal, exact to the currency's minor unit (ISO 4217)."""
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 from functools import cache
 
 # Currencies whose minor unit is not 1/100; every other currency has two decimals.
@@ -23,9 +23,14 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-exponent(currency))
 
 
+def _wide(amount: Decimal) -> Context | None:
+    """A context wide enough for a huge amount (None, the current one, for everyday amounts)."""
+    return Context(prec=amount.adjusted() + 12) if amount.adjusted() > 20 else None
+
+
 def to_minor(amount: Decimal, currency: str) -> Decimal:
     """Round an amount to the currency's minor unit, half up."""
-    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP, context=_wide(amount))
 
 
 def format_amount(amount: Decimal, currency: str) -> str:
@@ -35,4 +40,4 @@ def format_amount(amount: Decimal, currency: str) -> str:
 
 def floor_minor(amount: Decimal, currency: str) -> Decimal:
     """Round down to the minor unit: a fee never exceeds what the policy allows."""
-    return amount.quantize(quantum(currency), rounding=ROUND_DOWN)
+    return amount.quantize(quantum(currency), rounding=ROUND_DOWN, context=_wide(amount))

@@ -41,6 +41,8 @@ def join_path(prefix: str, key: object) -> str:
     """Extend a dotted path: 'rules' + 3 -> 'rules[3]', 'rules[3]' + 'when' -> 'rules[3].when'."""
     if isinstance(key, int):
         return f"{prefix}[{key}]"
+    if type(key) is not str and isinstance(key, str):  # a document's own field name (FieldName)
+        return f"{prefix}.{key}" if prefix else str(key)
     if key == "_schema" or key == "value":  # "value": marshmallow's slot for a mapping's values
         return prefix
     if key == "key":

@@ -1,6 +1,7 @@
 """Strict marshmallow fields that accept exactly what the JSON contract allows."""
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +15,10 @@ _RFC3339 = re.compile(
 _DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
+class FieldName(str):
+    """A key that is a document's own field name, never one of marshmallow's slots ('value', '_schema')."""
+
+
 class StrictSchema(Schema):
     """A schema that names unknown fields and suggests the field that was meant."""
 
@@ -23,7 +28,7 @@ class StrictSchema(Schema):
         if not isinstance(data, dict):
             return data
         allowed = sorted(f.data_key or name for name, f in self.load_fields.items())
-        errors = {key: ["unknown field" + (did_you_mean(key, allowed) or "; allowed: " + ", ".join(allowed))]
+        errors = {FieldName(key): ["unknown field" + (did_you_mean(key, allowed) or "; allowed: " + ", ".join(allowed))]
                   for key in data if key not in allowed}
         if errors:
             raise ValidationError(errors)
@@ -47,7 +52,8 @@ class Int(fields.Field):
         self.minimum = minimum
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or (isinstance(value, float) and not math.isfinite(value)) or value != int(value)):
             raise ValidationError(f"must be a whole number, not {value!r}")
         if self.minimum is not None and value < self.minimum:
             raise ValidationError(f"must be at least {self.minimum}, not {value!r}")

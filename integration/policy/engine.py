@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import localcontext
 from datetime import datetime
 
 from integration.domain.case import Case
@@ -73,8 +74,22 @@ def _rule_ids(verdicts: list[LineVerdict], lead: LineVerdict) -> tuple[str, ...]
     return tuple(ids)
 
 
+def _precision(case: Case) -> int:
+    """Enough significant digits for this case's amounts (the default 28 overflow on huge amounts)."""
+    amounts = [li.unit_price for li in case.order.line_items] + [case.order.shipping_paid]
+    widest = max(a.adjusted() for a in amounts if a) if any(amounts) else 0
+    units = max(len(str(li.quantity)) for li in case.order.line_items)
+    return max(28, widest + units + 30)
+
+
 def decide(policy: Policy, case: Case) -> Decision:
     """Apply the policy to one case and say what it decides, and why."""
+    with localcontext() as ctx:
+        ctx.prec = _precision(case)
+        return _decide(policy, case)
+
+
+def _decide(policy: Policy, case: Case) -> Decision:
     verdicts = [judge_line(policy, case, item) for item in requested_items(case)]
     outcome = combined_outcome(case, verdicts)
     lead = next(v for v in verdicts if v.outcome == outcome)

@@ -99,8 +99,19 @@ def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
 
 
 def requested_items(case: Case) -> tuple[RequestItem, ...]:
-    """The request's items, or every line of the order in full when it names none."""
-    if case.request.items:
-        return case.request.items
-    return tuple(RequestItem(li.id, li.quantity) for li in case.order.line_items)
+    """The request's items, or every line of the order in full when it names none.
+
+    A line named twice (say one unit sealed, one damaged) never counts more units than were ordered.
+    """
+    if not case.request.items:
+        return tuple(RequestItem(li.id, li.quantity) for li in case.order.line_items)
+    left = {li.id: li.quantity for li in case.order.line_items}
+    out = []
+    for item in case.request.items:
+        if item.line_item_id not in left:
+            out.append(item)  # judged and denied as not part of the order
+        elif (take := min(item.quantity, left[item.line_item_id])) > 0:
+            left[item.line_item_id] -= take
+            out.append(replace(item, quantity=take))
+    return tuple(out)
 

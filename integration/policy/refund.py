@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from integration.domain.case import Case
 from integration.domain.vocabulary import GOODS_RESOLUTIONS, UNKNOWN_CONDITION
-from integration.money import ZERO, floor_minor, to_minor
+from integration.money import ZERO, floor_minor
 from integration.policy.judge import LineVerdict
 from integration.policy.model import Fee, Policy
 
@@ -37,8 +37,8 @@ def pays_money(verdict: LineVerdict) -> bool:
 
 
 def line_value(verdict: LineVerdict, currency: str) -> Decimal:
-    """What the customer paid for the requested units of the line."""
-    return to_minor(verdict.line.unit_price * verdict.quantity, currency)
+    """What the customer paid for the requested units, rounded down: never more than was paid."""
+    return floor_minor(verdict.line.unit_price * verdict.quantity, currency)
 
 
 def _fee_amount(fee: Fee, value: Decimal, quantity: int, currency: str) -> Decimal:
@@ -80,13 +80,11 @@ def compute_refund(policy: Policy, case: Case, verdicts: list[LineVerdict], lead
     paying = [v for v in verdicts if pays_money(v)]
     if not paying:
         return Refund(currency)
-    items = sum((line_value(v, currency) for v in paying), ZERO)
-    shipping = to_minor(_shipping(case, paying), currency)
+    paid_for_lines = floor_minor(sum((li.unit_price * li.quantity for li in case.order.line_items), ZERO), currency)
+    items = min(sum((line_value(v, currency) for v in paying), ZERO), paid_for_lines)
+    shipping = floor_minor(_shipping(case, paying), currency)
     fees = [line_deduction(policy, v, currency) for v in paying]
     deductions = min(sum((f[0] for f in fees), ZERO), items + shipping)
-    paid = sum((to_minor(li.unit_price * li.quantity, currency) for li in case.order.line_items), ZERO)
-    items = min(items, paid)
-    shipping = min(shipping, to_minor(case.order.shipping_paid, currency))
     terms = lead.terms if pays_money(lead) else paying[0].terms
     method = "store_credit" if lead.resolution == "store_credit" else terms.method
     timing = terms.timing or ("after_inspection" if return_required else "on_approval")

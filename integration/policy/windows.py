@@ -38,7 +38,8 @@ def window_deadline(window: Window, anchor: datetime, tz: ZoneInfo) -> datetime:
         last = start + timedelta(days=window.length)
     else:
         last = add_months(start, window.length * (12 if window.unit == "years" else 1))
-    return datetime.combine(last, _LAST_SECOND, tzinfo=tz)
+    # fold=1: where 23:59:59 happens twice (a zone falling back at midnight), the window ends at the later one.
+    return datetime.combine(last, _LAST_SECOND, tzinfo=tz).replace(fold=1)
 
 
 class WindowStates(dict):
