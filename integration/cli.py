@@ -78,14 +78,21 @@ def cmd_policy_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the web app under gunicorn on the embedded defaults."""
-    port = os.environ.get("PORT", "8000")
-    argv = [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{port}",
-            "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-",
-            "integration.app:create_app()"]
-    print(f"returnkit: serving on http://{args.host}:{port} (Ctrl-C stops)", file=sys.stderr)
-    os.execv(sys.executable, argv)
-    return EXIT_OK  # not reached
+    """Run web and worker on the embedded defaults (migrating first; a demo shop when there is none)."""
+    from integration.serve import serve
+    return serve(args.host)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background worker."""
+    from integration.serve import run_worker
+    return run_worker(args.workers)
+
+
+def cmd_demo_post(args: argparse.Namespace) -> int:
+    """Post a signed sample webhook to the local demo shop."""
+    from integration.serve import demo_post
+    return demo_post(args.fixture, int(os.environ.get("PORT", "8000")))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,9 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
     c.set_defaults(run=cmd_policy_check)
     cli_shops.register(sub)
-    s = sub.add_parser("serve", help="run the web service (port from PORT, default 8000)")
+    s = sub.add_parser("serve", help="run web and worker on the embedded defaults (PORT, default 8000)")
     s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     s.set_defaults(run=cmd_serve)
+    w = sub.add_parser("worker", help="run the background worker (Huey consumer)")
+    w.add_argument("--workers", type=int, default=int(os.environ.get("WORKER_THREADS", "4")))
+    w.set_defaults(run=cmd_worker)
+    demo = sub.add_parser("demo", help="the demo shop").add_subparsers(dest="action", required=True)
+    dp = demo.add_parser("post", help="POST a signed Shopify sample fixture to the local service")
+    dp.add_argument("fixture", help="a fixture name, e.g. orders_create or fulfillments_update")
+    dp.set_defaults(run=cmd_demo_post)
     return parser
 
 
