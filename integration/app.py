@@ -9,6 +9,7 @@ from flask import Flask, jsonify
 from integration.api import api
 from integration.runtime import Runtime, runtime
 from webhooks.receiver import webhooks
+from webhooks.shop_cache import ShopCache
 
 
 @dataclass
@@ -16,6 +17,7 @@ class AppContext:
     """What request handlers need: the runtime and how to queue a stored delivery."""
     runtime: Runtime
     enqueue: Callable[[int], None]
+    shops: ShopCache
 
 
 def _queue_enqueue(delivery_id: int) -> None:
@@ -30,7 +32,8 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.config.update(overrides or {})
     app.json.sort_keys = False
-    app.extensions["returnkit"] = AppContext(rt or runtime(), enqueue or _queue_enqueue)
+    rt = rt or runtime()
+    app.extensions["returnkit"] = AppContext(rt, enqueue or _queue_enqueue, ShopCache(rt.sessions))
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
 

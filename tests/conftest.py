@@ -8,6 +8,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
+from flask.testing import FlaskClient
+
 from integration.app import create_app
 from integration.db.engine import make_engine, transaction
 from integration.policy.loader import resolve_policy_path
@@ -73,7 +75,16 @@ def shops(rt):
     return {"shopify": shopify, "woocommerce": woo}
 
 
+class ClosingClient(FlaskClient):
+    """Closes each response as a WSGI server does after sending it (that runs call_on_close hooks)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture()
 def client(rt, shops, queue):
     app = create_app({"TESTING": True}, rt=rt, enqueue=queue.append)
+    app.test_client_class = ClosingClient
     return app.test_client()

@@ -9,13 +9,8 @@ import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import select
-
 from adapters.registry import ADAPTERS
-from integration.db.engine import transaction
-from integration.db.models import Shop
 from integration.services.inbox import Incoming, kept_headers, store_delivery
-from integration.services.shops import ShopError, normalize_domain
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -23,14 +18,6 @@ webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 def _reply(status: int, outcome: str, **fields):
     return jsonify(status=outcome, **fields), status
-
-
-def _find_shop(session, platform: str, shop_key: str | None) -> Shop | None:
-    try:
-        domain = normalize_domain(platform, shop_key or "")
-    except ShopError:
-        return None
-    return session.scalar(select(Shop).where(Shop.platform == platform, Shop.domain == domain))
 
 
 def _classify(adapter, topic: str) -> tuple[str, str | None]:
@@ -63,8 +50,7 @@ def receive(platform: str):
     if body is not None and adapter.is_ping(request.headers, body):
         return _reply(200, "pong")
     meta = adapter.read_headers(request.headers)
-    with ctx.runtime.sessions() as session:
-        shop = _find_shop(session, platform, request.args.get("shop") or meta.shop_key)
+    shop = ctx.shops.lookup(platform, request.args.get("shop") or meta.shop_key)
     if shop is None:
         log.warning("webhook.unknown-shop: %s", platform)
         return _reply(404, "unknown-shop", error="no installed shop matches this delivery's shop header")
@@ -72,15 +58,14 @@ def receive(platform: str):
         return _reply(410, "shop-uninstalled", error="returnkit is uninstalled for this shop")
     if body is None:
         return _reply(413, "too-large", error=f"body over {limit} bytes")
-    secrets = [s for s in (shop.webhook_secret, shop.previous_webhook_secret) if s]
-    verdict = adapter.verify(request.headers, body, secrets)
+    verdict = adapter.verify(request.headers, body, shop.secrets)
     if not verdict.ok:
         log.warning("webhook.%s: %s shop %s", verdict.reason, platform, shop.id)
         return _reply(verdict.status, verdict.reason)
     return _accept(ctx, adapter, shop, meta, body)
 
 
-def _accept(ctx, adapter, shop: Shop, meta, body: bytes):
+def _accept(ctx, adapter, shop, meta, body: bytes):
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -93,11 +78,14 @@ def _accept(ctx, adapter, shop: Shop, meta, body: bytes):
     resource_id, customer_ref = adapter.delivery_refs(meta.topic, payload)
     incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(request.headers),
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
-    with transaction(ctx.runtime.sessions) as session:
-        row_id = store_delivery(session, session.merge(shop, load=False), incoming)
+    with ctx.runtime.engine.begin() as conn:
+        row_id = store_delivery(conn, shop.id, incoming)
     if row_id is None:
         return _reply(200, "duplicate")
-    if status == "received":
-        ctx.enqueue(row_id)
     log.info("webhook.%s: %s %s shop %s delivery %s", status, adapter.name, meta.topic, shop.id, row_id)
-    return _reply(200, "accepted" if status == "received" else "ignored", delivery=row_id)
+    response = _reply(200, "accepted" if status == "received" else "ignored", delivery=row_id)
+    if status == "received":
+        # Queued once the answer is out: the row is already committed, and if this process dies
+        # first, the periodic re-queue task picks the row up.
+        response[0].call_on_close(lambda: ctx.enqueue(row_id))
+    return response

@@ -20,7 +20,9 @@ def make_huey(settings: Settings):
     if settings.redis_url:
         return RedisHuey("returnkit", url=settings.redis_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("returnkit", filename=str(settings.data_dir / "queue.sqlite3"))
+    # No fsync per message: the database row is the truth, and a message lost in a power cut is
+    # re-queued by requeue_lost_deliveries.
+    return SqliteHuey("returnkit", filename=str(settings.data_dir / "queue.sqlite3"), fsync=False)
 
 
 huey = make_huey(load_settings())

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from integration.db.models import Shop, WebhookDelivery
+from integration.db.base import utcnow
+from integration.db.models import WebhookDelivery
 
 # Headers worth keeping with a delivery (never the signature, never anything personal).
 KEPT_HEADERS = ("x-shopify-topic", "x-shopify-shop-domain", "x-shopify-webhook-id", "x-shopify-event-id",
@@ -35,18 +37,24 @@ def kept_headers(headers) -> dict:
     return {k.lower(): v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
 
 
-def store_delivery(session: Session, shop: Shop, incoming: Incoming) -> int | None:
+def _insert(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = WebhookDelivery.__table__
+    return (insert(table).on_conflict_do_nothing(index_elements=["shop_id", "dedupe_key"])
+            .returning(table.c.id))
+
+
+# Built once per dialect: the statement is compiled once and cached, the values travel as parameters.
+_INSERTS = {name: _insert(name) for name in ("sqlite", "postgresql")}
+
+
+def store_delivery(conn: Connection, shop_id: int, incoming: Incoming) -> int | None:
     """Insert the delivery; its row id, or None when the same delivery was stored before."""
-    values = dict(shop_id=shop.id, platform=incoming.platform, topic=incoming.topic,
+    values = dict(shop_id=shop_id, platform=incoming.platform, topic=incoming.topic,
                   dedupe_key=incoming.dedupe_key[:255], delivery_id=incoming.delivery_id, event_id=incoming.event_id,
                   resource_id=incoming.resource_id, customer_ref=incoming.customer_ref, headers=incoming.headers,
-                  body=incoming.body, status=incoming.status, error=incoming.note, attempts=0)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(WebhookDelivery).values(**values)
-                 .on_conflict_do_nothing(index_elements=["shop_id", "dedupe_key"])
-                 .returning(WebhookDelivery.id))
-    return session.execute(statement).scalar_one_or_none()
+                  body=incoming.body, status=incoming.status, error=incoming.note, attempts=0, received_at=utcnow())
+    return conn.execute(_INSERTS[conn.dialect.name], values).scalar_one_or_none()
 
 
 def pending_deliveries(session: Session, older_than) -> list[int]:

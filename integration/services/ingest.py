@@ -46,7 +46,11 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
             if row is None or row.status != "received":
                 return row.status if row else "gone"
             shop = session.get(Shop, row.shop_id)
-            events = ADAPTERS[row.platform].topics[row.topic](json.loads(row.body))
+            adapter = ADAPTERS[row.platform]
+            if not shop.active and row.topic not in adapter.compliance_topics:
+                row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
+                return "ignored"
+            events = adapter.topics[row.topic](json.loads(row.body))
             apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
             if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
                 row.status, row.processed_at, row.attempts, row.error = "processed", utcnow(), row.attempts + 1, None

@@ -1,4 +1,6 @@
 """The order picture built from replayed deliveries: partial fulfillments, delivery dates, refunds, order, redaction."""
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -164,7 +166,13 @@ def test_uninstall_stops_the_shop_and_shop_redaction_deletes_everything(client, 
     with rt.sessions() as session:
         shop = session.get(Shop, shops["shopify"].id)
         assert (shop.status, shop.api_token) == ("uninstalled", None)
-    assert post_fixture(client, "shopify", "orders_create__order_1002").status_code == 410
+    # Within the receiver's few-second shop snapshot the delivery is still taken, and then ignored...
+    assert post_fixture(client, "shopify", "orders_create__order_1002").status_code == 200
+    assert replay(client, rt, queue, "shopify", []) == ["ignored"]
+    # ...and once the snapshot expires the platform is told to stop.
+    cache = client.application.extensions["returnkit"].shops
+    cache.clock = lambda: time.monotonic() + 60
+    assert post_fixture(client, "shopify", "orders_create__order_1002", X_Shopify_Webhook_Id="again").status_code == 410
     replay(client, rt, queue, "shopify", ["shop_redact"])
     with rt.sessions() as session:
         assert session.get(Shop, shops["shopify"].id) is None

@@ -1,0 +1,98 @@
+"""Ingest over HTTP on this machine: our webhook receiver vs a bare Flask endpoint, same gunicorn, same run.
+
+Usage: python -m bench.ingest  (figures in docs/benchmarks.md). The worker is not running: this
+measures the receiving edge (verify, store, queue), which is what the platforms wait for.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from adapters.shopify.verify import sign
+from bench.load import closed_loop, open_loop
+
+SECRET, DOMAIN = "bench-secret", "bench-shop.myshopify.com"
+ORDER = json.loads(Path("adapters/shopify/fixtures/orders_create.json").read_text())
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _deliveries(count: int, first_id: int) -> list[tuple[bytes, dict]]:
+    out = []
+    for i in range(count):
+        body = json.dumps({**ORDER, "id": first_id + i}).encode()
+        out.append((body, {"Content-Type": "application/json", "X-Shopify-Topic": "orders/create",
+                           "X-Shopify-Shop-Domain": DOMAIN, "X-Shopify-Hmac-Sha256": sign(body, SECRET),
+                           "X-Shopify-Webhook-Id": str(uuid.uuid4())}))
+    return out
+
+
+def _start(app: str, env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    port = _port()
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
+                             str(workers), "--log-level", "warning", app], env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nothing", timeout=1)
+        except urllib.error.HTTPError:
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{app} did not start")
+
+
+def _measure(port: int, seconds: float) -> dict:
+    # Every delivery is unique (its own webhook id), so each accepted one must become one stored row.
+    return {"throughput": closed_loop(port, _deliveries(int(seconds * 3000), 1_000_000), seconds, concurrency=16),
+            "at_200_per_s": open_loop(port, _deliveries(int(seconds * 200), 5_000_000), 200, seconds)}
+
+
+def _stored(env: dict) -> int:
+    out = subprocess.run([sys.executable, "-c", "from integration.runtime import runtime; from sqlalchemy import text;"
+                          "print(runtime().engine.connect().execute(text('select count(*) from webhook_deliveries')).scalar())"],
+                         env=env, capture_output=True, text=True, check=True)
+    return int(out.stdout)
+
+
+def main(seconds: float = 10, workers: int = 4) -> dict:
+    """Run both servers in turn and compare."""
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "RETURNKIT_DATA_DIR": data}
+        for name in ("DATABASE_URL", "REDIS_URL", "RETURNKIT_SECRET_KEY"):
+            env.pop(name, None)
+        subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True)
+        subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain",
+                        DOMAIN, "--webhook-secret", SECRET, "--policy", "kaolate"], env=env, check=True, capture_output=True)
+        results = {}
+        for name, app in (("bare", "bench.bare_app:create_bare_app()"), ("ingest", "integration.app:create_app()")):
+            proc, port = _start(app, env, workers)
+            try:
+                results[name] = _measure(port, seconds)
+            finally:
+                proc.terminate()
+                proc.wait()
+        ours = results["ingest"]
+        accepted = (ours["throughput"]["sent"] - ours["throughput"]["errors"]
+                    + ours["at_200_per_s"]["sent"] - ours["at_200_per_s"]["errors"])
+        results["accepted"] = accepted
+        results["stored"] = _stored(env)
+        results["lost"] = accepted - results["stored"]
+        results["ratio"] = round(results["ingest"]["throughput"]["requests_per_s"]
+                                 / results["bare"]["throughput"]["requests_per_s"], 2)
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))
