@@ -1,6 +1,6 @@
 """Ingest over HTTP on this machine: our webhook receiver vs a bare Flask endpoint, same gunicorn, same run.
 
-Usage: python -m bench.ingest  (figures in docs/benchmarks.md). The worker is not running: this
+Usage: python -m bench.ingest [embedded|postgres]  (figures in docs/benchmarks.md). The worker is not running: this
 measures the receiving edge (verify, store, queue), which is what the platforms wait for.
 """
 from __future__ import annotations
@@ -59,6 +59,21 @@ def _measure(port: int, seconds: float) -> dict:
             "at_200_per_s": open_loop(port, _deliveries(int(seconds * 200), 5_000_000), 200, seconds)}
 
 
+def _environment(data: str, backend: str) -> dict:
+    env = {**os.environ, "RETURNKIT_DATA_DIR": data}
+    for name in ("DATABASE_URL", "REDIS_URL", "RETURNKIT_SECRET_KEY"):
+        env.pop(name, None)
+    if backend == "postgres":
+        from cryptography.fernet import Fernet
+        schema = f"rk_bench_{uuid.uuid4().hex[:8]}"
+        subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", f"CREATE SCHEMA {schema}"],
+                       check=True)
+        env.update(DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}",
+                   REDIS_URL="redis://127.0.0.1:6379/14", RETURNKIT_SECRET_KEY=Fernet.generate_key().decode(),
+                   BENCH_SCHEMA=schema)
+    return env
+
+
 def _stored(env: dict) -> int:
     out = subprocess.run([sys.executable, "-c", "from integration.runtime import runtime; from sqlalchemy import text;"
                           "print(runtime().engine.connect().execute(text('select count(*) from webhook_deliveries')).scalar())"],
@@ -66,12 +81,10 @@ def _stored(env: dict) -> int:
     return int(out.stdout)
 
 
-def main(seconds: float = 10, workers: int = 4) -> dict:
-    """Run both servers in turn and compare."""
+def main(backend: str = "embedded", seconds: float = 10, workers: int = 4) -> dict:
+    """Run both servers in turn and compare; backend is embedded (SQLite + SqliteHuey) or postgres (+ Redis)."""
     with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "RETURNKIT_DATA_DIR": data}
-        for name in ("DATABASE_URL", "REDIS_URL", "RETURNKIT_SECRET_KEY"):
-            env.pop(name, None)
+        env = _environment(data, backend)
         subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True)
         subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain",
                         DOMAIN, "--webhook-secret", SECRET, "--policy", "kaolate"], env=env, check=True, capture_output=True)
@@ -89,10 +102,15 @@ def main(seconds: float = 10, workers: int = 4) -> dict:
         results["accepted"] = accepted
         results["stored"] = _stored(env)
         results["lost"] = accepted - results["stored"]
+        results["backend"] = backend
+        if env.get("BENCH_SCHEMA"):
+            subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c",
+                            f"DROP SCHEMA {env['BENCH_SCHEMA']} CASCADE"], check=True)
+            subprocess.run(["redis-cli", "-n", "14", "flushdb"], check=True, capture_output=True)
         results["ratio"] = round(results["ingest"]["throughput"]["requests_per_s"]
                                  / results["bare"]["throughput"]["requests_per_s"], 2)
     return results
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(), indent=2))
+    print(json.dumps(main(sys.argv[1] if len(sys.argv) > 1 else "embedded"), indent=2))

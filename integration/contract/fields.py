@@ -10,9 +10,9 @@ from marshmallow import Schema, ValidationError, fields, pre_load
 
 from integration.contract.errors import did_you_mean, not_one_of
 
-_RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+# fullmatch everywhere: "$" alone would let a trailing newline through.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 class FieldName(str):
@@ -78,7 +78,7 @@ class DateTime(fields.Field):
     """An RFC 3339 date-time with a UTC offset, as a timezone-aware datetime."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not _RFC3339.match(value):
+        if not isinstance(value, str) or not _RFC3339.fullmatch(value):
             raise ValidationError(
                 f"{value!r} is not a date-time with a UTC offset; write e.g. '2026-05-12T15:30:00-05:00'")
         try:
@@ -91,7 +91,7 @@ class Money(fields.Field):
     """A decimal string such as '6.50' (never a float), as a Decimal."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not _DECIMAL.match(value):
+        if not isinstance(value, str) or not _DECIMAL.fullmatch(value):
             raise ValidationError(f"{value!r} is not a decimal string; write e.g. '6.50'")
         return Decimal(value)
 
@@ -106,6 +106,6 @@ class Pattern(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if not self.regex.match(value):
+        if not self.regex.fullmatch(value):
             raise ValidationError(f"{value!r} is not valid; write e.g. {self.example!r}")
         return value

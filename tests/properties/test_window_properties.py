@@ -1,0 +1,184 @@
+"""Windows: calendar days in the shop's zone (anchor day = day 0, DST-proof), hours as elapsed time."""
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from integration.domain.case import LineItem, Order
+from integration.policy.model import Window
+from integration.policy.windows import window_state
+from tests.helpers import decide_json, make_case, policy_from_yaml
+from tests.properties.strategies import UTC, ZONES, instants, local_instant, written
+
+SECOND = timedelta(seconds=1)
+LAST = time(23, 59, 59)
+ANCHOR_FIELDS = {"delivery": "delivered_at", "purchase": "placed_at", "production_start": "production_started_at"}
+
+
+def parse(text: str) -> datetime:
+    """An RFC 3339 string as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@cache
+def transitions(zone: str) -> tuple[datetime, ...]:
+    """The zone's UTC-offset changes in 2024-2028 (they all fall on a whole UTC hour)."""
+    tz, out = ZoneInfo(zone), []
+    hour = datetime(2024, 1, 1, tzinfo=UTC)
+    while hour.year < 2029:
+        if (hour - timedelta(hours=1)).astimezone(tz).utcoffset() != hour.astimezone(tz).utcoffset():
+            out.append(hour)
+        hour += timedelta(hours=1)
+    return tuple(out)
+
+
+def anchors(zone: str, span: timedelta) -> st.SearchStrategy[datetime]:
+    """Instants anywhere in 2024-2028, or within `span` before (or 2 days after) one of the zone's DST switches."""
+    near = st.sampled_from(transitions(zone) or (datetime(2026, 3, 8, tzinfo=UTC),)).flatmap(
+        lambda t: st.integers(-int(span.total_seconds()) - 2 * 86400, 2 * 86400).map(lambda s: t + s * SECOND))
+    return st.one_of(instants(), near)
+
+
+@st.composite
+def day_setups(draw, zones=ZONES):
+    """(zone, anchor kind, anchor written in some offset, N): a random N-day window."""
+    zone = draw(st.sampled_from(zones))
+    n = draw(st.integers(0, 400))
+    anchor = draw(anchors(zone, timedelta(days=n)))
+    return ZoneInfo(zone), draw(st.sampled_from(sorted(ANCHOR_FIELDS))), parse(draw(written(anchor))), n
+
+
+def order_anchored(kind: str, anchor: datetime) -> tuple[Order, LineItem]:
+    """An order whose `kind` anchor (delivery, purchase or production start) happened at `anchor`."""
+    line = LineItem("1", "Widget", 1, Decimal("10"))
+    fields = {"placed_at": anchor - timedelta(days=3), ANCHOR_FIELDS[kind]: anchor}
+    return Order("1", "USD", fields.pop("placed_at"), (line,), **fields), line
+
+
+def state(window: Window, kind: str, anchor: datetime, submitted: datetime, zone: ZoneInfo):
+    """window_state for a request submitted at `submitted` on an order anchored at `anchor`."""
+    order, line = order_anchored(kind, anchor)
+    return window_state(window, order, line, submitted, zone)
+
+
+@st.composite
+def moment_on(draw, day: date, zone: ZoneInfo) -> datetime:
+    """An instant whose local date in the zone is `day`, written in a random offset."""
+    clock = draw(st.one_of(st.times(), st.just(LAST), st.just(time(0))))
+    instant = local_instant(day, clock, zone, draw(st.integers(0, 1)))
+    assume(instant.astimezone(zone).date() == day)
+    return parse(draw(written(instant)))
+
+
+def last_instant(day: date, zone: ZoneInfo) -> datetime:
+    """The last whole second whose local date is `day` (the later one when 23:59:59 happens twice)."""
+    return local_instant(day, LAST, zone, fold=1)
+
+
+def evening_repeats(day: date, zone: ZoneInfo) -> bool:
+    """True when 23:59:59 happens twice on `day` (a DST switch back at local midnight)."""
+    return local_instant(day, LAST, zone, 0) != local_instant(day, LAST, zone, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(day_setups(), st.data())
+def test_day_n_is_inside_and_day_n_plus_1_is_outside(setup, data):
+    zone, kind, anchor, n = setup
+    window = Window("w", kind, unit="days", length=n)
+    last_day = anchor.astimezone(zone).date() + timedelta(days=n)
+    assert state(window, kind, anchor, data.draw(moment_on(last_day, zone)), zone)[0] == "inside"
+    after = data.draw(moment_on(last_day + timedelta(days=1), zone))
+    assert state(window, kind, anchor, after, zone)[0] == "outside"
+
+
+def check_deadline(zone: ZoneInfo, kind: str, anchor: datetime, n: int) -> None:
+    """The deadline is 23:59:59 local on day N, in the zone's offset, and the next second is day N + 1."""
+    window = Window("w", kind, unit="days", length=n)
+    last_day = anchor.astimezone(zone).date() + timedelta(days=n)
+    deadline = state(window, kind, anchor, anchor, zone)[1]
+    assert (deadline.date(), deadline.time()) == (last_day, LAST)
+    assert deadline.utcoffset() == deadline.astimezone(UTC).astimezone(zone).utcoffset()
+    assert deadline.isoformat() == last_instant(last_day, zone).astimezone(zone).isoformat()
+    assert (deadline.astimezone(UTC) + SECOND).astimezone(zone).date() == last_day + timedelta(days=1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(day_setups())
+def test_deadline_is_the_last_second_of_day_n_in_the_shop_zone(setup):
+    check_deadline(*setup)
+
+
+@st.composite
+def repeated_evening_setups(draw):
+    """Like day_setups, but day N is an evening whose 23:59:59 happens twice (Santiago falls back at midnight)."""
+    zone = ZoneInfo("America/Santiago")
+    evenings = [d for d in ((t - SECOND).astimezone(zone).date() for t in transitions(zone.key))
+                if evening_repeats(d, zone)]
+    n = draw(st.integers(0, 60))
+    day0 = draw(st.sampled_from(evenings)) - timedelta(days=n)
+    anchor = local_instant(day0, draw(st.times()), zone)
+    assume(anchor.astimezone(zone).date() == day0)
+    return zone, draw(st.sampled_from(sorted(ANCHOR_FIELDS))), parse(draw(written(anchor))), n
+
+
+# Regression: the deadline was the first 23:59:59, an hour early, though the repeated hour was judged inside.
+@example(setup=(ZoneInfo("America/Santiago"), "delivery", parse("2026-04-01T12:00:00-03:00"), 3))
+@settings(max_examples=50, deadline=None)
+@given(repeated_evening_setups())
+def test_deadline_on_an_evening_that_happens_twice_is_the_later_one(setup):
+    zone, kind, anchor, n = setup
+    check_deadline(zone, kind, anchor, n)
+    last = last_instant(anchor.astimezone(zone).date() + timedelta(days=n), zone)
+    assert state(Window("w", kind, unit="days", length=n), kind, anchor, last, zone)[0] == "inside"
+
+
+@st.composite
+def hour_setups(draw):
+    """(zone, anchor kind, anchor, N): a random N-hour window, anchors often near a DST switch."""
+    zone = draw(st.sampled_from(ZONES))
+    n = draw(st.integers(0, 200))
+    anchor = draw(anchors(zone, timedelta(hours=n)))
+    return ZoneInfo(zone), draw(st.sampled_from(sorted(ANCHOR_FIELDS))), anchor, n
+
+
+@settings(max_examples=300, deadline=None)
+@given(hour_setups(), st.data())
+def test_hour_window_is_elapsed_time_whatever_the_offsets(setup, data):
+    zone, kind, anchor, n = setup
+    window = Window("w", kind, unit="hours", length=n)
+    end = anchor + timedelta(hours=n)
+    written_anchor = parse(data.draw(written(anchor)))
+    inside, deadline = state(window, kind, written_anchor, parse(data.draw(written(end))), zone)
+    assert inside == "inside"
+    # Compare in UTC: Python's == between zones is False for a wall time that happens twice (PEP 495).
+    assert deadline.astimezone(UTC) == end and deadline.utcoffset() == end.astimezone(zone).utcoffset()
+    assert state(window, kind, written_anchor, parse(data.draw(written(end + SECOND))), zone)[0] == "outside"
+
+
+POLICY = """
+policy: days
+name: Days
+timezone: {zone}
+clauses: {{w: "Within {n} days of delivery."}}
+windows: {{w: {{from: delivery, days: {n}}}}}
+rules:
+  - {{id: inside, clause: w, when: {{window: {{w: inside}}}}, decide: approve, resolution: [refund]}}
+  - {{id: outside, clause: w, when: {{window: {{w: outside}}}}, decide: deny}}
+"""
+
+
+@settings(max_examples=100, deadline=None)
+@given(day_setups(), st.booleans(), st.data())
+def test_decision_reports_the_window_and_its_deadline(setup, late, data):
+    zone, _, anchor, n = setup
+    last_day = anchor.astimezone(zone).date() + timedelta(days=n)
+    submitted = data.draw(moment_on(last_day + timedelta(days=late), zone))
+    policy = policy_from_yaml(POLICY.format(zone=zone.key, n=n))
+    case = make_case(delivered_at=anchor.isoformat(), placed_at=(anchor - timedelta(days=1)).isoformat(),
+                     submitted_at=submitted.isoformat())
+    decision = decide_json(policy, case)
+    assert decision["outcome"] == ("denied" if late else "approved")
+    assert decision["deadline"] == last_instant(last_day, zone).astimezone(zone).isoformat()
