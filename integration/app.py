@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Flask, jsonify
 
 from integration.api import api
+from integration.api_requests import requests_api
 from integration.runtime import Runtime, runtime
 from webhooks.receiver import webhooks
 from webhooks.shop_cache import ShopCache
@@ -18,6 +19,7 @@ class AppContext:
     runtime: Runtime
     enqueue: Callable[[int], None]
     shops: ShopCache
+    enqueue_action: Callable[[int], None]
 
 
 def _queue_enqueue(delivery_id: int) -> None:
@@ -25,17 +27,25 @@ def _queue_enqueue(delivery_id: int) -> None:
     enqueue_delivery(delivery_id)
 
 
+def _queue_action(action_id: int) -> None:
+    from integration.jobs.queue import run_action_task
+    run_action_task(action_id)
+
+
 def create_app(overrides: dict | None = None, rt: Runtime | None = None,
-               enqueue: Callable[[int], None] | None = None) -> Flask:
+               enqueue: Callable[[int], None] | None = None,
+               enqueue_action: Callable[[int], None] | None = None) -> Flask:
     """Build the app; tests pass their own runtime, queue and configuration."""
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.config.update(overrides or {})
     app.json.sort_keys = False
     rt = rt or runtime()
-    app.extensions["returnkit"] = AppContext(rt, enqueue or _queue_enqueue, ShopCache(rt.sessions))
+    app.extensions["returnkit"] = AppContext(rt, enqueue or _queue_enqueue, ShopCache(rt.sessions),
+                                             enqueue_action or _queue_action)
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
+    app.register_blueprint(requests_api)
 
     @app.get("/healthz")
     def healthz():

@@ -14,7 +14,7 @@ from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
 from integration.services.order_picture import find_order
 from integration.services.orders import order_json
-from integration.services.shops import ShopError, add_shop, find_shop, set_policy, shop_json
+from integration.services.shops import ShopError, add_shop, find_shop, issue_api_key, set_policy, shop_json
 
 
 class CommandError(Exception):
@@ -83,6 +83,17 @@ def cmd_orders_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shops_api_key(args: argparse.Namespace) -> int:
+    """Issue a new API key for the request API (the old one stops working); print it once."""
+    try:
+        with transaction(runtime().sessions) as session:
+            key = issue_api_key(find_shop(session, args.domain))
+    except ShopError as exc:
+        raise CommandError(str(exc)) from None
+    print(key)
+    return 0
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     """Run the database migrations."""
     upgrade(runtime().settings.database_url)
@@ -109,6 +120,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     setp.add_argument("domain")
     setp.add_argument("path", help="policy YAML file, or a preset name")
     setp.set_defaults(run=cmd_shops_set_policy)
+    key = shops.add_parser("api-key", help="issue a new API key for the request API; printed once")
+    key.add_argument("domain")
+    key.set_defaults(run=cmd_shops_api_key)
     orders = sub.add_parser("orders", help="inspect the order picture").add_subparsers(dest="action", required=True)
     show = orders.add_parser("show", help="print an order as the decision contract's order object")
     show.add_argument("--shop", required=True, help="the shop's domain or store URL")

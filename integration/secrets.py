@@ -1,6 +1,8 @@
 """Secrets at rest: Fernet (AES-128-CBC + HMAC), keys from RETURNKIT_SECRET_KEY (comma-separated, newest first)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 from pathlib import Path
@@ -17,10 +19,15 @@ class SecretBox:
         if not keys:
             raise ValueError("at least one key is needed")
         self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+        self._primary = hashlib.sha256(b"returnkit-fingerprint|" + keys[0].encode()).digest()
 
     def encrypt(self, plaintext: str) -> str:
         """Ciphertext for a secret."""
         return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def fingerprint(self, text: str) -> str:
+        """A keyed, one-way hash (HMAC-SHA256 under the newest key) for matching without storing."""
+        return hmac.new(self._primary, text.encode(), hashlib.sha256).hexdigest()
 
     def decrypt(self, ciphertext: str) -> str:
         """The secret back; raises ValueError when no key opens it."""

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
+
+# Anything that falls back to the process runtime (the module-level queue) stays out of the work tree.
+os.environ.setdefault("RETURNKIT_DATA_DIR", tempfile.mkdtemp(prefix="returnkit-tests-"))
 
 import pytest
 from cryptography.fernet import Fernet

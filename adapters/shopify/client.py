@@ -9,6 +9,15 @@ from adapters.shopify.documents import API_VERSION, PRODUCT_FOR_RETURNS
 from integration.domain import events as ev
 
 
+def _throttle_wait(body: dict) -> float:
+    """Seconds until the cost bucket holds what the last query asked for (from throttleStatus)."""
+    cost = (body.get("extensions") or {}).get("cost") or {}
+    status = cost.get("throttleStatus") or {}
+    wanted = cost.get("requestedQueryCost") or 0
+    missing = max(wanted - status.get("currentlyAvailable", 0), 0)
+    return max(missing / max(status.get("restoreRate", 50), 1), 1.0)
+
+
 def _numeric(gid: str) -> str:
     return str(gid).rsplit("/", 1)[-1]
 
@@ -31,7 +40,10 @@ class ShopifyClient:
                                 retryable=response.status_code in (429, 500, 502, 503, 504))
         body = response.json()
         if body.get("errors"):
-            raise PlatformError(f"shopify: {body['errors'][0].get('message', 'GraphQL error')}")
+            error = body["errors"][0]
+            if (error.get("extensions") or {}).get("code") == "THROTTLED":
+                raise PlatformError("shopify: THROTTLED", 200, retryable=True, retry_after=_throttle_wait(body))
+            raise PlatformError(f"shopify: {error.get('message', 'GraphQL error')}")
         return body["data"]
 
     def fetch_product(self, product_id: str) -> ev.ProductSeen | None:

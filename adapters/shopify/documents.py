@@ -16,3 +16,75 @@ query ProductForReturns($id: ID!) {
 """
 
 DOCUMENTS = {"ProductForReturns": PRODUCT_FOR_RETURNS}
+
+ORDER_NOTE = """
+query OrderNote($id: ID!) {
+  order(id: $id) { id note }
+}
+"""
+
+UPDATE_ORDER_NOTE = """
+mutation UpdateOrderNote($input: OrderInput!) {
+  orderUpdate(input: $input) { order { id } userErrors { field message } }
+}
+"""
+
+TAG_ORDER = """
+mutation TagOrder($id: ID!, $tags: [String!]!) {
+  tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } }
+}
+"""
+
+APPROVE_RETURN = """
+mutation ApproveReturn($input: ReturnApproveRequestInput!) {
+  returnApproveRequest(input: $input) { return { id status } userErrors { field message code } }
+}
+"""
+
+DECLINE_RETURN = """
+mutation DeclineReturn($input: ReturnDeclineRequestInput!) {
+  returnDeclineRequest(input: $input) { return { id status } userErrors { field message code } }
+}
+"""
+
+RETURN_STATUS = """
+query ReturnStatus($id: ID!) {
+  return(id: $id) { id status }
+}
+"""
+
+SUGGESTED_REFUND = """
+query SuggestedRefund($id: ID!, $lines: [RefundLineItemInput!], $shipping: Money) {
+  order(id: $id) {
+    suggestedRefund(refundLineItems: $lines, shippingAmount: $shipping) {
+      amountSet { presentmentMoney { amount currencyCode } }
+      suggestedTransactions { gateway kind parentTransaction { id } amountSet { presentmentMoney { amount } } }
+    }
+  }
+}
+"""
+
+ISSUE_REFUND = """
+mutation IssueRefund($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id totalRefundedSet { presentmentMoney { amount currencyCode } } }
+    userErrors { field message }
+  }
+}
+"""
+
+CANCEL_ORDER = """
+mutation CancelOrder($orderId: ID!, $refund: Boolean, $restock: Boolean!, $staffNote: String) {
+  orderCancel(orderId: $orderId, reason: CUSTOMER, refund: $refund, restock: $restock, notifyCustomer: true,
+              staffNote: $staffNote) {
+    job { id }
+    orderCancelUserErrors { field message code }
+  }
+}
+"""
+
+DOCUMENTS.update({
+    "OrderNote": ORDER_NOTE, "UpdateOrderNote": UPDATE_ORDER_NOTE, "TagOrder": TAG_ORDER,
+    "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,
+    "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,
+})

@@ -42,6 +42,7 @@ def parse_order(payload: dict) -> list:
         lines=tuple(_line(li) for li in field(payload, "line_items")), shipping_paid=_shipping(payload),
         tags=tags, destination_country=address.get("country_code"), is_gift="gift" in {t.lower() for t in tags},
         customer_ref=text_id(customer["id"]) if customer.get("id") else None,
+        customer_email=payload.get("email") or customer.get("email"),
         cancelled_at=maybe_when(payload.get("cancelled_at"), "cancelled_at"),
         status=payload.get("financial_status"), production_signals=tags)]
 

@@ -82,6 +82,7 @@ def parse_order(payload: dict) -> list:
         shipping_paid=money(payload.get("shipping_total") or 0, "shipping_total"),
         destination_country=(payload.get("shipping") or {}).get("country") or (payload.get("billing") or {}).get("country") or None,
         customer_ref=text_id(customer) if customer else None,
+        customer_email=(payload.get("billing") or {}).get("email") or None,
         cancelled_at=modified if status == "cancelled" else None, status=status, production_signals=signals,
         delivered_at=_delivered_at(payload, meta), refunds=_refunds(payload),
         production_started_at=_meta_time(meta.get(PRODUCTION_META)))

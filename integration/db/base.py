@@ -61,6 +61,11 @@ class Encrypted(TypeDecorator):
         return None if value is None else _require_box().decrypt(value)
 
 
+def email_fingerprint(email: str | None) -> str | None:
+    """The keyed hash of an email address (trimmed, lower-cased), or None."""
+    return _require_box().fingerprint(email.strip().lower()) if email and email.strip() else None
+
+
 def _require_box() -> SecretBox:
     if _Box.box is None:
         raise RuntimeError("secrets are not configured: call configure_secrets() at start-up")

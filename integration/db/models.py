@@ -23,6 +23,7 @@ class Shop(Base):
     api_token: Mapped[str | None] = mapped_column(Encrypted(1024))
     consumer_key: Mapped[str | None] = mapped_column(Encrypted(1024))
     consumer_secret: Mapped[str | None] = mapped_column(Encrypted(1024))
+    api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # sha256 of the shop's API key
     api_base_url: Mapped[str | None] = mapped_column(String(500))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. how "production started" is signalled
     policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id", use_alter=True))

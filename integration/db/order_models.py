@@ -32,6 +32,8 @@ class Order(Base):
     refunded_total: Mapped[Decimal] = mapped_column(Money, default=0)
     destination_country: Mapped[str | None] = mapped_column(String(2))
     customer_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A keyed hash of the buyer's email: lets a customer prove the order is theirs without our storing the email.
+    customer_email_hash: Mapped[str | None] = mapped_column(String(64))
     production_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the platform marked the whole order
 

@@ -46,6 +46,24 @@ def requeue_lost_deliveries() -> None:
         log.warning("inbox.requeued: %d deliveries", len(ids))
 
 
+@huey.task()
+def run_action_task(action_id: int) -> None:
+    """Run one outbox action (the row says what and whether)."""
+    from integration.services.actions import run_action
+    from integration.services.gateways import platform_gateway
+    run_action(runtime(), action_id, platform_gateway)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def reap_actions() -> None:
+    """Take back actions from killed workers and queue every due action (the rows are the truth)."""
+    from integration.services.actions import reap
+    with transaction(runtime().sessions) as session:
+        due = reap(session, utcnow())
+    for action_id in due:
+        run_action_task(action_id)
+
+
 def enqueue_delivery(delivery_id: int) -> None:
     """Queue a stored delivery for processing (called after the insert has committed)."""
     process_delivery_task(delivery_id)

@@ -41,7 +41,7 @@ def apply_customer_redacted(session: Session, shop: Shop, event: ev.CustomerReda
     orders = _customer_orders(session, shop, event.customer_ref, event.order_ids)
     order_ids = [o.order_id for o in orders] + list(event.order_ids)
     for order in orders:
-        order.customer_ref, order.destination_country = None, None
+        order.customer_ref, order.destination_country, order.customer_email_hash = None, None, None
         for ret in order.returns:
             ret.note = None
     session.execute(update(WebhookDelivery).where(

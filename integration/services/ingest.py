@@ -16,9 +16,11 @@ from integration.runtime import Runtime
 from integration.services.catalog import CATALOG_HANDLERS, ProductFetcher, fill_missing_products
 from integration.services.compliance import COMPLIANCE_HANDLERS
 from integration.services.order_picture import ORDER_HANDLERS, OrderNotYetKnown, find_order
+from integration.services.platform_returns import apply_return_and_decide
 
 log = logging.getLogger(__name__)
-HANDLERS = {**ORDER_HANDLERS, **CATALOG_HANDLERS, **COMPLIANCE_HANDLERS}
+HANDLERS = {**ORDER_HANDLERS, **CATALOG_HANDLERS, **COMPLIANCE_HANDLERS,
+            ev.ReturnSeen: apply_return_and_decide}
 
 
 def apply_events(session: Session, shop: Shop, events: list, fetch: ProductFetcher | None = None) -> None:
@@ -38,23 +40,15 @@ def _record_failure(rt: Runtime, delivery_id: int, status: str, error: str) -> N
             row.status, row.error, row.attempts = status, error[:2000], row.attempts + 1
 
 
-def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None = None) -> str:
-    """Process one inbox row exactly once; returns its final status. Retryable failures re-raise."""
+def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None = None,
+                     enqueue_action=None) -> str:
+    """Process one inbox row exactly once; returns its final status. Retryable failures re-raise.
+
+    Actions planned while processing (a platform return decided) are queued after the commit.
+    """
+    new_actions: list[int] = []
     try:
-        with transaction(rt.sessions) as session:
-            row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
-            if row is None or row.status != "received":
-                return row.status if row else "gone"
-            shop = session.get(Shop, row.shop_id)
-            adapter = ADAPTERS[row.platform]
-            if not shop.active and row.topic not in adapter.compliance_topics:
-                row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
-                return "ignored"
-            events = adapter.topics[row.topic](json.loads(row.body))
-            apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
-            if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
-                row.status, row.processed_at, row.attempts, row.error = "processed", utcnow(), row.attempts + 1, None
-            return "processed"
+        status = _process(rt, delivery_id, fetch, new_actions)
     except OrderNotYetKnown as exc:
         _record_failure(rt, delivery_id, "received", str(exc))
         raise
@@ -62,6 +56,35 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
         log.error("ingest.unprocessable: delivery %s: %s", delivery_id, exc)
         _record_failure(rt, delivery_id, "failed", f"{type(exc).__name__}: {exc}")
         return "failed"
+    for action_id in new_actions:
+        (enqueue_action or _queue_action)(action_id)
+    return status
+
+
+def _queue_action(action_id: int) -> None:
+    from integration.jobs.queue import run_action_task
+    run_action_task(action_id)
+
+
+def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> str:
+    """Apply one inbox row in one transaction; the ids of actions it planned go to new_actions."""
+    with transaction(rt.sessions) as session:
+        row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+        if row is None or row.status != "received":
+            return row.status if row else "gone"
+        shop = session.get(Shop, row.shop_id)
+        adapter = ADAPTERS[row.platform]
+        if not shop.active and row.topic not in adapter.compliance_topics:
+            row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
+            return "ignored"
+        events = adapter.topics[row.topic](json.loads(row.body))
+        apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
+        if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
+            row.status, row.processed_at, row.attempts, row.error = "processed", utcnow(), row.attempts + 1, None
+        new_actions.extend(session.info.get("new_actions", ()))
+        return "processed"
+
+
 
 
 def default_fetcher(rt: Runtime) -> ProductFetcher:

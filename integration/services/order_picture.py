@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from integration.db.base import email_fingerprint
 from integration.db.models import Shop
 from integration.db.order_models import Fulfillment, Order, OrderLine, OrderRefund, ReturnRequest
 from integration.domain import events as ev
@@ -52,6 +53,7 @@ def apply_order_seen(session: Session, shop: Shop, event: ev.OrderSeen) -> None:
     order.platform_updated_at, order.status, order.tags = event.updated_at, event.status, list(event.tags)
     order.is_gift, order.shipping_paid, order.deleted = event.is_gift, event.shipping_paid, False
     order.destination_country, order.customer_ref = event.destination_country, event.customer_ref
+    order.customer_email_hash = email_fingerprint(event.customer_email) or order.customer_email_hash
     order.cancelled_at = event.cancelled_at
     _sync_lines(order, event.lines)
     if order.production_started_at is None and production_signalled(shop, event.production_signals):

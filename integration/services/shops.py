@@ -1,7 +1,9 @@
 """Shops: install, credentials (encrypted at rest), the assigned policy and its versions."""
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -77,6 +79,13 @@ def set_policy(session: Session, shop: Shop, policy_text: str) -> PolicyVersion:
     session.flush()
     shop.policy_version_id = version.id
     return version
+
+
+def issue_api_key(shop: Shop) -> str:
+    """A new API key for the shop's request API; only its hash is kept, so show it once."""
+    key = "rk_" + secrets.token_urlsafe(32)
+    shop.api_key_hash = hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 def find_shop(session: Session, domain: str, platform: str | None = None) -> Shop:

@@ -29,11 +29,12 @@ class FakeProducts:
         return ev.ProductSeen(product_id, f"Product {product_id}", None, "Fetched", ("fetched",), ())
 
 
-def replay(client, rt, queue, platform, names, fetch=None) -> list[str]:
+def replay(client, rt, queue, platform, names, fetch=None, actions=None) -> list[str]:
     """Post each fixture through the receiver, then process what was queued; the statuses."""
     for name in names:
         assert post_fixture(client, platform, name).status_code == 200, name
-    statuses = [process_delivery(rt, delivery_id, fetch or FakeProducts()) for delivery_id in queue]
+    actions = [] if actions is None else actions
+    statuses = [process_delivery(rt, delivery_id, fetch or FakeProducts(), actions.append) for delivery_id in queue]
     queue.clear()
     return statuses
 

@@ -6,6 +6,7 @@ from integration.db.base import Base
 from integration.db.engine import make_engine
 import integration.db.models  # noqa: F401  (registers the tables)
 import integration.db.order_models  # noqa: F401
+import integration.db.request_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,101 @@
+"""Shopify effects of a decision, through the Admin GraphQL API; each one safe to repeat."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from adapters.http import PlatformError
+from adapters.shopify import documents as docs
+from adapters.shopify.client import ShopifyClient
+
+
+def _gid(kind: str, value) -> str:
+    return str(value) if str(value).startswith("gid://") else f"gid://shopify/{kind}/{value}"
+
+
+def _check(payload: dict, *keys: str) -> dict:
+    for key in keys or ("userErrors",):
+        errors = payload.get(key) or []
+        if errors:
+            raise PlatformError(f"shopify: {errors[0].get('message')}", retryable=False)
+    return payload
+
+
+class ShopifyActions:
+    """perform(kind, payload, key): the action kinds the planner emits, for one shop."""
+
+    def __init__(self, client: ShopifyClient):
+        self.client = client
+
+    def perform(self, kind: str, payload: dict, key: str) -> dict:
+        """Run one action; raises PlatformError (retryable or not)."""
+        handler = getattr(self, f"do_{kind}", None)
+        if handler is None:
+            raise PlatformError(f"shopify: no action {kind!r}", retryable=False)
+        return handler(payload, key)
+
+    def do_order_note(self, payload: dict, key: str) -> dict:
+        """Append to the order's note, keeping what is there; the key marks it so a retry adds nothing."""
+        order = _gid("Order", payload["order_id"])
+        note = (self.client.graphql(docs.ORDER_NOTE, {"id": order})["order"] or {}).get("note") or ""
+        marker = f"[{key}]"
+        if marker in note:
+            return {"skipped": "already noted"}
+        text = f"{note}\n\n{payload['text']} {marker}".strip()
+        _check(self.client.graphql(docs.UPDATE_ORDER_NOTE, {"input": {"id": order, "note": text}})["orderUpdate"])
+        return {"noted": order}
+
+    do_customer_note = do_order_note   # Shopify has no customer note channel: the customer sees returns emails
+
+    def do_tag_order(self, payload: dict, key: str) -> dict:
+        """Tag the order (tags are a set: repeating is harmless)."""
+        order = _gid("Order", payload["order_id"])
+        _check(self.client.graphql(docs.TAG_ORDER, {"id": order, "tags": [payload["tag"]]})["tagsAdd"])
+        return {"tagged": payload["tag"]}
+
+    def _return_state(self, return_id: str, mutation: str, field: str, variables: dict, done: set[str]) -> dict:
+        result = self.client.graphql(mutation, {"input": variables})[field]
+        if result.get("userErrors"):
+            status = (self.client.graphql(docs.RETURN_STATUS, {"id": variables["id"]})["return"] or {}).get("status")
+            if status in done:  # an earlier attempt got through; its answer was lost
+                return {"return": return_id, "status": status}
+            _check(result)
+        return {"return": return_id, "status": result["return"]["status"]}
+
+    def do_approve_return(self, payload: dict, key: str) -> dict:
+        """returnApproveRequest."""
+        variables = {"id": _gid("Return", payload["return_id"]), "notifyCustomer": True}
+        return self._return_state(payload["return_id"], docs.APPROVE_RETURN, "returnApproveRequest", variables,
+                                  {"OPEN", "CLOSED"})
+
+    def do_decline_return(self, payload: dict, key: str) -> dict:
+        """returnDeclineRequest with the reason and a customer-facing note quoting the policy."""
+        variables = {"id": _gid("Return", payload["return_id"]), "declineReason": payload["reason"],
+                     "declineNote": payload["note"][:2000], "notifyCustomer": True}
+        return self._return_state(payload["return_id"], docs.DECLINE_RETURN, "returnDeclineRequest", variables,
+                                  {"DECLINED"})
+
+    def do_refund(self, payload: dict, key: str) -> dict:
+        """refundCreate with @idempotent: amounts from Shopify's suggestedRefund, never above the decision's."""
+        order = _gid("Order", payload["order_id"])
+        lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty, "restockType": "NO_RESTOCK"}
+                 for line, qty in payload["lines"]]
+        suggested = self.client.graphql(docs.SUGGESTED_REFUND, {"id": order, "lines": lines,
+                                                                "shipping": payload.get("shipping") or "0"})
+        transactions, budget = [], Decimal(payload["amount"])
+        for tx in suggested["order"]["suggestedRefund"]["suggestedTransactions"]:
+            amount = min(Decimal(tx["amountSet"]["presentmentMoney"]["amount"]), budget)
+            if amount > 0:
+                transactions.append({"orderId": order, "gateway": tx["gateway"], "kind": "REFUND", "amount": str(amount),
+                                     "parentId": (tx.get("parentTransaction") or {}).get("id")})
+                budget -= amount
+        refund_input = {"orderId": order, "note": f"returnkit {key}", "notify": True, "refundLineItems": lines,
+                        "shipping": {"amount": payload.get("shipping") or "0"}, "transactions": transactions}
+        result = _check(self.client.graphql(docs.ISSUE_REFUND, {"input": refund_input, "key": key})["refundCreate"])
+        return {"refund": result["refund"]["id"]}
+
+    def do_cancel_order(self, payload: dict, key: str) -> dict:
+        """orderCancel with refund and restock."""
+        variables = {"orderId": _gid("Order", payload["order_id"]), "refund": payload.get("refund", True),
+                     "restock": payload.get("restock", True), "staffNote": f"returnkit {key}"}
+        result = _check(self.client.graphql(docs.CANCEL_ORDER, variables)["orderCancel"], "orderCancelUserErrors")
+        return {"job": (result.get("job") or {}).get("id")}

@@ -1,0 +1,58 @@
+"""WooCommerce effects of a decision, through REST v3. WooCommerce has no idempotency key, so each
+effect carries our marker and is looked for before it is made."""
+from __future__ import annotations
+
+from adapters.http import PlatformError
+from adapters.woocommerce.client import WooCommerceClient
+
+
+class WooCommerceActions:
+    """perform(kind, payload, key) for one store."""
+
+    def __init__(self, client: WooCommerceClient):
+        self.client = client
+
+    def perform(self, kind: str, payload: dict, key: str) -> dict:
+        """Run one action; raises PlatformError (retryable or not)."""
+        handler = getattr(self, f"do_{kind}", None)
+        if handler is None:
+            raise PlatformError(f"woocommerce: no action {kind!r}", retryable=False)
+        return handler(payload, key)
+
+    def _note(self, payload: dict, key: str, customer: bool) -> dict:
+        order, marker = payload["order_id"], f"[{key}]"
+        notes = self.client.get(f"orders/{order}/notes") or []
+        if any(marker in (n.get("note") or "") for n in notes):
+            return {"skipped": "already noted"}
+        note = self.client.post(f"orders/{order}/notes", {"note": f"{payload['text']} {marker}",
+                                                          "customer_note": customer})
+        return {"note": note.get("id")}
+
+    def do_order_note(self, payload: dict, key: str) -> dict:
+        """A private order note."""
+        return self._note(payload, key, customer=False)
+
+    def do_customer_note(self, payload: dict, key: str) -> dict:
+        """A note the customer sees (and is emailed)."""
+        return self._note(payload, key, customer=True)
+
+    def do_tag_order(self, payload: dict, key: str) -> dict:
+        """WooCommerce orders have no tags: a meta flag the merchant can filter on."""
+        self.client.put(f"orders/{payload['order_id']}", {"meta_data": [{"key": "_returnkit_tag", "value": payload["tag"]}]})
+        return {"tagged": payload["tag"]}
+
+    def do_refund(self, payload: dict, key: str) -> dict:
+        """POST orders/{id}/refunds with an explicit api_refund, unless a refund with our marker exists."""
+        order, marker = payload["order_id"], f"[{key}]"
+        for refund in self.client.get(f"orders/{order}/refunds") or []:
+            if marker in (refund.get("reason") or ""):
+                return {"refund": refund.get("id"), "skipped": "already refunded"}
+        body = {"amount": payload["amount"], "reason": f"returnkit refund {marker}", "api_refund": True,
+                "line_items": [{"id": int(line), "quantity": qty} for line, qty in payload.get("lines") or []]}
+        refund = self.client.post(f"orders/{order}/refunds", body)
+        return {"refund": refund.get("id")}
+
+    def do_cancel_order(self, payload: dict, key: str) -> dict:
+        """Status cancelled, then the refund."""
+        self.client.put(f"orders/{payload['order_id']}", {"status": "cancelled"})
+        return {"cancelled": payload["order_id"], **self.do_refund(payload, key)}

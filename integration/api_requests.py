@@ -1,0 +1,101 @@
+"""POST /api/v1/requests and GET /api/v1/requests/<id>: requests the platforms do not carry natively.
+
+Authenticated as the shop (Authorization: Bearer <API key>) or as the customer (the order number and
+the email on that order). Either way a caller only ever sees its own shop's data.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import select
+
+from integration.db.base import email_fingerprint
+from integration.db.engine import transaction
+from integration.db.models import Shop
+from integration.db.order_models import Order
+from integration.db.request_models import ReturnCase
+from integration.services.requests import RequestError, case_json, submit_request
+from integration.services.shops import ShopError, find_shop
+
+requests_api = Blueprint("requests_api", __name__, url_prefix="/api/v1/requests")
+
+
+def api_key_hash(key: str) -> str:
+    """How a shop's API key is stored: only its SHA-256 (see services.shops.issue_api_key)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _error(status: int, errors: list[str]):
+    return jsonify(errors=[dict(zip(("field", "message"), e.split(": ", 1))) if ": " in e else
+                           {"field": None, "message": e} for e in errors]), status
+
+
+def _bearer_shop(session) -> Shop | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    return session.scalar(select(Shop).where(Shop.api_key_hash == api_key_hash(header[7:].strip())))
+
+
+def _customer_order(session, shop: Shop, body: dict) -> Order | None:
+    number, email = str(body.get("order_number") or ""), email_fingerprint(body.get("email"))
+    order = session.scalar(select(Order).where(Order.shop_id == shop.id, Order.number == number.lstrip("#")))
+    if order is None or email is None or not order.customer_email_hash:
+        return None
+    return order if hmac.compare_digest(order.customer_email_hash, email) else None
+
+
+def _authorize(session, body: dict) -> tuple[Shop, Order]:
+    """The shop and order this caller may act on; raises RequestError (401/404) otherwise."""
+    try:
+        shop = find_shop(session, str(body.get("shop") or ""))
+    except ShopError as exc:
+        raise RequestError([str(exc)], 404) from None
+    if (caller := _bearer_shop(session)) is not None:
+        if caller.id != shop.id:
+            raise RequestError(["authorization: this API key belongs to another shop"], 403)
+        order = session.scalar(select(Order).where(Order.shop_id == shop.id, Order.order_id == str(body.get("order_id"))))
+    else:
+        order = _customer_order(session, shop, body)
+        if order is None:
+            raise RequestError(["email: no order with this number and email; check both"], 401)
+    if order is None:
+        raise RequestError([f"order_id: {shop.domain} has no order {body.get('order_id')!r}"], 404)
+    return shop, order
+
+
+@requests_api.post("")
+def create_request():
+    """Decide a request now; 201 with the request id and the decision."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("request"), dict):
+        return _error(400, ["request: send JSON {shop, order_id | order_number + email, request}"])
+    ctx = current_app.extensions["returnkit"]
+    key = request.headers.get("Idempotency-Key") or hashlib.sha256(repr(sorted(body.items())).encode()).hexdigest()
+    try:
+        with transaction(ctx.runtime.sessions) as session:
+            shop, order = _authorize(session, body)
+            case, decision = submit_request(session, shop, order, body["request"], "api", key[:100])
+            actions = [a.id for a in decision.actions if a.state == "pending"]
+            payload = {"request_id": case.id, "decision": decision.document}
+    except RequestError as exc:
+        return _error(exc.status, exc.errors)
+    for action_id in actions:
+        ctx.enqueue_action(action_id)
+    return jsonify(payload), 201
+
+
+@requests_api.get("/<int:case_id>")
+def show_request(case_id: int):
+    """The request, its latest decision and its actions; only for the shop that owns it."""
+    ctx = current_app.extensions["returnkit"]
+    with ctx.runtime.sessions() as session:
+        shop = _bearer_shop(session)
+        case = session.get(ReturnCase, case_id)
+        if shop is None:
+            return _error(401, ["authorization: send the shop's API key as a Bearer token"])
+        if case is None or case.shop_id != shop.id:
+            return _error(404, [f"request_id: no request {case_id}"])
+        return jsonify(case_json(case))

@@ -1,0 +1,97 @@
+"""Run outbox actions exactly once: claim with a lease, call the platform, record every attempt.
+
+States: pending -> running -> succeeded; running -> retrying (backoff) -> running ...; -> dead after
+MAX_ATTEMPTS or a permanent error (visible, and retryable by hand). A worker killed mid-call leaves a
+lease that expires; the reaper hands the action back (the platform call is idempotent by key).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from adapters.http import PlatformError
+from integration.db.base import utcnow
+from integration.db.engine import transaction
+from integration.db.models import Shop
+from integration.db.request_models import Action, ActionAttempt
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+Gateways = Callable[[Shop], object]   # shop -> object with perform(kind, payload, idempotency_key) -> dict
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """Exponential backoff from 15 s, capped at an hour; a platform's Retry-After wins when longer."""
+    delay = min(15 * 2 ** max(attempts - 1, 0), 3600)
+    return timedelta(seconds=max(delay, retry_after or 0))
+
+
+def claim(session, action_id: int, now) -> bool:
+    """Atomically take a due action (compare-and-set on its state): True for exactly one caller."""
+    result = session.execute(update(Action).where(
+        Action.id == action_id, Action.state.in_(("pending", "retrying")), Action.next_attempt_at <= now,
+    ).values(state="running", lease_until=now + LEASE, attempts=Action.attempts + 1))
+    return result.rowcount == 1
+
+
+def _redact(result: object) -> str:
+    return json.dumps(result, default=str)[:2000]
+
+
+def _finish(rt, action_id: int, started, state: str, status: str, result=None, error=None, retry_after=None):
+    with transaction(rt.sessions) as session:
+        action = session.get(Action, action_id)
+        if state == "retrying" and action.attempts >= MAX_ATTEMPTS:
+            state = "dead"
+        action.state, action.lease_until, action.last_error = state, None, error
+        action.result = result if state == "succeeded" else action.result
+        if state == "retrying":
+            action.next_attempt_at = utcnow() + backoff(action.attempts, retry_after)
+        action.attempt_log.append(ActionAttempt(started_at=started, finished_at=utcnow(), status=status,
+                                                response=_redact(result if result is not None else error)))
+    return state
+
+
+def run_action(rt, action_id: int, gateways: Gateways) -> str:
+    """Run one action if it is due; returns its state afterwards."""
+    started = utcnow()
+    with transaction(rt.sessions) as session:
+        if not claim(session, action_id, started):
+            action = session.get(Action, action_id)
+            return action.state if action else "gone"
+        action = session.get(Action, action_id)
+        shop = session.get(Shop, action.shop_id)
+        kind, payload, key = action.kind, dict(action.payload), action.idempotency_key
+    if not shop.active:
+        return _finish(rt, action_id, started, "dead", "failed", error="the shop uninstalled returnkit")
+    try:
+        result = gateways(shop).perform(kind, payload, key)
+    except PlatformError as exc:
+        state = "retrying" if exc.retryable else "dead"
+        log.warning("actions.%s: action %s %s: %s", state, action_id, kind, exc)
+        return _finish(rt, action_id, started, state, "retryable" if exc.retryable else "failed",
+                       error=str(exc), retry_after=getattr(exc, "retry_after", None))
+    return _finish(rt, action_id, started, "succeeded", "succeeded", result=result)
+
+
+def retry_by_hand(session, action_id: int) -> None:
+    """Give a dead action another go (from the settings page or the CLI)."""
+    action = session.get(Action, action_id)
+    if action.state == "dead":
+        action.state, action.next_attempt_at, action.attempts = "retrying", utcnow(), 0
+
+
+def reap(session, now) -> list[int]:
+    """Hand back actions whose lease expired (a killed worker), and list every due action to queue."""
+    expired = list(session.scalars(select(Action).where(Action.state == "running", Action.lease_until < now)))
+    for action in expired:
+        action.state, action.lease_until, action.next_attempt_at = "retrying", None, now
+        action.attempt_log.append(ActionAttempt(started_at=now, finished_at=now, status="lease-expired"))
+    session.flush()
+    return list(session.scalars(select(Action.id).where(
+        or_(Action.state == "pending", Action.state == "retrying"), Action.next_attempt_at <= now).order_by(Action.id)))

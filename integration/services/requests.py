@@ -1,0 +1,89 @@
+"""Requests in, decisions and their outbox of actions out, all in one transaction."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from integration.contract.case_schema import InvalidCase, load_case
+from integration.contract.decision import decision_json
+from integration.db.models import PolicyVersion, Shop
+from integration.db.order_models import Order
+from integration.db.request_models import Action, Decision, ReturnCase
+from integration.policy.engine import decide
+from integration.policy.loader import load_policy_text
+from integration.services.orders import decision_case
+from integration.services.plan import plan_actions
+
+
+class RequestError(ValueError):
+    """A request that cannot be taken; `errors` are 'path: message' lines, `status` the HTTP status."""
+
+    def __init__(self, errors: list[str], status: int = 422):
+        super().__init__(errors[0])
+        self.errors, self.status = errors, status
+
+
+@lru_cache(maxsize=256)
+def _compiled(version_id: int, document: str):
+    return load_policy_text(document)
+
+
+def policy_for(session: Session, shop: Shop) -> tuple[PolicyVersion, object]:
+    """The shop's current policy version and its compiled policy (cached per version)."""
+    version = session.get(PolicyVersion, shop.policy_version_id)
+    return version, _compiled(version.id, version.document)
+
+
+def find_case(session: Session, shop: Shop, source: str, source_ref: str) -> ReturnCase | None:
+    """The shop's request from this source (a platform return id or a request key), if taken before."""
+    return session.scalar(select(ReturnCase).where(ReturnCase.shop_id == shop.id, ReturnCase.source == source,
+                                                   ReturnCase.source_ref == source_ref))
+
+
+def submit_request(session: Session, shop: Shop, order: Order, request: dict, source: str, source_ref: str
+                   ) -> tuple[ReturnCase, Decision]:
+    """Take a request once (a repeat returns the first one's decision) and decide it."""
+    existing = find_case(session, shop, source, source_ref)
+    if existing is not None:
+        return existing, existing.decisions[-1]
+    try:
+        load_case(decision_case(session, shop, order, request))
+    except InvalidCase as exc:
+        raise RequestError([e if e.startswith("request") else f"order: {e}" for e in exc.errors]) from None
+    case = ReturnCase(shop_id=shop.id, order_pk=order.id, source=source, source_ref=source_ref, request=request)
+    session.add(case)
+    session.flush()
+    return case, decide_case(session, shop, case, order)
+
+
+def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, decided_by: str = "policy") -> Decision:
+    """Decide the request with the shop's current policy; record the version; plan the actions."""
+    version, policy = policy_for(session, shop)
+    contract_case = decision_case(session, shop, order, case.request, case_id=str(case.id))
+    document = decision_json(decide(policy, load_case(contract_case)))
+    decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
+                        document=document, decided_by=decided_by)
+    case.decisions.append(decision)
+    case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
+    session.flush()
+    source = {"submitted_at": case.request.get("submitted_at")}
+    if case.source == "shopify_return":
+        source["return_id"] = case.source_ref
+    for n, planned in enumerate(plan_actions(shop.platform, order.order_id, source, document)):
+        decision.actions.append(Action(shop_id=shop.id, kind=planned.kind, payload=planned.payload,
+                                       idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))
+    session.flush()
+    session.info.setdefault("new_actions", []).extend(a.id for a in decision.actions)
+    return decision
+
+
+def case_json(case: ReturnCase) -> dict:
+    """A request, its latest decision and its actions with their states."""
+    latest = case.decisions[-1] if case.decisions else None
+    return {"request_id": case.id, "status": case.status, "source": case.source, "request": case.request,
+            "decision": latest.document if latest else None,
+            "policy_version_id": latest.policy_version_id if latest else None,
+            "actions": [{"id": a.id, "kind": a.kind, "state": a.state, "attempts": a.attempts,
+                         "last_error": a.last_error} for a in (latest.actions if latest else [])]}
