@@ -37,3 +37,17 @@ class PlatformAdapter(Protocol):
     def dedupe_key(self, meta: DeliveryHeaders, payload: object, body: bytes) -> str: ...
 
     def delivery_refs(self, topic: str, payload: object) -> tuple[str | None, str | None]: ...
+
+
+class ActionGateway:
+    """Dispatches perform(kind, payload, key) to the subclass's do_<kind> method."""
+
+    platform = "platform"
+
+    def perform(self, kind: str, payload: dict, key: str) -> dict:
+        """Run one action; raises PlatformError (retryable or not)."""
+        from adapters.http import PlatformError
+        handler = getattr(self, f"do_{kind}", None)
+        if handler is None:
+            raise PlatformError(f"{self.platform}: no action {kind!r}", retryable=False)
+        return handler(payload, key)

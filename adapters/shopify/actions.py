@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
 from adapters.shopify.client import ShopifyClient
@@ -20,18 +21,13 @@ def _check(payload: dict, *keys: str) -> dict:
     return payload
 
 
-class ShopifyActions:
+class ShopifyActions(ActionGateway):
     """perform(kind, payload, key): the action kinds the planner emits, for one shop."""
+
+    platform = "shopify"
 
     def __init__(self, client: ShopifyClient):
         self.client = client
-
-    def perform(self, kind: str, payload: dict, key: str) -> dict:
-        """Run one action; raises PlatformError (retryable or not)."""
-        handler = getattr(self, f"do_{kind}", None)
-        if handler is None:
-            raise PlatformError(f"shopify: no action {kind!r}", retryable=False)
-        return handler(payload, key)
 
     def do_order_note(self, payload: dict, key: str) -> dict:
         """Append to the order's note, keeping what is there; the key marks it so a retry adds nothing."""

@@ -2,22 +2,18 @@
 effect carries our marker and is looked for before it is made."""
 from __future__ import annotations
 
+from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.woocommerce.client import WooCommerceClient
 
 
-class WooCommerceActions:
+class WooCommerceActions(ActionGateway):
     """perform(kind, payload, key) for one store."""
+
+    platform = "woocommerce"
 
     def __init__(self, client: WooCommerceClient):
         self.client = client
-
-    def perform(self, kind: str, payload: dict, key: str) -> dict:
-        """Run one action; raises PlatformError (retryable or not)."""
-        handler = getattr(self, f"do_{kind}", None)
-        if handler is None:
-            raise PlatformError(f"woocommerce: no action {kind!r}", retryable=False)
-        return handler(payload, key)
 
     def _note(self, payload: dict, key: str, customer: bool) -> dict:
         order, marker = payload["order_id"], f"[{key}]"
