@@ -16,7 +16,8 @@ from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
-from integration.services.requests import RequestError, case_json, submit_request
+from integration.services.requests import (RequestError, add_evidence, case_json, record_inspection,
+                                          submit_request)
 from integration.services.shops import ShopError, find_shop
 
 requests_api = Blueprint("requests_api", __name__, url_prefix="/api/v1/requests")
@@ -99,3 +100,53 @@ def show_request(case_id: int):
         if case is None or case.shop_id != shop.id:
             return _error(404, [f"request_id: no request {case_id}"])
         return jsonify(case_json(case))
+
+
+def _owned_case(session, case_id: int):
+    shop = _bearer_shop(session)
+    case = session.get(ReturnCase, case_id)
+    if shop is None:
+        raise RequestError(["authorization: send the shop's API key as a Bearer token"], 401)
+    if case is None or case.shop_id != shop.id:
+        raise RequestError([f"request_id: no request {case_id}"], 404)
+    return shop, case
+
+
+def _redecide(case_id: int, change):
+    ctx = current_app.extensions["returnkit"]
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, ["(body): send a JSON object"])
+    try:
+        with transaction(ctx.runtime.sessions) as session:
+            shop, case = _owned_case(session, case_id)
+            decision = change(session, shop, case, body)
+            actions, payload = [a.id for a in decision.actions], {"request_id": case.id, "decision": decision.document}
+    except RequestError as exc:
+        return _error(exc.status, exc.errors)
+    for action_id in actions:
+        ctx.enqueue_action(action_id)
+    return jsonify(payload), 200
+
+
+@requests_api.post("/<int:case_id>/evidence")
+def post_evidence(case_id: int):
+    """Add evidence ({photos, videos, description}); the request is decided again."""
+    def change(session, shop, case, body):
+        bad = [k for k in body if k not in ("photos", "videos", "description")]
+        if bad:
+            raise RequestError([f"{bad[0]}: unknown field; allowed: photos, videos, description"], 422)
+        return add_evidence(session, shop, case, body)
+    return _redecide(case_id, change)
+
+
+@requests_api.post("/<int:case_id>/inspection")
+def post_inspection(case_id: int):
+    """Record the inspected condition of each returned line ({"items": {line_id: condition}, "by": name})."""
+    def change(session, shop, case, body):
+        items = body.get("items")
+        allowed = ("sealed", "unused", "used", "modified", "damaged")
+        if not isinstance(items, dict) or any(v not in allowed for v in items.values()):
+            raise RequestError([f"items: map each line id to one of: {', '.join(allowed)}"], 422)
+        return record_inspection(session, shop, case, {str(k): v for k, v in items.items()}, str(body.get("by") or "merchant"))
+    return _redecide(case_id, change)

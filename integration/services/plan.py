@@ -28,7 +28,8 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict) -> lis
                                                   "currency": decision["refund"]["currency"]}))
         return out
     refund = decision["refund"]
-    if refund["timing"] == "on_approval" and refund["total"].strip("0.") != "":
+    due = refund["timing"] == "on_approval" or (refund["timing"] == "after_inspection" and source.get("inspected"))
+    if due and refund["total"].strip("0.") != "":
         out.append(PlannedAction("refund", {"order_id": order_id, "amount": refund["total"],
                                             "currency": refund["currency"], "shipping": refund["shipping"],
                                             "lines": [[li["line_item_id"], li["quantity"]] for li in decision["lines"]

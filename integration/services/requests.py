@@ -68,7 +68,7 @@ def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, de
     case.decisions.append(decision)
     case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
     session.flush()
-    source = {"submitted_at": case.request.get("submitted_at")}
+    source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False)}
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
     for n, planned in enumerate(plan_actions(shop.platform, order.order_id, source, document)):
@@ -77,6 +77,25 @@ def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, de
     session.flush()
     session.info.setdefault("new_actions", []).extend(a.id for a in decision.actions)
     return decision
+
+
+def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict) -> Decision:
+    """More photos, videos or a description: the request is decided again."""
+    merged = {**case.request.get("evidence", {})}
+    for kind in ("photos", "videos"):
+        merged[kind] = merged.get(kind, 0) + int(evidence.get(kind) or 0)
+    merged["description"] = bool(merged.get("description") or evidence.get("description"))
+    case.request = {**case.request, "evidence": merged}
+    return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by="evidence")
+
+
+def record_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
+    """The merchant received and inspected the items: decided again with the inspected conditions
+    (fees by condition apply), and an approved refund is issued."""
+    items = [{**item, "condition": conditions.get(item["line_item_id"], item.get("condition", "unused"))}
+             for item in case.request.get("items", [])]
+    case.request = {**case.request, "items": items, "inspected": True}
+    return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by=f"inspection:{by}")
 
 
 def case_json(case: ReturnCase) -> dict:

@@ -115,3 +115,34 @@ def test_a_decision_records_the_policy_version_it_used(client, rt, api, shops):
     with rt.sessions() as session:
         used = [d.policy_version_id for d in session.scalars(select(Decision).order_by(Decision.id))]
     assert used[-1] == version.id and used[0] != version.id
+
+
+def test_evidence_sent_later_decides_the_request_again(client, api):
+    body = {"shop": "kaolate-demo.myshopify.com", "order_id": "5550001",
+            "request": {**DEFECTIVE_HOODIE, "evidence": {"photos": 0}}}
+    created = _post(client, body, api["key"]).json
+    assert created["decision"]["outcome"] == "needs_evidence"
+    auth = {"Authorization": f"Bearer {api['key']}"}
+    again = client.post(f"/api/v1/requests/{created['request_id']}/evidence", json={"photos": 2}, headers=auth)
+    assert (again.status_code, again.json["decision"]["outcome"]) == (200, "approved")
+    assert client.post(f"/api/v1/requests/{created['request_id']}/evidence", json={"selfies": 1},
+                       headers=auth).status_code == 422
+
+
+def test_an_inspection_applies_condition_fees_and_issues_the_refund(client, rt, queue, shops, api):
+    with transaction(rt.sessions) as session:
+        set_policy(session, session.get(Shop, shops["shopify"].id), resolve_policy_path("motion-hardware").read_text())
+    body = {"shop": "kaolate-demo.myshopify.com", "order_id": "5550001",
+            "request": {"type": "return", "submitted_at": "2026-05-20T10:00:00-06:00", "reason": "changed_mind",
+                        "items": [{"line_item_id": "9001", "quantity": 2}]}}
+    created = _post(client, body, api["key"]).json
+    assert [created["decision"]["outcome"], created["decision"]["refund"]["timing"]] == ["approved", "after_inspection"]
+    auth = {"Authorization": f"Bearer {api['key']}"}
+    inspected = client.post(f"/api/v1/requests/{created['request_id']}/inspection",
+                            json={"items": {"9001": "unused"}, "by": "sam"}, headers=auth)
+    refund = inspected.json["decision"]["refund"]
+    assert (refund["items"], refund["deductions"], refund["total"]) == ("45.00", "4.50", "40.50")
+    shown = client.get(f"/api/v1/requests/{created['request_id']}", headers=auth).json
+    assert [a["kind"] for a in shown["actions"]] == ["refund", "order_note"]
+    with rt.sessions() as session:
+        assert session.scalars(select(Decision.decided_by).order_by(Decision.id.desc())).first() == "inspection:sam"
