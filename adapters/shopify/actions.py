@@ -93,5 +93,10 @@ class ShopifyActions(ActionGateway):
         """orderCancel with refund and restock."""
         variables = {"orderId": _gid("Order", payload["order_id"]), "refund": payload.get("refund", True),
                      "restock": payload.get("restock", True), "staffNote": f"returnkit {key}"}
-        result = _check(self.client.graphql(docs.CANCEL_ORDER, variables)["orderCancel"], "orderCancelUserErrors")
+        result = self.client.graphql(docs.CANCEL_ORDER, variables)["orderCancel"]
+        if result.get("orderCancelUserErrors"):
+            order = self.client.graphql(docs.ORDER_CANCELLED, {"id": variables["orderId"]})["order"] or {}
+            if order.get("cancelledAt"):  # an earlier attempt got through; its answer was lost
+                return {"cancelled_at": order["cancelledAt"]}
+            _check(result, "orderCancelUserErrors")
         return {"job": (result.get("job") or {}).get("id")}

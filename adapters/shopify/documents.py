@@ -83,7 +83,14 @@ mutation CancelOrder($orderId: ID!, $refund: Boolean, $restock: Boolean!, $staff
 }
 """
 
+ORDER_CANCELLED = """
+query OrderCancelled($id: ID!) {
+  order(id: $id) { id cancelledAt }
+}
+"""
+
 DOCUMENTS.update({
+    "OrderCancelled": ORDER_CANCELLED,
     "OrderNote": ORDER_NOTE, "UpdateOrderNote": UPDATE_ORDER_NOTE, "TagOrder": TAG_ORDER,
     "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,
     "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from adapters.common import PayloadError
+from adapters.common import PayloadError, maybe_when
 from adapters.registry import ADAPTERS
 from integration.db.base import utcnow
 from integration.db.engine import transaction
@@ -78,6 +78,7 @@ def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> st
             row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
             return "ignored"
         events = adapter.topics[row.topic](json.loads(row.body))
+        session.info["delivery_time"] = _delivery_time(row)
         apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
         if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
             row.status, row.processed_at, row.attempts, row.error = "processed", utcnow(), row.attempts + 1, None
@@ -85,6 +86,15 @@ def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> st
         return "processed"
 
 
+
+
+def _delivery_time(row: WebhookDelivery):
+    """When the platform says the event happened (X-Shopify-Triggered-At), else when it reached us."""
+    triggered = (row.headers or {}).get("x-shopify-triggered-at")
+    try:
+        return maybe_when(triggered) or row.received_at
+    except PayloadError:
+        return row.received_at
 
 
 def default_fetcher(rt: Runtime) -> ProductFetcher:

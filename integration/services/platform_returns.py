@@ -16,9 +16,9 @@ REASONS = {"defective": "defective", "wrong_item": "wrong_item", "not_as_describ
            "other": "other", "unknown": "other"}
 
 
-def request_from_return(event: ev.ReturnSeen) -> dict:
+def request_from_return(event: ev.ReturnSeen, requested_at=None) -> dict:
     """The contract's request object for a platform return request."""
-    request = {"type": "return", "submitted_at": (event.updated_at or utcnow()).isoformat(),
+    request = {"type": "return", "submitted_at": (event.updated_at or requested_at or utcnow()).isoformat(),
                "reason": REASONS.get((event.reason or "other").lower(), "other"),
                "items": [{"line_item_id": line, "quantity": qty} for line, qty in event.line_quantities],
                "evidence": {"photos": 0, "videos": 0, "description": bool(event.note)}}
@@ -33,4 +33,5 @@ def apply_return_and_decide(session: Session, shop: Shop, event: ev.ReturnSeen) 
     if find_case(session, shop, "shopify_return", event.return_id) is not None:
         return
     order = find_order(session, shop, event.order_id)
-    submit_request(session, shop, order, request_from_return(event), "shopify_return", event.return_id)
+    requested_at = session.info.get("delivery_time")
+    submit_request(session, shop, order, request_from_return(event, requested_at), "shopify_return", event.return_id)

@@ -1,0 +1,140 @@
+"""End to end on Shopify: a signed webhook or an API request in, the exact GraphQL seen by the emulator out."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from integration.db.engine import transaction
+from integration.db.models import Shop
+from integration.db.request_models import Action
+from integration.policy.loader import resolve_policy_path
+from integration.services.actions import run_action
+from integration.services.gateways import platform_gateway
+from integration.services.shops import issue_api_key, set_policy
+from tests.emulators.server import Served
+from tests.emulators.shopify import ShopifyEmulator
+from tests.service.test_order_picture import STORY, replay
+from tests.webhook_helpers import post_fixture
+
+ORDER = "5550001"
+
+
+@pytest.fixture()
+def shopify(rt, shops):
+    emulator = ShopifyEmulator(token="shpat_e2e")
+    served = Served(emulator.app)
+    emulator.state.add_order(ORDER, [("9001", 2, "22.50"), ("9002", 1, "60.00")], shipping="6.50")
+    with transaction(rt.sessions) as session:
+        shop = session.get(Shop, shops["shopify"].id)
+        shop.api_base_url, shop.api_token = served.url, "shpat_e2e"
+    yield emulator
+    served.stop()
+
+
+def use_policy(rt, shops, name):
+    with transaction(rt.sessions) as session:
+        set_policy(session, session.get(Shop, shops["shopify"].id), resolve_policy_path(name).read_text())
+
+
+def drain(rt) -> list[str]:
+    """Run every action that is due, as the worker would; their final states."""
+    with rt.sessions() as session:
+        ids = session.scalars(select(Action.id).where(Action.state.in_(("pending", "retrying"))).order_by(Action.id)).all()
+    return [run_action(rt, i, platform_gateway) for i in ids]
+
+
+def seen(emulator) -> list[str]:
+    return [name for name, _ in emulator.calls]
+
+
+def api_request(client, rt, shops, request, **headers):
+    with transaction(rt.sessions) as session:
+        key = issue_api_key(session.get(Shop, shops["shopify"].id))
+    body = {"shop": "kaolate-demo.myshopify.com", "order_id": ORDER, "request": request}
+    return client.post("/api/v1/requests", json=body, headers={"Authorization": f"Bearer {key}", **headers}), key
+
+
+def test_denied_platform_return_is_declined_with_the_clause(client, rt, queue, shops, shopify):
+    shopify.state.add_return("2220002")
+    replay(client, rt, queue, "shopify", STORY + ["returns_request__tee_unwanted"])
+    assert drain(rt) == ["succeeded", "succeeded"]
+    assert seen(shopify) == ["DeclineReturn", "OrderNote", "UpdateOrderNote"]
+    decline = shopify.calls[0][1]["input"]
+    assert (decline["id"], decline["declineReason"]) == ("gid://shopify/Return/2220002", "OTHER")
+    assert "We accept returns and exchanges under the following conditions" in decline["declineNote"]
+    assert shopify.state.returns["gid://shopify/Return/2220002"]["status"] == "DECLINED"
+    note = shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["note"]
+    assert note.startswith("returnkit: denied (customer-reason-return).")
+
+
+def test_needs_evidence_then_approved_once_photos_arrive(client, rt, queue, shops, shopify):
+    shopify.state.add_return("2220001")
+    replay(client, rt, queue, "shopify", STORY)
+    post_fixture(client, "shopify", "returns_request", X_Shopify_Triggered_At="2026-05-12T10:00:00-06:00")
+    replay(client, rt, queue, "shopify", [])  # the defective hoodie, asked for on day 2, with no photos
+    assert drain(rt) == ["succeeded"] and seen(shopify) == ["OrderNote", "UpdateOrderNote"]
+    assert "Please send photos" in shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["note"]
+    with transaction(rt.sessions) as session:
+        key = issue_api_key(session.get(Shop, shops["shopify"].id))
+    from integration.db.request_models import ReturnCase
+    with rt.sessions() as session:
+        case_id = session.scalar(select(ReturnCase.id))
+    response = client.post(f"/api/v1/requests/{case_id}/evidence", json={"photos": 2},
+                           headers={"Authorization": f"Bearer {key}"})
+    assert response.json["decision"]["outcome"] == "approved"
+    assert drain(rt) == ["succeeded", "succeeded"]
+    assert seen(shopify)[2:] == ["ApproveReturn", "OrderNote", "UpdateOrderNote"]
+    assert shopify.state.returns["gid://shopify/Return/2220001"]["status"] == "OPEN"
+
+
+def test_needs_review_tags_the_order(client, rt, queue, shops, shopify):
+    replay(client, rt, queue, "shopify", STORY)
+    response, _ = api_request(client, rt, shops, {"type": "return", "submitted_at": "2026-05-12T10:00:00-06:00",
+                                                  "reason": "other", "items": [{"line_item_id": "9001", "quantity": 1}]})
+    assert response.json["decision"]["outcome"] == "needs_review"
+    drain(rt)
+    assert seen(shopify)[0] == "TagOrder"
+    assert shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["tags"] == ["returnkit-review"]
+
+
+def test_cancellation_before_production_cancels_with_refund_and_restock(client, rt, queue, shops, shopify):
+    use_policy(rt, shops, "kinectr")
+    replay(client, rt, queue, "shopify", ["orders_create"])
+    response, _ = api_request(client, rt, shops, {"type": "cancellation", "submitted_at": "2026-05-01T11:00:00-06:00"})
+    assert (response.json["decision"]["outcome"], response.json["decision"]["resolution"]) == ("approved", "cancel_and_refund")
+    drain(rt)
+    assert seen(shopify)[0] == "CancelOrder"
+    cancel = shopify.calls[0][1]
+    assert (cancel["orderId"], cancel["refund"], cancel["restock"]) == (f"gid://shopify/Order/{ORDER}", True, True)
+    assert shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["cancelled"]
+
+
+def test_refund_after_inspection_withholds_the_condition_fee(client, rt, queue, shops, shopify):
+    use_policy(rt, shops, "motion-hardware")
+    replay(client, rt, queue, "shopify", STORY)
+    response, key = api_request(client, rt, shops, {"type": "return", "submitted_at": "2026-05-20T10:00:00-06:00",
+                                                    "reason": "changed_mind",
+                                                    "items": [{"line_item_id": "9002", "quantity": 1}]})
+    case_id = response.json["request_id"]
+    drain(rt)
+    inspected = client.post(f"/api/v1/requests/{case_id}/inspection", json={"items": {"9002": "damaged"}},
+                            headers={"Authorization": f"Bearer {key}"})
+    assert inspected.json["decision"]["refund"]["total"] == "6.00"   # 60.00 less the up-to-90 % damage fee
+    assert drain(rt) == ["succeeded", "succeeded"]
+    refund = dict(shopify.calls)["IssueRefund"]
+    assert refund["input"]["transactions"][0]["amount"] == "6.00" and refund["key"].startswith("returnkit-")
+    assert shopify.refunded(ORDER) == 6
+
+
+def test_a_lost_answer_and_a_retry_refund_exactly_once(client, rt, queue, shops, shopify):
+    use_policy(rt, shops, "kinectr")
+    replay(client, rt, queue, "shopify", ["orders_create"])
+    shopify.faults.extend(["lost"])
+    api_request(client, rt, shops, {"type": "cancellation", "submitted_at": "2026-05-01T11:00:00-06:00"})
+    assert drain(rt)[0] == "retrying"            # the cancel went through; its answer did not
+    with transaction(rt.sessions) as session:
+        for action in session.scalars(select(Action).where(Action.state == "retrying")):
+            action.next_attempt_at = action.created_at
+    assert drain(rt)[0] == "succeeded"          # "already cancelled": the shop's own state says it is done
+    assert seen(shopify).count("CancelOrder") == 2 and "OrderCancelled" in seen(shopify)
+    assert shopify.refunded(ORDER) == Decimal("111.50")   # 45.00 + 60.00 + 6.50 shipping, refunded once

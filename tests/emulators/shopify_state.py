@@ -1,0 +1,152 @@
+"""The emulated shop's state and the resolvers for the fields returnkit uses, shaped to each selection set."""
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import graphql
+
+_ids = itertools.count(1000)
+
+
+def _arg_value(node, variables: dict):
+    if isinstance(node, graphql.VariableNode):
+        return variables.get(node.name.value)
+    return graphql.value_from_ast_untyped(node, variables)
+
+
+def _args(field: graphql.FieldNode, variables: dict) -> dict:
+    return {a.name.value: _arg_value(a.value, variables) for a in field.arguments or ()}
+
+
+def shape(value, selection: graphql.SelectionSetNode, variables: dict):
+    """Keep exactly the fields the document selected (aliases honoured), calling field resolvers."""
+    if isinstance(value, list):
+        return [shape(v, selection, variables) for v in value]
+    if value is None:
+        return None
+    out = {}
+    for field in selection.selections:
+        sub = value.get(field.name.value)
+        if callable(sub):
+            sub = sub(_args(field, variables))
+        key = field.alias.value if field.alias else field.name.value
+        out[key] = shape(sub, field.selection_set, variables) if field.selection_set else sub
+    return out
+
+
+class ShopState:
+    """Orders, returns, refunds and products of one emulated shop."""
+
+    def __init__(self):
+        self.orders: dict[str, dict] = {}
+        self.returns: dict[str, dict] = {}
+        self.products: dict[str, dict] = {}
+        self.idempotency: dict[str, dict] = {}
+        self.refunds: list[dict] = []
+
+    def add_order(self, order_id, lines, shipping="0", currency="USD", gateway="shopify_payments") -> None:
+        """lines: [(line id, quantity, unit price)]."""
+        self.orders[f"gid://shopify/Order/{order_id}"] = {
+            "note": "", "tags": [], "cancelled": False, "cancelled_at": None, "refunded": Decimal(0), "currency": currency,
+            "shipping": Decimal(shipping), "gateway": gateway, "transaction": f"gid://shopify/OrderTransaction/{next(_ids)}",
+            "lines": {f"gid://shopify/LineItem/{lid}": (qty, Decimal(price)) for lid, qty, price in lines}}
+
+    def add_return(self, return_id, status="REQUESTED") -> None:
+        self.returns[f"gid://shopify/Return/{return_id}"] = {"status": status}
+
+    def refundable(self, order: dict) -> Decimal:
+        paid = sum((q * p for q, p in order["lines"].values()), Decimal(0)) + order["shipping"]
+        return paid - order["refunded"]
+
+    # --- queries
+    def order(self, args):
+        order = self.orders.get(args["id"])
+        if order is None:
+            return None
+
+        def suggested(a):
+            items = sum((order["lines"][li["lineItemId"]][1] * li["quantity"] for li in a.get("refundLineItems") or ()),
+                        Decimal(0))
+            amount = min(items + Decimal(a.get("shippingAmount") or 0), self.refundable(order))
+            money = {"presentmentMoney": {"amount": str(amount), "currencyCode": order["currency"]}}
+            return {"amountSet": money, "suggestedTransactions": [
+                {"gateway": order["gateway"], "kind": "SUGGESTED_REFUND", "parentTransaction": {"id": order["transaction"]},
+                 "amountSet": money}]}
+        return {"id": args["id"], "note": order["note"], "tags": order["tags"], "suggestedRefund": suggested,
+                "cancelledAt": order["cancelled_at"]}
+
+    def return_(self, args):
+        ret = self.returns.get(args["id"])
+        return None if ret is None else {"id": args["id"], "status": ret["status"]}
+
+    def product(self, args):
+        return self.products.get(args["id"])
+
+    # --- mutations
+    def orderUpdate(self, args):
+        order = self.orders.get(args["input"]["id"])
+        if order is None:
+            return {"order": None, "userErrors": [{"field": ["id"], "message": "Order does not exist"}]}
+        if "note" in args["input"]:
+            order["note"] = args["input"]["note"]
+        return {"order": {"id": args["input"]["id"]}, "userErrors": []}
+
+    def tagsAdd(self, args):
+        order = self.orders[args["id"]]
+        order["tags"] = sorted(set(order["tags"]) | set(args["tags"]))
+        return {"node": {"id": args["id"]}, "userErrors": []}
+
+    def _move_return(self, args, to: str):
+        ret = self.returns.get(args["input"]["id"])
+        if ret is None or ret["status"] != "REQUESTED":
+            return {"return": None, "userErrors": [{"field": ["id"], "message": "Return is not in a requestable state",
+                                                    "code": "INVALID_STATE"}]}
+        ret["status"] = to
+        return {"return": {"id": args["input"]["id"], "status": to}, "userErrors": []}
+
+    def returnApproveRequest(self, args):
+        return self._move_return(args, "OPEN")
+
+    def returnDeclineRequest(self, args):
+        return self._move_return(args, "DECLINED")
+
+    def refundCreate(self, args, key: str | None):
+        if key and key in self.idempotency:
+            return self.idempotency[key]
+        order = self.orders[args["input"]["orderId"]]
+        total = sum((Decimal(t["amount"]) for t in args["input"].get("transactions") or ()), Decimal(0))
+        if total > self.refundable(order):
+            return {"refund": None, "userErrors": [{"field": ["transactions"], "message": "Refund amount exceeds refundable"}]}
+        order["refunded"] += total
+        refund = {"id": f"gid://shopify/Refund/{next(_ids)}", "amount": total, "key": key,
+                  "totalRefundedSet": {"presentmentMoney": {"amount": str(total), "currencyCode": order["currency"]}}}
+        self.refunds.append(refund)
+        result = {"refund": refund, "userErrors": []}
+        if key:
+            self.idempotency[key] = result
+        return result
+
+    def orderCancel(self, args):
+        order = self.orders[args["orderId"]]
+        if order["cancelled"]:
+            return {"job": None, "orderCancelUserErrors": [{"field": ["orderId"], "message": "Order has already been cancelled",
+                                                            "code": "INVALID"}]}
+        order["cancelled"], order["cancelled_at"] = True, "2026-05-01T17:00:00Z"
+        if args.get("refund"):
+            order["refunded"] += self.refundable(order)
+        return {"job": {"id": f"gid://shopify/Job/{next(_ids)}"}, "orderCancelUserErrors": []}
+
+    def execute(self, operation: graphql.OperationDefinitionNode, variables: dict) -> dict:
+        """Resolve each top-level field of the operation."""
+        data = {}
+        for field in operation.selection_set.selections:
+            name = field.name.value
+            args = _args(field, variables)
+            if name == "refundCreate":
+                key = next((_args(d, variables)["key"] for d in field.directives if d.name.value == "idempotent"), None)
+                value = self.refundCreate(args, key)
+            else:
+                value = getattr(self, "return_" if name == "return" else name)(args)
+            data[field.alias.value if field.alias else name] = shape(value, field.selection_set, variables)
+        return data
