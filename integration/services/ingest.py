@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.common import PayloadError, maybe_when
@@ -49,8 +50,9 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
     new_actions: list[int] = []
     try:
         status = _process(rt, delivery_id, fetch, new_actions)
-    except OrderNotYetKnown as exc:
-        _record_failure(rt, delivery_id, "received", str(exc))
+    except (OrderNotYetKnown, IntegrityError) as exc:
+        # IntegrityError: a concurrent worker took the same request first; the retry sees its row.
+        _record_failure(rt, delivery_id, "received", f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
         raise
     except (PayloadError, ValueError, KeyError, TypeError) as exc:
         log.error("ingest.unprocessable: delivery %s: %s", delivery_id, exc)
