@@ -48,10 +48,14 @@ def requeue_lost_deliveries() -> None:
 
 @huey.task()
 def run_action_task(action_id: int) -> None:
-    """Run one outbox action (the row says what and whether)."""
+    """Run one outbox action (the row says what and whether); a retry is scheduled for its due time."""
+    from integration.db.request_models import Action
     from integration.services.actions import run_action
     from integration.services.gateways import platform_gateway
-    run_action(runtime(), action_id, platform_gateway)
+    if run_action(runtime(), action_id, platform_gateway) == "retrying":
+        with runtime().sessions() as session:
+            due = session.get(Action, action_id).next_attempt_at
+        run_action_task.schedule((action_id,), delay=max((due - utcnow()).total_seconds(), 0))
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,13 +22,17 @@ from integration.db.request_models import Action, ActionAttempt
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=2)
+# Longer than any platform call can take (the HTTP timeout is 10 s), so a live worker never loses it.
+LEASE = timedelta(seconds=float(os.environ.get("RETURNKIT_ACTION_LEASE_SECONDS", "120")))
 Gateways = Callable[[Shop], object]   # shop -> object with perform(kind, payload, idempotency_key) -> dict
 
 
+BACKOFF_SECONDS = float(os.environ.get("RETURNKIT_ACTION_BACKOFF_SECONDS", "15"))
+
+
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
-    """Exponential backoff from 15 s, capped at an hour; a platform's Retry-After wins when longer."""
-    delay = min(15 * 2 ** max(attempts - 1, 0), 3600)
+    """Exponential backoff from BACKOFF_SECONDS (15 s), capped at an hour; a longer Retry-After wins."""
+    delay = min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600)
     return timedelta(seconds=max(delay, retry_after or 0))
 
 

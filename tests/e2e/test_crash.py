@@ -1,0 +1,125 @@
+"""The crash test: refunds for 2,000 requests while the worker is SIGKILLed every few seconds and 10 % of
+platform answers are lost after the effect was made. Nothing may be lost; each intent refunds once."""
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select
+
+from integration.db.base import utcnow
+from integration.db.engine import transaction
+from integration.db.migrate import upgrade
+from integration.db.models import Shop
+from integration.db.order_models import Order, OrderLine
+from integration.db.request_models import Action
+from integration.policy.loader import resolve_policy_path
+from integration.runtime import build_runtime
+from integration.services.requests import submit_request
+from integration.services.shops import add_shop
+from integration.settings import load_settings
+from tests.emulators.server import Served
+from tests.emulators.shopify import ShopifyEmulator
+from tests.emulators.woocommerce import WooCommerceEmulator
+
+PER_PLATFORM = int(os.environ.get("RETURNKIT_CRASH_REQUESTS", "2000")) // 2
+CLAIM = {"type": "return", "submitted_at": "2026-05-05T10:00:00-05:00", "reason": "damaged_in_transit",
+         "items": [{"line_item_id": "1", "quantity": 1}], "evidence": {"photos": 2, "description": True},
+         "preferred_resolution": "refund"}
+
+
+class LossyShopify(ShopifyEmulator):
+    """Loses the answer to about one call in ten (after doing the work)."""
+
+    def handle(self):
+        if random.random() < 0.1:
+            self.faults.append("lost")
+        return super().handle()
+
+
+class LossyWoo(WooCommerceEmulator):
+    def handle(self, path):
+        if random.random() < 0.1:
+            self.faults.append("lost")
+        return super().handle(path)
+
+
+def _orders(session, shop, count, first_id):
+    for n in range(count):
+        order = Order(shop_id=shop.id, order_id=str(first_id + n), number=str(first_id + n), currency="USD",
+                      placed_at=utcnow(), platform_updated_at=utcnow(), tags=[], shipping_paid=Decimal("5.00"),
+                      delivered_at=utcnow().replace(year=2026, month=5, day=2))
+        order.lines = [OrderLine(line_id="1", title="Part", quantity=1, unit_price=Decimal("20.00"))]
+        session.add(order)
+        session.flush()
+        submit_request(session, shop, order, CLAIM, "api", f"crash-{first_id + n}")
+
+
+@pytest.fixture()
+def world(tmp_path):
+    env = {**os.environ, "RETURNKIT_DATA_DIR": str(tmp_path), "RETURNKIT_SECRET_KEY": Fernet.generate_key().decode(),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'crash.sqlite3'}", "RETURNKIT_ACTION_LEASE_SECONDS": "4",
+           "RETURNKIT_ACTION_BACKOFF_SECONDS": "1"}
+    env.pop("REDIS_URL", None)
+    rt = build_runtime(load_settings(env))
+    upgrade(rt.settings.database_url)
+    # A bucket large enough that throttling (tested on its own) does not set the pace here.
+    shopify, woo = LossyShopify(token="shpat_crash", bucket=10**7, restore_rate=10**6), LossyWoo()
+    servers = [Served(shopify.app), Served(woo.app)]
+    with transaction(rt.sessions) as session:
+        kinectr = resolve_policy_path("kinectr").read_text()
+        s1 = add_shop(session, platform="shopify", domain="crash.myshopify.com", webhook_secret="x", policy_text=kinectr,
+                      api_token="shpat_crash", api_base_url=servers[0].url)
+        s2 = add_shop(session, platform="woocommerce", domain="https://crash.example.com", webhook_secret="x",
+                      policy_text=kinectr, consumer_key="ck_test", consumer_secret="cs_test", api_base_url=servers[1].url)
+        _orders(session, s1, PER_PLATFORM, 10_000)
+        _orders(session, s2, PER_PLATFORM, 50_000)
+    for n in range(PER_PLATFORM):
+        shopify.state.add_order(10_000 + n, [("1", 1, "20.00")], shipping="5.00")
+        woo.add_order({"id": 50_000 + n, "total": "25.00"})
+    yield rt, env, shopify, woo
+    for server in servers:
+        server.stop()
+    rt.engine.dispose()
+
+
+def _python(env, code: str):
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+
+
+def _states(rt) -> dict:
+    with rt.sessions() as session:
+        return dict(session.execute(select(Action.state, func.count()).group_by(Action.state)).all())
+
+
+def test_killing_the_worker_loses_nothing_and_refunds_each_intent_once(world):
+    rt, env, shopify, woo = world
+    with rt.sessions() as session:
+        ids = session.scalars(select(Action.id)).all()
+    assert len(ids) == 4 * PER_PLATFORM  # a refund and a note per request
+    _python(env, f"from integration.jobs.queue import run_action_task\nfor i in {list(ids)}: run_action_task(i)")
+    deadline, kills = time.monotonic() + 600, 0
+    while time.monotonic() < deadline and _states(rt).get("succeeded", 0) < len(ids):
+        worker = subprocess.Popen([sys.executable, "-m", "integration.cli", "worker", "--workers", "4"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(random.uniform(2, 4))
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        kills += 1
+        time.sleep(1)
+        _python(env, "from integration.jobs.queue import reap_actions\nreap_actions.call_local()")
+    states = _states(rt)
+    assert states == {"succeeded": len(ids)}, states
+    assert kills >= 2
+    refunds_by_order: dict[str, int] = {}
+    for refund in shopify.state.refunds:
+        refunds_by_order[refund["key"]] = refunds_by_order.get(refund["key"], 0) + 1
+    assert len(shopify.state.refunds) == PER_PLATFORM and set(refunds_by_order.values()) == {1}
+    assert all(shopify.refunded(10_000 + n) == Decimal("20.00") for n in range(PER_PLATFORM))
+    assert sum(len(r) for r in woo.refunds.values()) == PER_PLATFORM
+    assert all(len(woo.refunds.get(str(50_000 + n), [])) == 1 for n in range(PER_PLATFORM))
