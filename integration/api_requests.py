@@ -16,7 +16,7 @@ from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
-from integration.services.requests import (RequestError, add_evidence, case_json, record_inspection,
+from integration.services.requests import (RequestError, add_evidence, case_json, find_case, record_inspection,
                                           submit_request)
 from integration.services.shops import ShopError, find_shop
 
@@ -67,25 +67,35 @@ def _authorize(session, body: dict) -> tuple[Shop, Order]:
     return shop, order
 
 
+def _decide_and_queue(work, status: int):
+    """Run `work(session) -> (case, decision, fresh)` in one transaction, then queue a fresh decision's actions."""
+    ctx = current_app.extensions["returnkit"]
+    try:
+        with transaction(ctx.runtime.sessions) as session:
+            case, decision, fresh = work(session)
+            actions = [a.id for a in decision.actions] if fresh else []
+            payload = {"request_id": case.id, "decision": decision.document}
+    except RequestError as exc:
+        return _error(exc.status, exc.errors)
+    for action_id in actions:
+        ctx.enqueue_action(action_id)
+    return jsonify(payload), status
+
+
 @requests_api.post("")
 def create_request():
     """Decide a request now; 201 with the request id and the decision."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("request"), dict):
         return _error(400, ["request: send JSON {shop, order_id | order_number + email, request}"])
-    ctx = current_app.extensions["returnkit"]
     key = request.headers.get("Idempotency-Key") or hashlib.sha256(repr(sorted(body.items())).encode()).hexdigest()
-    try:
-        with transaction(ctx.runtime.sessions) as session:
-            shop, order = _authorize(session, body)
-            case, decision = submit_request(session, shop, order, body["request"], "api", key[:100])
-            actions = [a.id for a in decision.actions if a.state == "pending"]
-            payload = {"request_id": case.id, "decision": decision.document}
-    except RequestError as exc:
-        return _error(exc.status, exc.errors)
-    for action_id in actions:
-        ctx.enqueue_action(action_id)
-    return jsonify(payload), 201
+
+    def work(session):
+        shop, order = _authorize(session, body)
+        taken_before = find_case(session, shop, "api", key[:100]) is not None
+        case, decision = submit_request(session, shop, order, body["request"], "api", key[:100])
+        return case, decision, not taken_before  # a repeat's actions were queued the first time
+    return _decide_and_queue(work, 201)
 
 
 @requests_api.get("/<int:case_id>")
@@ -93,12 +103,10 @@ def show_request(case_id: int):
     """The request, its latest decision and its actions; only for the shop that owns it."""
     ctx = current_app.extensions["returnkit"]
     with ctx.runtime.sessions() as session:
-        shop = _bearer_shop(session)
-        case = session.get(ReturnCase, case_id)
-        if shop is None:
-            return _error(401, ["authorization: send the shop's API key as a Bearer token"])
-        if case is None or case.shop_id != shop.id:
-            return _error(404, [f"request_id: no request {case_id}"])
+        try:
+            _, case = _owned_case(session, case_id)
+        except RequestError as exc:
+            return _error(exc.status, exc.errors)
         return jsonify(case_json(case))
 
 
@@ -113,20 +121,14 @@ def _owned_case(session, case_id: int):
 
 
 def _redecide(case_id: int, change):
-    ctx = current_app.extensions["returnkit"]
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error(400, ["(body): send a JSON object"])
-    try:
-        with transaction(ctx.runtime.sessions) as session:
-            shop, case = _owned_case(session, case_id)
-            decision = change(session, shop, case, body)
-            actions, payload = [a.id for a in decision.actions], {"request_id": case.id, "decision": decision.document}
-    except RequestError as exc:
-        return _error(exc.status, exc.errors)
-    for action_id in actions:
-        ctx.enqueue_action(action_id)
-    return jsonify(payload), 200
+
+    def work(session):
+        shop, case = _owned_case(session, case_id)
+        return case, change(session, shop, case, body), True
+    return _decide_and_queue(work, 200)
 
 
 @requests_api.post("/<int:case_id>/evidence")

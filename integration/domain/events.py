@@ -104,7 +104,7 @@ class ProductDeleted:
 
 @dataclass(frozen=True)
 class AppUninstalled:
-    pass
+    """The merchant removed returnkit from the shop."""
 
 
 @dataclass(frozen=True)
@@ -122,4 +122,4 @@ class CustomerRedacted:
 
 @dataclass(frozen=True)
 class ShopRedacted:
-    pass
+    """The platform asks us to delete everything we hold for the shop."""
