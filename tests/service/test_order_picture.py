@@ -116,7 +116,7 @@ def test_an_event_before_its_order_waits_and_then_applies(client, rt, queue, sho
         process_delivery(rt, early)
     with rt.sessions() as session:
         row = session.get(WebhookDelivery, early)
-        assert (row.status, row.attempts, row.error) == ("received", 1, "order 5550001 is not known yet")
+        assert (row.status, row.attempts, row.error) == ("received", 1, "OrderNotYetKnown: order 5550001 is not known yet")
     replay(client, rt, queue, "shopify", ["orders_create"])
     assert process_delivery(rt, early) == "processed"
     assert process_delivery(rt, early) == "processed"  # a second run changes nothing
