@@ -112,6 +112,6 @@ def requested_items(case: Case) -> tuple[RequestItem, ...]:
             out.append(item)  # judged and denied as not part of the order
         elif (take := min(item.quantity, left[item.line_item_id])) > 0:
             left[item.line_item_id] -= take
-            out.append(replace(item, quantity=take))
+            out.append(item if take == item.quantity else replace(item, quantity=take))
     return tuple(out)
 
