@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 
 from integration.api import api
 from integration.api_requests import requests_api
+from integration.jobs.batcher import DeliveryBatcher
 from integration.runtime import Runtime, runtime
 from webhooks.receiver import webhooks
 from webhooks.shop_cache import ShopCache
@@ -22,9 +23,13 @@ class AppContext:
     enqueue_action: Callable[[int], None]
 
 
-def _queue_enqueue(delivery_id: int) -> None:
-    from integration.jobs.queue import enqueue_delivery  # the queue opens its storage on first use
-    enqueue_delivery(delivery_id)
+def _send_deliveries(delivery_ids: list[int]) -> None:
+    from integration.jobs.queue import enqueue_deliveries  # the queue opens its storage on first use
+    enqueue_deliveries(delivery_ids)
+
+
+# One per process: the receivers hand it row ids and answer; its thread sends the queue messages.
+_DELIVERY_BATCHER = DeliveryBatcher(_send_deliveries)
 
 
 def _queue_action(action_id: int) -> None:
@@ -41,7 +46,9 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.config.update(overrides or {})
     app.json.sort_keys = False
     rt = rt or runtime()
-    app.extensions["returnkit"] = AppContext(rt, enqueue or _queue_enqueue, ShopCache(rt.sessions),
+    if enqueue is None:
+        import integration.jobs.queue  # noqa: F401  (opens the queue now, not on a worker's first delivery)
+    app.extensions["returnkit"] = AppContext(rt, enqueue or _DELIVERY_BATCHER.put, ShopCache(rt.sessions),
                                              enqueue_action or _queue_action)
     app.register_blueprint(api)
     app.register_blueprint(webhooks)

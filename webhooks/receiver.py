@@ -6,11 +6,14 @@ Nothing is written before the signature holds.
 from __future__ import annotations
 
 import json
+
+import orjson
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
+from adapters.common import lower_headers
 from adapters.registry import ADAPTERS
-from integration.services.inbox import Incoming, kept_headers, store_delivery
+from integration.services.inbox import Incoming, inbox_connection, kept_headers, store_delivery
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -47,9 +50,10 @@ def receive(platform: str):
     limit = ctx.runtime.settings.webhook_max_body_bytes
     request.max_content_length = None  # the webhook cap below applies, after the shop is known
     body = _read_body(limit)
-    if body is not None and adapter.is_ping(request.headers, body):
+    headers = lower_headers(request.headers)  # once: the adapters and the inbox read plain dicts
+    if body is not None and adapter.is_ping(headers, body):
         return _reply(200, "pong")
-    meta = adapter.read_headers(request.headers)
+    meta = adapter.read_headers(headers)
     shop = ctx.shops.lookup(platform, request.args.get("shop") or meta.shop_key)
     if shop is None:
         log.warning("webhook.unknown-shop: %s", platform)
@@ -58,16 +62,16 @@ def receive(platform: str):
         return _reply(410, "shop-uninstalled", error="returnkit is uninstalled for this shop")
     if body is None:
         return _reply(413, "too-large", error=f"body over {limit} bytes")
-    verdict = adapter.verify(request.headers, body, shop.secrets)
+    verdict = adapter.verify(headers, body, shop.secrets)
     if not verdict.ok:
         log.warning("webhook.%s: %s shop %s", verdict.reason, platform, shop.id)
         return _reply(verdict.status, verdict.reason)
-    return _accept(ctx, adapter, shop, meta, body)
+    return _accept(ctx, adapter, shop, meta, headers, body)
 
 
-def _accept(ctx, adapter, shop, meta, body: bytes):
+def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes):
     try:
-        payload = json.loads(body)
+        payload = orjson.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         return _reply(400, "malformed-json", error=f"body is not valid JSON: {exc}")
     if not isinstance(payload, dict):
@@ -76,9 +80,9 @@ def _accept(ctx, adapter, shop, meta, body: bytes):
         return _reply(400, "missing-topic", error="the topic header is missing")
     status, note = _classify(adapter, meta.topic)
     resource_id, customer_ref = adapter.delivery_refs(meta.topic, payload)
-    incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(request.headers),
+    incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(headers),
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
-    with ctx.runtime.engine.begin() as conn:
+    with inbox_connection(ctx.runtime.engine) as conn:
         row_id = store_delivery(conn, shop.id, incoming)
     if row_id is None:
         return _reply(200, "duplicate")

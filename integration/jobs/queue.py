@@ -28,11 +28,26 @@ def make_huey(settings: Settings):
 huey = make_huey(load_settings())
 
 
-@huey.task(retries=5, retry_delay=30)
+RETRY_DELAY_SECONDS = 30
+
+
+@huey.task(retries=5, retry_delay=RETRY_DELAY_SECONDS)
 def process_delivery_task(delivery_id: int) -> None:
     """Process one stored webhook delivery."""
     from integration.services.ingest import process_delivery
     process_delivery(runtime(), delivery_id)
+
+
+@huey.task()
+def process_deliveries_task(delivery_ids: list[int]) -> None:
+    """Process a batch of stored deliveries in order; one that fails goes back to the queue on its own."""
+    from integration.services.ingest import process_delivery
+    for delivery_id in delivery_ids:
+        try:
+            process_delivery(runtime(), delivery_id)
+        except Exception as exc:  # retryable (the row says why); retried alone so the batch goes on
+            log.warning("inbox.retry: delivery %s: %s", delivery_id, type(exc).__name__)
+            process_delivery_task.schedule((delivery_id,), delay=RETRY_DELAY_SECONDS)
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -68,6 +83,9 @@ def reap_actions() -> None:
         run_action_task(action_id)
 
 
-def enqueue_delivery(delivery_id: int) -> None:
-    """Queue a stored delivery for processing (called after the insert has committed)."""
-    process_delivery_task(delivery_id)
+def enqueue_deliveries(delivery_ids: list[int]) -> None:
+    """Queue stored deliveries for processing (called after their inserts have committed)."""
+    if len(delivery_ids) == 1:
+        process_delivery_task(delivery_ids[0])
+    else:
+        process_deliveries_task(delivery_ids)
