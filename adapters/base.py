@@ -39,15 +39,45 @@ class PlatformAdapter(Protocol):
     def delivery_refs(self, topic: str, payload: object) -> tuple[str | None, str | None]: ...
 
 
+class Ledger:
+    """What a multi-step action has already done; the action runner's ledger saves each entry at once."""
+
+    def __init__(self, progress: dict | None = None):
+        self.progress = dict(progress or {})
+
+    def get(self, name: str):
+        """A step's recorded outcome, or None when it has not happened."""
+        return self.progress.get(name)
+
+    def record(self, name: str, value) -> None:
+        """Remember a step that took effect, before the next one starts."""
+        self.progress[name] = value
+
+
 class ActionGateway:
     """Dispatches perform(kind, payload, key) to the subclass's do_<kind> method."""
 
     platform = "platform"
+    ledger: Ledger
+    labels = None   # adapters.easypost.client.ReturnLabels when the shop can buy return labels
 
-    def perform(self, kind: str, payload: dict, key: str) -> dict:
+    def perform(self, kind: str, payload: dict, key: str, ledger: Ledger | None = None) -> dict:
         """Run one action; raises PlatformError (retryable or not)."""
         from adapters.http import PlatformError
         handler = getattr(self, f"do_{kind}", None)
         if handler is None:
             raise PlatformError(f"{self.platform}: no action {kind!r}", retryable=False)
+        self.ledger = ledger or Ledger()
         return handler(payload, key)
+
+    def bought_label(self, customer_address: Callable[[], dict], key: str) -> dict:
+        """The action's return label: bought once (the ledger remembers it), then reused by every retry."""
+        from adapters.http import PlatformError
+        label = self.ledger.get("label")
+        if label is None:
+            if self.labels is None:
+                raise PlatformError(f"{self.platform}: no label account (EasyPost key and return address) is set up",
+                                    retryable=False)
+            label = self.labels.buy(customer_address(), key, self.ledger)
+            self.ledger.record("label", label)
+        return label

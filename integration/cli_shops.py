@@ -14,6 +14,7 @@ from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
 from integration.services.order_picture import find_order
 from integration.services.orders import order_json
+from integration.services.returns_setup import ReturnsSetupError, configure_returns, labels_ready
 from integration.services.shops import ShopError, add_shop, find_shop, issue_api_key, set_policy, shop_json
 
 
@@ -94,6 +95,29 @@ def cmd_shops_api_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _json_arg(text: str | None, name: str):
+    if text is None:
+        return None
+    try:
+        return json.loads(Path(text[1:]).read_text() if text.startswith("@") else text)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"{name}: not JSON (give the object inline, or @file.json): {exc}") from None
+
+
+def cmd_shops_set_returns(args: argparse.Namespace) -> int:
+    """Set where returns go, the parcel a label is bought for and the EasyPost key for labels."""
+    address, parcel = _json_arg(args.address, "--address"), _json_arg(args.parcel, "--parcel")
+    try:
+        with transaction(runtime().sessions) as session:
+            shop = find_shop(session, args.domain)
+            configure_returns(shop, address, parcel, args.easypost_api_key)
+            ready = labels_ready(shop)
+    except (ShopError, ReturnsSetupError) as exc:
+        raise CommandError(str(exc)) from None
+    print(f"{shop.domain}: return labels {'on' if ready else 'off (needs an EasyPost key and a return address)'}")
+    return 0
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     """Run the database migrations."""
     upgrade(runtime().settings.database_url)
@@ -120,6 +144,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     setp.add_argument("domain")
     setp.add_argument("path", help="policy YAML file, or a preset name")
     setp.set_defaults(run=cmd_shops_set_policy)
+    ret = shops.add_parser("set-returns", help="return address, label parcel and EasyPost key for return labels")
+    ret.add_argument("domain")
+    ret.add_argument("--address", help='JSON or @file: {"name", "street1", "city", "zip", "country", ...}')
+    ret.add_argument("--parcel", help='JSON or @file: {"length", "width", "height" (in), "weight" (oz)}')
+    ret.add_argument("--easypost-api-key", help="the merchant's EasyPost key; an empty string removes it")
+    ret.set_defaults(run=cmd_shops_set_returns)
+
     key = shops.add_parser("api-key", help="issue a new API key for the request API; printed once")
     key.add_argument("domain")
     key.set_defaults(run=cmd_shops_api_key)

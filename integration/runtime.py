@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 from integration.db.base import configure_secrets
 from integration.db.engine import make_engine, session_factory
@@ -30,6 +30,12 @@ def build_runtime(settings: Settings) -> Runtime:
                                "print(Fernet.generate_key().decode())'`")
         keys = (embedded_key(settings.data_dir),)
     configure_secrets(SecretBox(keys))
+    # Every table's class, and their relationships resolved, before any thread queries: a periodic
+    # task's first query must not configure the mappers while another thread is half-way through
+    # importing the request models (the worker starts several tasks at once).
+    import integration.db.order_models  # noqa: F401
+    import integration.db.request_models  # noqa: F401
+    configure_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     return Runtime(settings, engine, session_factory(engine))

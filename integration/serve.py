@@ -75,7 +75,9 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 def run_worker(workers: int) -> int:
     """Run the Huey consumer (deliveries, periodic re-queueing) in this process."""
     from integration.jobs.queue import huey
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    # An idle SqliteHuey consumer polls with backoff; Huey's default ceiling (10 s) would become the
+    # latency of the first webhook after a quiet spell. RedisHuey blocks on the list and is not affected.
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=0.5).run()
     return 0
 
 

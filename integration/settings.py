@@ -19,6 +19,7 @@ class Settings:
     webhook_max_body_bytes: int
     http_timeout: float
     port: int
+    easypost_api_base: str
 
     @property
     def embedded(self) -> bool:
@@ -40,4 +41,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
                                            DEFAULTS["webhooks"]["max_body_bytes"])),
         http_timeout=float(env.get("RETURNKIT_HTTP_TIMEOUT", DEFAULTS["outbound"]["timeout_seconds"])),
         port=int(env.get("PORT", DEFAULTS["service"]["port"])),
+        easypost_api_base=env.get("RETURNKIT_EASYPOST_API_BASE", DEFAULTS["outbound"]["easypost_api_base"]),
     )

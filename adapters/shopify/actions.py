@@ -26,8 +26,8 @@ class ShopifyActions(ActionGateway):
 
     platform = "shopify"
 
-    def __init__(self, client: ShopifyClient):
-        self.client = client
+    def __init__(self, client: ShopifyClient, labels=None):
+        self.client, self.labels = client, labels
 
     def do_order_note(self, payload: dict, key: str) -> dict:
         """Append to the order's note, keeping what is there; the key marks it so a retry adds nothing."""
@@ -100,3 +100,34 @@ class ShopifyActions(ActionGateway):
                 return {"cancelled_at": order["cancelledAt"]}
             _check(result, "orderCancelUserErrors")
         return {"job": (result.get("job") or {}).get("id")}
+
+    def _customer_address(self, order_id) -> dict:
+        order = self.client.graphql(docs.ORDER_SHIPPING_ADDRESS, {"id": _gid("Order", order_id)})["order"] or {}
+        address = order.get("shippingAddress")
+        if not address:
+            raise PlatformError("shopify: the order has no shipping address to send a label to", retryable=False)
+        return {"name": address.get("name"), "company": address.get("company"), "street1": address.get("address1"),
+                "street2": address.get("address2"), "city": address.get("city"), "state": address.get("provinceCode"),
+                "zip": address.get("zip"), "country": address.get("countryCodeV2"), "phone": address.get("phone")}
+
+    def do_return_label(self, payload: dict, key: str) -> dict:
+        """A prepaid EasyPost label, bought once, attached to the return with reverseDeliveryCreateWithShipping
+        (Shopify emails it to the customer); without a Shopify return, the link goes in the order note."""
+        label = self.bought_label(lambda: self._customer_address(payload["order_id"]), key)
+        if not payload.get("return_id"):
+            text = f"returnkit: prepaid return label {label['label_url']} (tracking {label['tracking_code']})"
+            self.do_order_note({"order_id": payload["order_id"], "text": text}, key)
+            return label
+        found = self.client.graphql(docs.RETURN_FOR_LABEL, {"id": _gid("Return", payload["return_id"])})["return"]
+        orders = ((found or {}).get("reverseFulfillmentOrders") or {}).get("nodes") or []
+        if not orders:  # the approval has not reached Shopify yet: its reverse fulfillment order comes with it
+            raise PlatformError("shopify: the return has no reverse fulfillment order yet", retryable=True)
+        rfo = orders[0]
+        if rfo["reverseDeliveries"]["nodes"]:  # an earlier attempt attached it; its answer was lost
+            return {**label, "reverse_delivery": rfo["reverseDeliveries"]["nodes"][0]["id"]}
+        variables = {"rfo": rfo["id"], "label": {"fileUrl": label["label_url"]},
+                     "items": [{"reverseFulfillmentOrderLineItemId": li["id"], "quantity": li["totalQuantity"]}
+                               for li in rfo["lineItems"]["nodes"]],
+                     "tracking": {"number": label["tracking_code"], "url": label["tracking_url"]}}
+        result = _check(self.client.graphql(docs.ATTACH_RETURN_LABEL, variables)["reverseDeliveryCreateWithShipping"])
+        return {**label, "reverse_delivery": result["reverseDelivery"]["id"]}

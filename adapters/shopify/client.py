@@ -1,11 +1,14 @@
 """Shopify Admin GraphQL client (https://shopify.dev/docs/api/admin-graphql); every call has a timeout."""
 from __future__ import annotations
 
+import time
+
 import requests
 
 from adapters.common import maybe_when
 from adapters.http import PlatformError
 from adapters.shopify.documents import API_VERSION, PRODUCT_FOR_RETURNS
+from adapters.shopify.throttle import BUCKETS
 from integration.domain import events as ev
 
 
@@ -16,6 +19,10 @@ def _throttle_wait(body: dict) -> float:
     wanted = cost.get("requestedQueryCost") or 0
     missing = max(wanted - status.get("currentlyAvailable", 0), 0)
     return max(missing / max(status.get("restoreRate", 50), 1), 1.0)
+
+
+# Longest wait for the bucket spent inside a worker thread; anything longer is rescheduled instead.
+MAX_INLINE_WAIT = 2.0
 
 
 def _numeric(gid: str) -> str:
@@ -29,7 +36,43 @@ class ShopifyClient:
         self.timeout = timeout
 
     def graphql(self, document: str, variables: dict) -> dict:
-        """Run one document; raise PlatformError on transport, HTTP or GraphQL errors."""
+        """Run one document within the shop's cost bucket; raise PlatformError on transport, HTTP or GraphQL errors.
+
+        A THROTTLED answer (the bucket was drained by someone else too) is tried once more after the
+        wait Shopify implies, when that wait is short.
+        """
+        try:
+            return self._send(document, variables)
+        except PlatformError as exc:
+            if not exc.throttled or exc.retry_after > MAX_INLINE_WAIT:
+                raise
+            time.sleep(exc.retry_after)
+            return self._send(document, variables)
+
+    def _send(self, document: str, variables: dict) -> dict:
+        bucket, cost = BUCKETS.bucket(self.url), BUCKETS.expected_cost(document)
+        wait = bucket.reserve(cost)
+        if wait > MAX_INLINE_WAIT:  # a long wait goes back to the queue: this worker serves other shops meanwhile
+            bucket.release(cost)
+            raise PlatformError("shopify: cost bucket low, waiting for it to refill", 200, retryable=True,
+                                retry_after=wait, throttled=True)
+        time.sleep(wait)
+        body = None
+        try:
+            body = self._post(document, variables)
+        finally:
+            extensions = ((body or {}).get("extensions") or {}).get("cost")
+            bucket.observe(cost, (extensions or {}).get("throttleStatus"))
+            BUCKETS.learn_cost(document, extensions)
+        if body.get("errors"):
+            error = body["errors"][0] if isinstance(body["errors"], list) else {"message": str(body["errors"])}
+            if (error.get("extensions") or {}).get("code") == "THROTTLED":
+                raise PlatformError("shopify: THROTTLED", 200, retryable=True, retry_after=_throttle_wait(body),
+                                    throttled=True)
+            raise PlatformError(f"shopify: {error.get('message', 'GraphQL error')}")
+        return body["data"]
+
+    def _post(self, document: str, variables: dict) -> dict:
         try:
             response = requests.post(self.url, json={"query": document, "variables": variables}, timeout=self.timeout,
                                      headers={"X-Shopify-Access-Token": self.token})
@@ -38,13 +81,7 @@ class ShopifyClient:
         if response.status_code >= 400:
             raise PlatformError(f"shopify: HTTP {response.status_code}", response.status_code,
                                 retryable=response.status_code in (429, 500, 502, 503, 504))
-        body = response.json()
-        if body.get("errors"):
-            error = body["errors"][0]
-            if (error.get("extensions") or {}).get("code") == "THROTTLED":
-                raise PlatformError("shopify: THROTTLED", 200, retryable=True, retry_after=_throttle_wait(body))
-            raise PlatformError(f"shopify: {error.get('message', 'GraphQL error')}")
-        return body["data"]
+        return response.json()
 
     def fetch_product(self, product_id: str) -> ev.ProductSeen | None:
         """The product's tags, type and variants, for the product cache."""

@@ -89,7 +89,45 @@ query OrderCancelled($id: ID!) {
 }
 """
 
+ORDER_SHIPPING_ADDRESS = """
+query OrderShippingAddress($id: ID!) {
+  order(id: $id) {
+    id
+    shippingAddress { name company address1 address2 city provinceCode zip countryCodeV2 phone }
+  }
+}
+"""
+
+RETURN_FOR_LABEL = """
+query ReturnForLabel($id: ID!) {
+  return(id: $id) {
+    id
+    status
+    reverseFulfillmentOrders(first: 5) {
+      nodes {
+        id
+        lineItems(first: 50) { nodes { id totalQuantity } }
+        reverseDeliveries(first: 5) { nodes { id } }
+      }
+    }
+  }
+}
+"""
+
+ATTACH_RETURN_LABEL = """
+mutation AttachReturnLabel($rfo: ID!, $items: [ReverseDeliveryLineItemInput!]!, $tracking: ReverseDeliveryTrackingInput,
+                           $label: ReverseDeliveryLabelInput) {
+  reverseDeliveryCreateWithShipping(reverseFulfillmentOrderId: $rfo, reverseDeliveryLineItems: $items,
+                                    trackingInput: $tracking, labelInput: $label, notifyCustomer: true) {
+    reverseDelivery { id }
+    userErrors { field message code }
+  }
+}
+"""
+
 DOCUMENTS.update({
+    "OrderShippingAddress": ORDER_SHIPPING_ADDRESS, "ReturnForLabel": RETURN_FOR_LABEL,
+    "AttachReturnLabel": ATTACH_RETURN_LABEL,
     "OrderCancelled": ORDER_CANCELLED,
     "OrderNote": ORDER_NOTE, "UpdateOrderNote": UPDATE_ORDER_NOTE, "TagOrder": TAG_ORDER,
     "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,

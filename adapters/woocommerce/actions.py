@@ -12,8 +12,8 @@ class WooCommerceActions(ActionGateway):
 
     platform = "woocommerce"
 
-    def __init__(self, client: WooCommerceClient):
-        self.client = client
+    def __init__(self, client: WooCommerceClient, labels=None):
+        self.client, self.labels = client, labels
 
     def _note(self, payload: dict, key: str, customer: bool) -> dict:
         order, marker = payload["order_id"], f"[{key}]"
@@ -52,3 +52,19 @@ class WooCommerceActions(ActionGateway):
         """Status cancelled, then the refund."""
         self.client.put(f"orders/{payload['order_id']}", {"status": "cancelled"})
         return {"cancelled": payload["order_id"], **self.do_refund(payload, key)}
+
+    def _customer_address(self, order_id) -> dict:
+        shipping = (self.client.get(f"orders/{order_id}") or {}).get("shipping") or {}
+        if not shipping.get("address_1"):
+            raise PlatformError("woocommerce: the order has no shipping address to send a label to", retryable=False)
+        name = " ".join(p for p in (shipping.get("first_name"), shipping.get("last_name")) if p)
+        return {"name": name, "company": shipping.get("company"), "street1": shipping.get("address_1"),
+                "street2": shipping.get("address_2"), "city": shipping.get("city"), "state": shipping.get("state"),
+                "zip": shipping.get("postcode"), "country": shipping.get("country"), "phone": shipping.get("phone")}
+
+    def do_return_label(self, payload: dict, key: str) -> dict:
+        """A prepaid EasyPost label, bought once, sent to the customer as an order note with the link."""
+        label = self.bought_label(lambda: self._customer_address(payload["order_id"]), key)
+        text = (f"Your prepaid return label: {label['label_url']} . Print it, attach it to the parcel and drop it "
+                f"off with {label.get('carrier') or 'the carrier'}; tracking {label['tracking_code']}.")
+        return {**label, **self._note({"order_id": payload["order_id"], "text": text}, key, customer=True)}

@@ -23,9 +23,11 @@ class Shop(Base):
     api_token: Mapped[str | None] = mapped_column(Encrypted(1024))
     consumer_key: Mapped[str | None] = mapped_column(Encrypted(1024))
     consumer_secret: Mapped[str | None] = mapped_column(Encrypted(1024))
+    easypost_api_key: Mapped[str | None] = mapped_column(Encrypted(1024))  # the merchant's, for return labels
     api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # sha256 of the shop's API key
     api_base_url: Mapped[str | None] = mapped_column(String(500))
-    settings: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. how "production started" is signalled
+    # e.g. how "production started" is signalled, the return address, the default return parcel
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
     policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

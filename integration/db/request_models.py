@@ -59,6 +59,7 @@ class Action(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict | None] = mapped_column(JSON)
+    progress: Mapped[dict | None] = mapped_column(JSON)  # steps of a multi-step action already done (a label bought)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     attempt_log: Mapped[list[ActionAttempt]] = relationship(order_by="ActionAttempt.id", cascade="all, delete-orphan")
@@ -71,5 +72,5 @@ class ActionAttempt(Base):
     action_pk: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20))           # succeeded | retryable | failed | lease-expired
+    status: Mapped[str] = mapped_column(String(20))           # succeeded | retryable | throttled | failed | lease-expired
     response: Mapped[str | None] = mapped_column(Text)        # redacted, truncated

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
+from adapters.base import Ledger
 from adapters.http import PlatformError
 from integration.db.base import utcnow
 from integration.db.engine import transaction
@@ -48,18 +49,36 @@ def _redact(result: object) -> str:
     return json.dumps(result, default=str)[:2000]
 
 
-def _finish(rt, action_id: int, started, state: str, status: str, result=None, error=None, retry_after=None):
+def _finish(rt, action_id: int, started, state: str, status: str, result=None, error=None, retry_after=None,
+            throttled=False):
     with transaction(rt.sessions) as session:
         action = session.get(Action, action_id)
+        if throttled:  # a rate limit is not a failure: it neither counts as an attempt nor backs off
+            action.attempts -= 1
         if state == "retrying" and action.attempts >= MAX_ATTEMPTS:
             state = "dead"
         action.state, action.lease_until, action.last_error = state, None, error
         action.result = result if state == "succeeded" else action.result
         if state == "retrying":
-            action.next_attempt_at = utcnow() + backoff(action.attempts, retry_after)
+            delay = timedelta(seconds=retry_after or 1) if throttled else backoff(action.attempts, retry_after)
+            action.next_attempt_at = utcnow() + delay
         action.attempt_log.append(ActionAttempt(started_at=started, finished_at=utcnow(), status=status,
                                                 response=_redact(result if result is not None else error)))
     return state
+
+
+class SavedLedger(Ledger):
+    """The action's progress, written to its row as each step takes effect (it outlives a killed worker)."""
+
+    def __init__(self, rt, action_id: int, progress: dict | None):
+        super().__init__(progress)
+        self.rt, self.action_id = rt, action_id
+
+    def record(self, name: str, value) -> None:
+        """Save the step in its own transaction before the action goes on."""
+        super().record(name, value)
+        with transaction(self.rt.sessions) as session:
+            session.get(Action, self.action_id).progress = dict(self.progress)
 
 
 def run_action(rt, action_id: int, gateways: Gateways) -> str:
@@ -72,15 +91,17 @@ def run_action(rt, action_id: int, gateways: Gateways) -> str:
         action = session.get(Action, action_id)
         shop = session.get(Shop, action.shop_id)
         kind, payload, key = action.kind, dict(action.payload), action.idempotency_key
+        ledger = SavedLedger(rt, action_id, action.progress)
     if not shop.active:
         return _finish(rt, action_id, started, "dead", "failed", error="the shop uninstalled returnkit")
     try:
-        result = gateways(shop).perform(kind, payload, key)
+        result = gateways(shop).perform(kind, payload, key, ledger)
     except PlatformError as exc:
         state = "retrying" if exc.retryable else "dead"
         log.warning("actions.%s: action %s %s: %s", state, action_id, kind, exc)
-        return _finish(rt, action_id, started, state, "retryable" if exc.retryable else "failed",
-                       error=str(exc), retry_after=getattr(exc, "retry_after", None))
+        return _finish(rt, action_id, started, state, "throttled" if exc.throttled else
+                       "retryable" if exc.retryable else "failed", error=str(exc),
+                       retry_after=exc.retry_after, throttled=exc.throttled and exc.retryable)
     return _finish(rt, action_id, started, "succeeded", "succeeded", result=result)
 
 

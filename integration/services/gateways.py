@@ -1,20 +1,32 @@
-"""The platform gateway for a shop: the adapter's action client, with the configured timeout."""
+"""The platform gateway for a shop: the adapter's action client, with the configured timeout, and the
+shop's return-label account when it has one."""
 from __future__ import annotations
 
+from adapters.easypost.client import ReturnLabels
 from adapters.http import PlatformError
 from adapters.shopify.actions import ShopifyActions
 from adapters.shopify.client import client_for as shopify_client
 from adapters.woocommerce.actions import WooCommerceActions
 from adapters.woocommerce.client import client_for as woo_client
-from integration.settings import load_settings
+from integration.services.returns_setup import labels_ready
+from integration.settings import Settings, load_settings
 
 _GATEWAYS = {"shopify": (shopify_client, ShopifyActions), "woocommerce": (woo_client, WooCommerceActions)}
+
+
+def return_labels(shop, settings: Settings) -> ReturnLabels | None:
+    """The shop's EasyPost account, or None when labels are not set up."""
+    if not labels_ready(shop):
+        return None
+    return ReturnLabels(shop.easypost_api_key, settings.easypost_api_base, settings.http_timeout,
+                        shop.settings["return_address"], shop.settings.get("return_parcel"))
 
 
 def platform_gateway(shop):
     """The object whose perform(kind, payload, key) pushes an action to the shop's platform."""
     make_client, actions = _GATEWAYS[shop.platform]
-    client = make_client(shop, load_settings().http_timeout)
+    settings = load_settings()
+    client = make_client(shop, settings.http_timeout)
     if client is None:
         raise PlatformError(f"{shop.platform}: the shop has no API credentials", retryable=False)
-    return actions(client)
+    return actions(client, return_labels(shop, settings))

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 REVIEW_TAG = "returnkit-review"
+LABEL_NEEDED_TAG = "returnkit-label-needed"
+_MERCHANT_SHIPS = {"replacement": "a replacement", "exchange": "the exchange", "repair": "the repaired item"}
 
 
 @dataclass(frozen=True)
@@ -12,16 +14,48 @@ class PlannedAction:
     payload: dict
 
 
+@dataclass(frozen=True)
+class ReturnLogistics:
+    """What the shop has set up for items coming back: a label account, a return address."""
+    labels: bool = False
+    address: str | None = None
+
+
+def _approved_lines(decision: dict) -> list[list]:
+    return [[li["line_item_id"], li["quantity"]] for li in decision["lines"] if li["outcome"] == "approved"]
+
+
+def _return_shipping(order_id: str, source: dict, decision: dict, logistics: ReturnLogistics) -> list[PlannedAction]:
+    """A prepaid label when the merchant pays (or a tag asking for one); instructions when the customer pays."""
+    if decision["return_shipping_paid_by"] == "merchant":
+        if logistics.labels:
+            return [PlannedAction("return_label", {"order_id": order_id, "return_id": source.get("return_id"),
+                                                   "lines": _approved_lines(decision)})]
+        return [PlannedAction("tag_order", {"order_id": order_id, "tag": LABEL_NEEDED_TAG})]
+    where = (f"to {logistics.address}" if logistics.address
+             else "to the return address the shop will send you (reply to your order email)")
+    text = (f"Please send the item(s) back {where}, at your own cost, with your order number {order_id} inside the "
+            "parcel, and keep the tracking number.")
+    return [PlannedAction("customer_note", {"order_id": order_id, "text": text})]
+
+
 def _note(order_id: str, decision: dict, link: str | None) -> PlannedAction:
     outcome = decision["outcome"].replace("_", " ")
     text = f"returnkit: {outcome} ({', '.join(decision['rules'])}). {decision['explanation']}"
     return PlannedAction("order_note", {"order_id": order_id, "text": text + (f" {link}" if link else "")})
 
 
-def _approved(platform: str, order_id: str, source: dict, decision: dict) -> list[PlannedAction]:
+def _approved(order_id: str, source: dict, decision: dict, logistics: ReturnLogistics) -> list[PlannedAction]:
     out = []
     if source.get("return_id"):
         out.append(PlannedAction("approve_return", {"return_id": source["return_id"]}))
+    if decision.get("return_required") and decision.get("return_shipping_paid_by") and not source.get("inspected"):
+        out += _return_shipping(order_id, source, decision, logistics)
+    if decision["resolution"] in _MERCHANT_SHIPS:
+        lines = ", ".join(f"{qty} x line {line}" for line, qty in _approved_lines(decision))
+        out.append(PlannedAction("order_note", {"order_id": order_id, "text": (
+            f"returnkit: ship {_MERCHANT_SHIPS[decision['resolution']]} for {lines}"
+            + (" once the return arrives." if decision.get("return_required") else "."))}))
     if decision["resolution"] == "cancel_and_refund":
         out.append(PlannedAction("cancel_order", {"order_id": order_id, "refund": True, "restock": True,
                                                   "amount": decision["refund"]["total"],
@@ -32,8 +66,7 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict) -> lis
     if due and refund["total"].strip("0.") != "":
         out.append(PlannedAction("refund", {"order_id": order_id, "amount": refund["total"],
                                             "currency": refund["currency"], "shipping": refund["shipping"],
-                                            "lines": [[li["line_item_id"], li["quantity"]] for li in decision["lines"]
-                                                      if li["outcome"] == "approved"]}))
+                                            "lines": _approved_lines(decision)}))
     return out
 
 
@@ -46,13 +79,13 @@ def _decline_reason(source: dict, decision: dict) -> str:
     return "OTHER"
 
 
-def plan_actions(platform: str, order_id: str, source: dict, decision: dict, link: str | None = None
-                 ) -> list[PlannedAction]:
+def plan_actions(platform: str, order_id: str, source: dict, decision: dict, link: str | None = None,
+                 logistics: ReturnLogistics = ReturnLogistics()) -> list[PlannedAction]:
     """The platform effects of a decision, in the order they should happen; the order note comes last."""
     outcome = decision["outcome"]
     actions: list[PlannedAction] = []
     if outcome == "approved":
-        actions += _approved(platform, order_id, source, decision)
+        actions += _approved(order_id, source, decision, logistics)
     elif outcome == "denied" and source.get("return_id"):
         actions.append(PlannedAction("decline_return", {"return_id": source["return_id"],
                                                         "reason": _decline_reason(source, decision),

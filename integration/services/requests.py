@@ -14,7 +14,8 @@ from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.engine import decide
 from integration.policy.loader import load_policy_text
 from integration.services.orders import decision_case
-from integration.services.plan import plan_actions
+from integration.services.plan import ReturnLogistics, plan_actions
+from integration.services.returns_setup import labels_ready, return_address_text
 
 
 class RequestError(ValueError):
@@ -71,7 +72,8 @@ def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, de
     source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False)}
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
-    for n, planned in enumerate(plan_actions(shop.platform, order.order_id, source, document)):
+    logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop))
+    for n, planned in enumerate(plan_actions(shop.platform, order.order_id, source, document, logistics=logistics)):
         decision.actions.append(Action(shop_id=shop.id, kind=planned.kind, payload=planned.payload,
                                        idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))
     session.flush()
@@ -105,4 +107,5 @@ def case_json(case: ReturnCase) -> dict:
             "decision": latest.document if latest else None,
             "policy_version_id": latest.policy_version_id if latest else None,
             "actions": [{"id": a.id, "kind": a.kind, "state": a.state, "attempts": a.attempts,
-                         "last_error": a.last_error} for a in (latest.actions if latest else [])]}
+                         "last_error": a.last_error, "result": a.result if a.kind == "return_label" else None}
+                        for a in (latest.actions if latest else [])]}

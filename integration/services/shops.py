@@ -108,5 +108,7 @@ def shop_json(shop: Shop) -> dict:
     return {"id": shop.id, "platform": shop.platform, "domain": shop.domain, "status": shop.status,
             "demo": shop.is_demo, "policy": version.policy_id if version else None,
             "policy_version": version.version if version else None, "api_base_url": shop.api_base_url,
-            "credentials": {"api_token": bool(shop.api_token), "consumer_key": bool(shop.consumer_key)},
+            "credentials": {"api_token": bool(shop.api_token), "consumer_key": bool(shop.consumer_key),
+                            "easypost_api_key": bool(shop.easypost_api_key)},
+            "return_address": (shop.settings or {}).get("return_address"),
             "created_at": shop.created_at.isoformat()}

@@ -82,8 +82,10 @@ def test_needs_evidence_then_approved_once_photos_arrive(client, rt, queue, shop
     response = client.post(f"/api/v1/requests/{case_id}/evidence", json={"photos": 2},
                            headers={"Authorization": f"Bearer {key}"})
     assert response.json["decision"]["outcome"] == "approved"
-    assert drain(rt) == ["succeeded", "succeeded"]
-    assert seen(shopify)[2:] == ["ApproveReturn", "OrderNote", "UpdateOrderNote"]
+    assert drain(rt) == ["succeeded", "succeeded", "succeeded"]
+    # the shop pays this return's shipping and has no label account yet: the order is tagged to ask for a label
+    assert seen(shopify)[2:] == ["ApproveReturn", "TagOrder", "OrderNote", "UpdateOrderNote"]
+    assert shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["tags"] == ["returnkit-label-needed"]
     assert shopify.state.returns["gid://shopify/Return/2220001"]["status"] == "OPEN"
 
 

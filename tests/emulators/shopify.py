@@ -23,6 +23,7 @@ class ShopifyEmulator:
         self.available, self.refilled_at = float(bucket), time.monotonic()
         self.state = ShopState()
         self.calls: list[tuple[str, dict]] = []     # (operation name, variables) that reached the shop
+        self.timeline: list[tuple[float, str, dict]] = []   # the same, with the monotonic time it arrived
         self.faults: list[str] = []
         self.throttled = 0
         self.lock = threading.Lock()
@@ -67,6 +68,7 @@ class ShopifyEmulator:
                                extensions={"cost": {k: v for k, v in cost.items() if k != "ok"}})
             data = self.state.execute(operation, variables)  # validated above; the JSON values serve
             self.calls.append((operation.name.value if operation.name else "", variables))
+            self.timeline.append((time.monotonic(), *self.calls[-1]))
         if fault == "lost":
             return jsonify(errors="Internal Server Error"), 502
         cost.pop("ok")

@@ -45,15 +45,28 @@ class ShopState:
         self.idempotency: dict[str, dict] = {}
         self.refunds: list[dict] = []
 
-    def add_order(self, order_id, lines, shipping="0", currency="USD", gateway="shopify_payments") -> None:
+    def add_order(self, order_id, lines, shipping="0", currency="USD", gateway="shopify_payments",
+                  address: dict | None = None) -> None:
         """lines: [(line id, quantity, unit price)]."""
         self.orders[f"gid://shopify/Order/{order_id}"] = {
+            "address": address or {"name": "Sam Rivera", "company": None, "address1": "12 Test Lane", "address2": None,
+                                   "city": "Boulder", "provinceCode": "CO", "zip": "80302", "countryCodeV2": "US",
+                                   "phone": None},
             "note": "", "tags": [], "cancelled": False, "cancelled_at": None, "refunded": Decimal(0), "currency": currency,
             "shipping": Decimal(shipping), "gateway": gateway, "transaction": f"gid://shopify/OrderTransaction/{next(_ids)}",
             "lines": {f"gid://shopify/LineItem/{lid}": (qty, Decimal(price)) for lid, qty, price in lines}}
 
-    def add_return(self, return_id, status="REQUESTED") -> None:
-        self.returns[f"gid://shopify/Return/{return_id}"] = {"status": status}
+    def add_return(self, return_id, status="REQUESTED", lines=((1, 1),)) -> None:
+        """lines: [(fulfillment line id, quantity)]; the reverse fulfillment order appears on approval."""
+        self.returns[f"gid://shopify/Return/{return_id}"] = {"status": status, "lines": list(lines), "rfos": []}
+        if status == "OPEN":
+            self._open(self.returns[f"gid://shopify/Return/{return_id}"])
+
+    def _open(self, ret: dict) -> None:
+        rfo = {"id": f"gid://shopify/ReverseFulfillmentOrder/{next(_ids)}", "reverseDeliveries": {"nodes": []},
+               "lineItems": {"nodes": [{"id": f"gid://shopify/ReverseFulfillmentOrderLineItem/{next(_ids)}",
+                                        "totalQuantity": qty} for _line, qty in ret["lines"]]}}
+        ret["rfos"].append(rfo)
 
     def refundable(self, order: dict) -> Decimal:
         paid = sum((q * p for q, p in order["lines"].values()), Decimal(0)) + order["shipping"]
@@ -74,11 +87,12 @@ class ShopState:
                 {"gateway": order["gateway"], "kind": "SUGGESTED_REFUND", "parentTransaction": {"id": order["transaction"]},
                  "amountSet": money}]}
         return {"id": args["id"], "note": order["note"], "tags": order["tags"], "suggestedRefund": suggested,
-                "cancelledAt": order["cancelled_at"]}
+                "cancelledAt": order["cancelled_at"], "shippingAddress": order["address"]}
 
     def return_(self, args):
         ret = self.returns.get(args["id"])
-        return None if ret is None else {"id": args["id"], "status": ret["status"]}
+        return None if ret is None else {"id": args["id"], "status": ret["status"],
+                                         "reverseFulfillmentOrders": {"nodes": ret["rfos"]}}
 
     def product(self, args):
         return self.products.get(args["id"])
@@ -103,6 +117,8 @@ class ShopState:
             return {"return": None, "userErrors": [{"field": ["id"], "message": "Return is not in a requestable state",
                                                     "code": "INVALID_STATE"}]}
         ret["status"] = to
+        if to == "OPEN":
+            self._open(ret)
         return {"return": {"id": args["input"]["id"], "status": to}, "userErrors": []}
 
     def returnApproveRequest(self, args):
@@ -110,6 +126,24 @@ class ShopState:
 
     def returnDeclineRequest(self, args):
         return self._move_return(args, "DECLINED")
+
+    def reverseDeliveryCreateWithShipping(self, args):
+        rfo = next((r for ret in self.returns.values() for r in ret["rfos"] if r["id"] == args["reverseFulfillmentOrderId"]),
+                   None)
+        if rfo is None:
+            return {"reverseDelivery": None, "userErrors": [{"field": ["reverseFulfillmentOrderId"],
+                                                             "message": "Reverse fulfillment order does not exist",
+                                                             "code": "NOT_FOUND"}]}
+        known = {li["id"]: li["totalQuantity"] for li in rfo["lineItems"]["nodes"]}
+        for item in args["reverseDeliveryLineItems"]:
+            if known.get(item["reverseFulfillmentOrderLineItemId"], 0) < item["quantity"]:
+                return {"reverseDelivery": None, "userErrors": [{"field": ["reverseDeliveryLineItems"],
+                                                                 "message": "Invalid line item or quantity",
+                                                                 "code": "INVALID"}]}
+        delivery = {"id": f"gid://shopify/ReverseDelivery/{next(_ids)}", "label": (args.get("labelInput") or {}).get("fileUrl"),
+                    "tracking": args.get("trackingInput"), "notify": args.get("notifyCustomer")}
+        rfo["reverseDeliveries"]["nodes"].append(delivery)
+        return {"reverseDelivery": delivery, "userErrors": []}
 
     def refundCreate(self, args, key: str | None):
         if key and key in self.idempotency:

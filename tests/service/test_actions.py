@@ -21,8 +21,9 @@ class FakeGateway:
     def __call__(self, shop):
         return self
 
-    def perform(self, kind, payload, key):
+    def perform(self, kind, payload, key, ledger=None):
         self.calls.append((kind, key))
+        self.ledger = ledger
         if self.faults:
             raise self.faults.pop(0)
         return {"ok": kind}
@@ -129,3 +130,22 @@ def test_an_uninstalled_shop_gets_no_more_calls(rt, action_id, shops):
     gateway = FakeGateway()
     assert outbox.run_action(rt, action_id, gateway) == "dead"
     assert gateway.calls == []
+
+
+def test_a_step_recorded_in_the_ledger_survives_a_failed_attempt(rt, action_id):
+    class TwoSteps(FakeGateway):
+        def perform(self, kind, payload, key, ledger=None):
+            self.calls.append(ledger.get("bought"))
+            if ledger.get("bought") is None:
+                ledger.record("bought", "shp_1")      # saved at once: the retry must not buy again
+                raise PlatformError("answer lost", retryable=True)
+            return {"label": ledger.get("bought")}
+
+    gateway = TwoSteps()
+    assert outbox.run_action(rt, action_id, gateway) == "retrying"
+    with transaction(rt.sessions) as session:
+        session.get(Action, action_id).next_attempt_at = utcnow()
+    assert outbox.run_action(rt, action_id, gateway) == "succeeded"
+    assert gateway.calls == [None, "shp_1"]
+    with rt.sessions() as session:
+        assert session.get(Action, action_id).progress == {"bought": "shp_1"}

@@ -68,3 +68,44 @@ def test_a_domain_cannot_be_installed_twice(rt):
         _add(session)
     with pytest.raises(ShopError, match="already installed"), transaction(rt.sessions) as session:
         _add(session, domain="kaolate-test.myshopify.com")
+
+
+def test_return_settings_are_validated_naming_the_field_and_the_key_is_encrypted(rt):
+    from integration.services.returns_setup import ReturnsSetupError, configure_returns, labels_ready
+    with transaction(rt.sessions) as session:
+        shop = _add(session)
+        with pytest.raises(ReturnsSetupError) as bad:
+            configure_returns(shop, address={"name": "Desk", "street1": "1 Way", "city": "X", "zip": "1", "country": "usa"})
+        assert bad.value.errors == ["return_address.country: a two-letter ISO code, e.g. US"]
+        with pytest.raises(ReturnsSetupError) as bad:
+            configure_returns(shop, parcel={"length": 1, "width": 1, "height": 1, "weight": 0})
+        assert bad.value.errors[0].startswith("return_parcel.weight:")
+        configure_returns(shop, easypost_api_key="EZAK_secret_key")
+        assert not labels_ready(shop), "a key without a return address cannot buy labels"
+        configure_returns(shop, address={"name": "Desk", "street1": "1 Way", "city": "X", "zip": "1", "country": "US"})
+        assert labels_ready(shop) and shop_json(shop)["credentials"]["easypost_api_key"] is True
+    with rt.engine.connect() as conn:
+        stored = conn.execute(text("select easypost_api_key from shops")).scalar()
+    assert "EZAK_secret_key" not in stored
+
+
+def test_set_returns_from_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "RETURNKIT_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "integration.cli", *args], env=env, capture_output=True, text=True)
+
+    assert cli("db", "upgrade").returncode == 0
+    assert cli("shops", "add", "--platform", "shopify", "--domain", "a.myshopify.com", "--webhook-secret", "s",
+               "--policy", "kaolate").returncode == 0
+    bad = cli("shops", "set-returns", "a.myshopify.com", "--address", '{"name": "Desk"}')
+    assert bad.returncode == 2 and "return_address.street1" in bad.stderr
+    (tmp_path / "address.json").write_text('{"name": "Desk", "street1": "1 Way", "city": "X", "zip": "1", "country": "US"}')
+    good = cli("shops", "set-returns", "a.myshopify.com", "--address", f"@{tmp_path / 'address.json'}",
+               "--easypost-api-key", "EZAK_x")
+    assert good.returncode == 0 and "return labels on" in good.stdout

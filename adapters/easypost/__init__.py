@@ -1,0 +1,1 @@
+"""EasyPost: return shipments and their labels, through EasyPost's own Python client."""

@@ -1,0 +1,116 @@
+"""Staying under Shopify's cost bucket: calls wait their turn instead of being THROTTLED, a long wait
+goes back to the queue without counting as a failed attempt, and each shop has its own bucket."""
+import threading
+import time
+
+import pytest
+
+from adapters.http import PlatformError
+from adapters.shopify import client as shopify_client
+from adapters.shopify import documents as docs
+from adapters.shopify.client import ShopifyClient
+from adapters.shopify.throttle import PACE, CostBucket
+from tests.emulators.server import Served
+from tests.emulators.shopify import ShopifyEmulator
+from tests.shopify_schema import admin_schema
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_bucket_lets_calls_through_while_it_holds_their_cost_then_queues_them():
+    clock = Clock()
+    bucket = CostBucket(clock)
+    bucket.observe(0, {"maximumAvailable": 100, "currentlyAvailable": 25, "restoreRate": 10})
+    assert [bucket.reserve(10), bucket.reserve(10)] == [0, 0]
+    assert bucket.reserve(10) == pytest.approx(0.5 / PACE)       # 5 left: waits for 5 more points
+    assert bucket.reserve(10) == pytest.approx(1.5 / PACE)       # and the next one queues behind it
+    clock.now += 1.5
+    bucket.observe(10, {"maximumAvailable": 100, "currentlyAvailable": 0, "restoreRate": 10})
+    assert bucket.available == pytest.approx(-30)           # Shopify's figure, less the three calls still in flight
+
+
+@pytest.fixture()
+def tight_shop():
+    emulator = ShopifyEmulator(token="shpat_t", bucket=40, restore_rate=100.0)
+    emulator.state.add_order("1", [("11", 1, "5.00")])
+    admin_schema()  # loaded before the clock matters
+    served = Served(emulator.app)
+    yield emulator, ShopifyClient(served.url, "shpat_t", timeout=5)
+    served.stop()
+
+
+def test_a_burst_from_many_threads_is_paced_and_never_throttled(tight_shop):
+    emulator, client = tight_shop
+    errors = []
+
+    def tag(n):
+        try:
+            client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": [f"t{n}"]})
+        except PlatformError as exc:
+            errors.append(exc)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=tag, args=(n,)) for n in range(24)]   # 240 points against a 40-point bucket
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sent = len(emulator.state.orders["gid://shopify/Order/1"]["tags"])
+    # Shopify never had to say THROTTLED; a call that would have waited over MAX_INLINE_WAIT was handed back.
+    assert emulator.throttled == 0
+    assert all(e.throttled and "cost bucket low" in str(e) for e in errors) and sent + len(errors) == 24
+    assert sent >= 12 and time.monotonic() - started >= (sent * 10 - 40) / 100   # paced at Shopify's rate
+
+
+def test_a_long_wait_is_handed_back_to_the_queue(tight_shop, monkeypatch):
+    emulator, client = tight_shop
+    monkeypatch.setattr(shopify_client, "MAX_INLINE_WAIT", 0.0)
+    client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": ["a"]})  # learns the 40-point bucket
+    for _ in range(10):
+        try:
+            client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": ["b"]})
+        except PlatformError as exc:
+            assert exc.throttled and exc.retryable and exc.retry_after > 0
+            break
+    else:
+        pytest.fail("the bucket never ran low")
+    assert emulator.throttled == 0
+
+
+def test_a_throttled_action_is_rescheduled_without_spending_an_attempt(rt, shops):
+    from integration.db.engine import transaction
+    from integration.services import actions as outbox
+    from tests.service.test_actions import FakeGateway
+    from tests.service.test_actions import action_id as _  # noqa: F401
+    gateway = FakeGateway([PlatformError("bucket low", 200, retryable=True, retry_after=3, throttled=True)])
+    from integration.db.order_models import Order
+    from integration.db.request_models import Action, Decision, ReturnCase
+    from integration.db.base import utcnow
+    with transaction(rt.sessions) as session:
+        order = Order(shop_id=shops["shopify"].id, order_id="1", currency="USD", placed_at=utcnow(),
+                      platform_updated_at=utcnow(), tags=[], lines=[])
+        session.add(order)
+        session.flush()
+        case = ReturnCase(shop_id=order.shop_id, order_pk=order.id, source="api", source_ref="k", request={})
+        session.add(case)
+        session.flush()
+        decision = Decision(case_pk=case.id, policy_version_id=shops["shopify"].policy_version_id, outcome="approved",
+                            document={}, decided_by="policy")
+        session.add(decision)
+        session.flush()
+        action = Action(shop_id=order.shop_id, decision_pk=decision.id, kind="refund", payload={}, idempotency_key="k1")
+        session.add(action)
+        session.flush()
+        action_id = action.id
+    before = utcnow()
+    assert outbox.run_action(rt, action_id, gateway) == "retrying"
+    with rt.sessions() as session:
+        action = session.get(Action, action_id)
+        assert action.attempts == 0 and action.attempt_log[-1].status == "throttled"
+        assert 2 <= (action.next_attempt_at - before).total_seconds() <= 5   # the bucket's wait, not a 15 s backoff
