@@ -1,4 +1,4 @@
-"""Flask application factory: the decision API (the settings page and webhooks build on it)."""
+"""Flask application factory: the decision and request APIs, the webhook receivers and the settings pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,6 +10,7 @@ from integration.api import api
 from integration.api_requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
 from integration.runtime import Runtime, runtime
+from integration.web import register_web
 from webhooks.receiver import webhooks
 from webhooks.shop_cache import ShopCache
 
@@ -53,6 +54,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
     app.register_blueprint(requests_api)
+    register_web(app, rt.settings)
 
     @app.get("/healthz")
     def healthz():

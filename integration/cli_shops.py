@@ -95,6 +95,23 @@ def cmd_shops_api_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def login_link(shop) -> str:
+    """A sign-in link to the shop's settings page, valid for ten minutes."""
+    from integration.db.base import session_signing_key
+    from integration.web.auth import login_token
+    return f"{runtime().settings.public_url}/app/login/{login_token(session_signing_key(), shop.id)}"
+
+
+def cmd_shops_login_link(args: argparse.Namespace) -> int:
+    """Print a sign-in link to the shop's settings page."""
+    try:
+        with runtime().sessions() as session:
+            print(login_link(find_shop(session, args.domain)))
+    except ShopError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
 def _json_arg(text: str | None, name: str):
     if text is None:
         return None
@@ -154,6 +171,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     key = shops.add_parser("api-key", help="issue a new API key for the request API; printed once")
     key.add_argument("domain")
     key.set_defaults(run=cmd_shops_api_key)
+    link = shops.add_parser("login-link", help="print a sign-in link to the shop's settings page (10 minutes)")
+    link.add_argument("domain")
+    link.set_defaults(run=cmd_shops_login_link)
     orders = sub.add_parser("orders", help="inspect the order picture").add_subparsers(dest="action", required=True)
     show = orders.add_parser("show", help="print an order as the decision contract's order object")
     show.add_argument("--shop", required=True, help="the shop's domain or store URL")

@@ -29,6 +29,10 @@ class SecretBox:
         """A keyed, one-way hash (HMAC-SHA256 under the newest key) for matching without storing."""
         return hmac.new(self._primary, text.encode(), hashlib.sha256).hexdigest()
 
+    def derive(self, purpose: str) -> str:
+        """A key for one purpose (e.g. signing browser sessions), derived from the newest key."""
+        return hmac.new(self._primary, b"returnkit-derive|" + purpose.encode(), hashlib.sha256).hexdigest()
+
     def decrypt(self, ciphertext: str) -> str:
         """The secret back; raises ValueError when no key opens it."""
         try:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from adapters.shopify import verify as shopify_verify
 from integration.db.engine import transaction
 from integration.db.migrate import upgrade
+from integration.cli_shops import login_link
 from integration.db.models import Shop
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
@@ -43,7 +44,8 @@ def _banner(port: int, demo: Shop | None) -> str:
     if demo:
         lines += [f"returnkit: DEMO shop {demo.domain} (policy kaolate, webhook secret {DEMO_SECRET!r})",
                   "returnkit: try `returnkit demo post orders_create`, then "
-                  f"`returnkit orders show --shop {demo.domain} 5550001`"]
+                  f"`returnkit orders show --shop {demo.domain} 5550001`",
+                  f"returnkit: settings page (sign-in link, 10 minutes): {login_link(demo)}"]
     return "\n".join(lines)
 
 

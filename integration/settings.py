@@ -20,6 +20,7 @@ class Settings:
     http_timeout: float
     port: int
     easypost_api_base: str
+    public_url: str
 
     @property
     def embedded(self) -> bool:
@@ -42,4 +43,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         http_timeout=float(env.get("RETURNKIT_HTTP_TIMEOUT", DEFAULTS["outbound"]["timeout_seconds"])),
         port=int(env.get("PORT", DEFAULTS["service"]["port"])),
         easypost_api_base=env.get("RETURNKIT_EASYPOST_API_BASE", DEFAULTS["outbound"]["easypost_api_base"]),
+        public_url=(env.get("RETURNKIT_PUBLIC_URL")
+                    or f"http://127.0.0.1:{env.get('PORT', DEFAULTS['service']['port'])}").rstrip("/"),
     )

@@ -66,6 +66,11 @@ def email_fingerprint(email: str | None) -> str | None:
     return _require_box().fingerprint(email.strip().lower()) if email and email.strip() else None
 
 
+def session_signing_key() -> str:
+    """The key that signs browser sessions and login links (the same on every process of a deployment)."""
+    return _require_box().derive("flask-session")
+
+
 def _require_box() -> SecretBox:
     if _Box.box is None:
         raise RuntimeError("secrets are not configured: call configure_secrets() at start-up")

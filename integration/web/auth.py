@@ -1,0 +1,127 @@
+"""Merchant sessions bound to one shop, CSRF on every form, and one-time login links.
+
+A browser session carries one shop id, set only by an install callback, a verified Shopify session
+token or a signed login link. Pages read it through `shop_required`, and fetch rows through `owned`,
+which answers 404 for a row of any other shop: a swapped id shows nothing and changes nothing.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from functools import wraps
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from integration.db.models import Shop
+
+LOGIN_LINK_MAX_AGE = 600          # seconds a login link stays valid
+SESSION_LIFETIME = timedelta(hours=12)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Endpoints that take POSTs from outside a browser session (signed by the platform, or the JSON API).
+CSRF_EXEMPT_PREFIXES = ("webhooks.", "api.", "requests_api.")
+
+
+class Unauthenticated(Exception):
+    """No shop session: pages redirect to the sign-in help; forms answer 401."""
+
+
+def configure_sessions(app: Flask, settings) -> None:
+    """Signed cookie sessions under a key derived from the secrets key ring; CSRF on every unsafe request."""
+    from integration.db.base import session_signing_key
+    app.secret_key = session_signing_key()
+    public_https = (settings.public_url or "").startswith("https://")
+    # Inside Shopify admin the page is in a cross-site iframe: the cookie must be SameSite=None; Secure.
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SECURE=public_https,
+                      SESSION_COOKIE_SAMESITE="None" if public_https else "Lax",
+                      SESSION_COOKIE_NAME="returnkit_session", PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME)
+    app.before_request(check_csrf)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.after_request(_security_headers)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        # frame-ancestors instead of X-Frame-Options: the settings page must open inside Shopify admin.
+        response.headers.setdefault("Content-Security-Policy",
+                                    "frame-ancestors 'self' https://admin.shopify.com https://*.myshopify.com")
+    return response
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use); every form posts it back."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf():
+    """Reject an unsafe request whose CSRF token does not match the session's (400)."""
+    if request.method in SAFE_METHODS or (request.endpoint or "").startswith(CSRF_EXEMPT_PREFIXES):
+        return None
+    if request.endpoint is None or request.blueprint is None:
+        return None
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(sent, expected):
+        abort(400, description="csrf_token: the form has expired or came from another site; reload the page and "
+                               "send it again")
+    return None
+
+
+def login_shop(shop: Shop) -> None:
+    """Bind this browser session to one shop (a fresh session: no state carries over from another shop)."""
+    session.clear()
+    session.permanent = True
+    session["shop_id"] = shop.id
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="returnkit.login-link")
+
+
+def login_token(secret_key: str, shop_id: int) -> str:
+    """A signed token that signs a browser in as this shop for LOGIN_LINK_MAX_AGE seconds."""
+    return URLSafeTimedSerializer(secret_key, salt="returnkit.login-link").dumps({"shop": shop_id})
+
+
+def shop_from_login_token(token: str) -> int:
+    """The shop id in a login token; raises Unauthenticated when it is forged or expired."""
+    try:
+        return int(_serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE)["shop"])
+    except SignatureExpired:
+        raise Unauthenticated("the sign-in link has expired; run `returnkit shops login-link DOMAIN` again") from None
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise Unauthenticated("the sign-in link is not valid") from None
+
+
+def shop_required(view):
+    """The view runs with `g.shop` (the session's shop, active) and `g.db` (a session of the database)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        shop_id = session.get("shop_id")
+        if shop_id is None:
+            if request.method in SAFE_METHODS:
+                return redirect(url_for("pages.signed_out"))
+            abort(401, description="sign in again: this browser has no shop session")
+        rt = current_app.extensions["returnkit"].runtime
+        with rt.sessions() as db:
+            shop = db.get(Shop, shop_id)
+            if shop is None or not shop.active:
+                session.clear()
+                return redirect(url_for("pages.signed_out"))
+            g.shop, g.db = shop, db
+            return view(*args, **kwargs)
+    return wrapped
+
+
+def owned(model, row_id):
+    """The row of `model` with this id when it belongs to the session's shop; 404 otherwise."""
+    row = g.db.get(model, row_id)
+    if row is None or getattr(row, "shop_id", None) != g.shop.id:
+        abort(404)
+    return row

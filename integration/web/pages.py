@@ -1,0 +1,58 @@
+"""The settings page's frame: sign-in by link, sign-out, and the shop's home page."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+
+from integration.db.models import PolicyVersion, Shop
+from integration.db.request_models import Action, ReturnCase
+from integration.web.auth import Unauthenticated, login_shop, shop_from_login_token, shop_required
+
+NAV = [("pages.home", "Home")]
+
+blueprint = Blueprint("pages", __name__, url_prefix="/app", template_folder="templates",
+                      static_folder="static", static_url_path="/static")
+
+
+@blueprint.get("/login/<token>")
+def login(token: str):
+    """Sign this browser in as the shop a login link names, then go to its home page."""
+    try:
+        shop_id = shop_from_login_token(token)
+    except Unauthenticated as exc:
+        return render_template("signed_out.html", problem=str(exc)), 401
+    with current_app.extensions["returnkit"].runtime.sessions() as db:
+        shop = db.get(Shop, shop_id)
+        if shop is None or not shop.active:
+            return render_template("signed_out.html", problem="this shop is not installed"), 401
+        login_shop(shop)
+    return redirect(url_for("pages.home"))
+
+
+@blueprint.get("/signed-out")
+def signed_out():
+    """How to sign in: from Shopify admin, after a WooCommerce connect, or with a login link."""
+    return render_template("signed_out.html", problem=None)
+
+
+@blueprint.post("/logout")
+def logout():
+    """End this browser's shop session."""
+    session.clear()
+    return redirect(url_for("pages.signed_out"))
+
+
+def _counts(db, shop_id: int) -> dict:
+    waiting = db.scalar(select(func.count()).select_from(ReturnCase).where(
+        ReturnCase.shop_id == shop_id, ReturnCase.status == "open"))
+    dead = db.scalar(select(func.count()).select_from(Action).where(Action.shop_id == shop_id, Action.state == "dead"))
+    return {"open_requests": waiting or 0, "dead_actions": dead or 0}
+
+
+@blueprint.get("/")
+@shop_required
+def home():
+    """The shop at a glance: its policy version, what waits for the merchant, what failed."""
+    version = g.db.get(PolicyVersion, g.shop.policy_version_id)
+    return render_template("home.html", shop=g.shop, version=version, counts=_counts(g.db, g.shop.id),
+                           embedded=bool(request.args.get("host")))
