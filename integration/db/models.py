@@ -26,6 +26,11 @@ class Shop(Base):
     easypost_api_key: Mapped[str | None] = mapped_column(Encrypted(1024))  # the merchant's, for return labels
     api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # sha256 of the shop's API key
     api_base_url: Mapped[str | None] = mapped_column(String(500))
+    # Shopify expiring offline tokens: refreshed before token_expires_at (None: a token that does not expire)
+    refresh_token: Mapped[str | None] = mapped_column(Encrypted(1024))
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refresh_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scopes: Mapped[str | None] = mapped_column(String(1000))   # granted access scopes, comma-separated
     # e.g. how "production started" is signalled, the return address, the default return parcel
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id", use_alter=True))
@@ -88,3 +93,35 @@ class ComplianceExport(Base):
     request_id: Mapped[str | None] = mapped_column(String(100))
     document: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingInstall(Base):
+    """An install that has started and not finished: the nonce the platform must send back."""
+
+    __tablename__ = "pending_installs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    domain: Mapped[str] = mapped_column(String(255))
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    policy_name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookSubscription(Base):
+    """A webhook returnkit created on the platform for a shop (one per topic), and its own secret."""
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (UniqueConstraint("shop_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    remote_id: Mapped[str | None] = mapped_column(String(255))   # the platform's id for it
+    address: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(Encrypted(1024))  # WooCommerce: each webhook signs with its own
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | disabled | missing
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
