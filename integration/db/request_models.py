@@ -21,6 +21,7 @@ class ReturnCase(Base):
     source: Mapped[str] = mapped_column(String(20))           # api | shopify_return
     source_ref: Mapped[str] = mapped_column(String(100))      # platform return id, or a request key
     request: Mapped[dict] = mapped_column(JSON)               # the contract's request object
+    description: Mapped[str | None] = mapped_column(Text)     # the customer's own words (personal data: redacted)
     status: Mapped[str] = mapped_column(String(20), default="open")   # open | decided | closed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from integration.db.base import utcnow
 from integration.db.models import ComplianceExport, Shop, WebhookDelivery
 from integration.db.order_models import Order
+from integration.db.request_models import ReturnCase
 from integration.domain import events as ev
 
 
@@ -31,7 +32,10 @@ def apply_customer_data_request(session: Session, shop: Shop, event: ev.Customer
         {"order_id": o.order_id, "number": o.number, "placed_at": o.placed_at.isoformat(),
          "destination_country": o.destination_country,
          "returns": [{"return_id": r.return_id, "status": r.status, "reason": r.reason, "note": r.note}
-                     for r in o.returns]} for o in orders]}
+                     for r in o.returns],
+         "requests": [{"request_id": c.id, "type": c.request.get("type"), "description": c.description}
+                      for c in session.scalars(select(ReturnCase).where(ReturnCase.order_pk == o.id))]}
+        for o in orders]}
     session.add(ComplianceExport(shop_id=shop.id, customer_ref=event.customer_ref, request_id=event.request_id,
                                  document=json.loads(json.dumps(document))))
 
@@ -44,6 +48,8 @@ def apply_customer_redacted(session: Session, shop: Shop, event: ev.CustomerReda
         order.customer_ref, order.destination_country, order.customer_email_hash = None, None, None
         for ret in order.returns:
             ret.note = None
+    session.execute(update(ReturnCase).where(ReturnCase.shop_id == shop.id,
+                                             ReturnCase.order_pk.in_([o.id for o in orders])).values(description=None))
     session.execute(update(WebhookDelivery).where(
         WebhookDelivery.shop_id == shop.id,
         or_(WebhookDelivery.customer_ref == event.customer_ref, WebhookDelivery.resource_id.in_(order_ids)),

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from integration.web import auth, pages
+from integration.web import auth, customer_pages, pages
+from integration.web.limits import configure_limits
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
-PAGE_MODULES = [pages]
+PAGE_MODULES = [pages, customer_pages]
 
 
 def register_web(app: Flask, settings) -> None:
     """Sessions, CSRF, the menu and every page blueprint."""
     auth.configure_sessions(app, settings)
+    configure_limits(app, settings)
     nav = [entry for module in PAGE_MODULES for entry in getattr(module, "NAV", [])]
     for module in PAGE_MODULES:
         app.register_blueprint(module.blueprint)

@@ -1,0 +1,54 @@
+"""The customer request form, validated with marshmallow into the contract's request object."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from integration.domain.vocabulary import PREFERRED_RESOLUTIONS, REASONS, REQUEST_TYPES
+
+REASON_LABELS = {
+    "damaged_in_transit": "It arrived damaged", "defective": "It is faulty or stopped working",
+    "wrong_item": "I received the wrong item", "not_as_described": "It is not as described",
+    "changed_mind": "I changed my mind", "ordered_wrong_variant": "I ordered the wrong size or colour",
+    "cosmetic_variation": "It looks a little different from the photos", "late_delivery": "It arrived too late",
+    "other": "Something else",
+}
+TYPE_LABELS = {"return": "Return it", "exchange": "Exchange it", "cancellation": "Cancel my order",
+               "warranty": "Warranty claim (it broke)"}
+
+
+class CustomerRequestForm(Schema):
+    """What the customer picked: the kind of request, a reason, how many of each line, a description."""
+    type = fields.String(required=True, validate=validate.OneOf(REQUEST_TYPES, error="choose what you would like us to do"))
+    reason = fields.String(load_default=None, validate=validate.OneOf(REASONS, error="choose a reason from the list"))
+    preferred_resolution = fields.String(load_default=None, validate=validate.OneOf(PREFERRED_RESOLUTIONS))
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    quantities = fields.Dict(keys=fields.String(), values=fields.Integer(validate=validate.Range(min=0)))
+
+    @validates_schema
+    def _at_least_one_item(self, data, **_):
+        if data["type"] != "cancellation" and not any(q > 0 for q in data.get("quantities", {}).values()):
+            raise ValidationError("choose at least one item and how many", "quantities")
+        if data["type"] != "cancellation" and not data.get("reason"):
+            raise ValidationError("choose a reason from the list", "reason")
+
+
+def request_from_form(form, lines: dict[str, int], submitted_at: str) -> tuple[dict, str | None]:
+    """The contract's request object and the customer's description; raises ValidationError naming the field."""
+    quantities = {}
+    for line_id, ordered in lines.items():
+        raw = form.get(f"qty-{line_id}", "0") or "0"
+        if not raw.isdigit() or int(raw) > ordered:
+            raise ValidationError({"quantities": [f"at most {ordered} of this item can be sent back"]})
+        quantities[line_id] = int(raw)
+    data = CustomerRequestForm().load({"type": form.get("type", ""), "reason": form.get("reason") or None,
+                                       "preferred_resolution": form.get("preferred_resolution") or None,
+                                       "description": form.get("description", "").strip(), "quantities": quantities})
+    chosen = {k: v for k, v in quantities.items() if v > 0} or ({k: v for k, v in lines.items()}
+                                                               if data["type"] == "cancellation" else {})
+    request = {"type": data["type"], "submitted_at": submitted_at,
+               "items": [{"line_item_id": k, "quantity": v} for k, v in chosen.items()],
+               "evidence": {"photos": 0, "videos": 0, "description": bool(data["description"])}}
+    for key in ("reason", "preferred_resolution"):
+        if data.get(key):
+            request[key] = data[key]
+    return request, data["description"] or None

@@ -1,0 +1,122 @@
+"""The customer's request page, one per shop at /r/<shop>: find the order with its number and email,
+pick items and a reason, and see the decision and what happens next at once."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
+
+from integration.db.base import utcnow
+from integration.db.engine import transaction
+from integration.db.order_models import Order
+from integration.db.request_models import ReturnCase
+from integration.services.customer_access import customer_order, public_slug, shop_by_slug
+from integration.services.next_steps import next_steps
+from integration.services.requests import RequestError, submit_request
+from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
+from integration.web.limits import limiter
+
+blueprint = Blueprint("customer", __name__, url_prefix="/r")
+LOOKUP_LIMIT, SUBMIT_LIMIT = "10 per minute;50 per hour", "5 per minute;30 per hour"
+
+
+def _shop_or_404(db, slug: str):
+    shop = shop_by_slug(db, slug)
+    if shop is None:
+        abort(404)
+    return shop
+
+
+def _session_order(db, shop) -> Order:
+    """The order this browser proved to be its own, for this shop; otherwise back to the lookup form."""
+    held = session.get("customer") or {}
+    order = db.get(Order, held.get("order")) if held.get("shop") == shop.id else None
+    if order is None or order.shop_id != shop.id:
+        abort(redirect(url_for("customer.lookup", slug=public_slug(shop))))
+    return order
+
+
+def _runtime():
+    return current_app.extensions["returnkit"]
+
+
+@blueprint.get("/<slug>")
+def lookup(slug: str):
+    """The start: order number and email."""
+    with _runtime().runtime.sessions() as db:
+        shop = _shop_or_404(db, slug)
+        return render_template("customer_lookup.html", shop=shop, slug=slug, error=None, number="")
+
+
+@blueprint.post("/<slug>")
+@limiter.limit(LOOKUP_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
+def find_order(slug: str):
+    """Check the number and email; the browser may then ask about that order only."""
+    number, email = request.form.get("order_number", ""), request.form.get("email", "")
+    with _runtime().runtime.sessions() as db:
+        shop = _shop_or_404(db, slug)
+        order = customer_order(db, shop, number, email)
+        if order is None:
+            error = "We could not find an order with this number and email. Check both, as they appear on your order confirmation."
+            return render_template("customer_lookup.html", shop=shop, slug=slug, error=error, number=number), 404
+        session["customer"] = {"shop": shop.id, "order": order.id}
+        return redirect(url_for("customer.new_request", slug=slug))
+
+
+def _form_page(db, shop, slug, order, errors=None, status=200):
+    return render_template("customer_request.html", shop=shop, slug=slug, order=order, errors=errors or {},
+                           form=request.form, reasons=REASON_LABELS, types=TYPE_LABELS,
+                           nonce=secrets.token_urlsafe(16)), status
+
+
+@blueprint.get("/<slug>/new")
+def new_request(slug: str):
+    """The request form for the customer's order."""
+    with _runtime().runtime.sessions() as db:
+        shop = _shop_or_404(db, slug)
+        return _form_page(db, shop, slug, _session_order(db, shop))
+
+
+@blueprint.post("/<slug>/new")
+@limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
+def submit(slug: str):
+    """Decide the request now and show the answer; a double-submitted form gives the first request."""
+    ctx = _runtime()
+    try:
+        with transaction(ctx.runtime.sessions) as db:
+            shop = _shop_or_404(db, slug)
+            order = _session_order(db, shop)
+            lines = {line.line_id: line.quantity for line in order.lines}
+            contract_request, description = request_from_form(request.form, lines, utcnow().isoformat())
+            ref = f"page:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
+            case, _decision = submit_request(db, shop, order, contract_request, "api", ref)
+            case.description = case.description or description
+            case_id, actions = case.id, list(db.info.get("new_actions", []))
+    except ValidationError as exc:
+        return _invalid(slug, {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in exc.messages.items()})
+    except RequestError as exc:
+        return _invalid(slug, {"request": "; ".join(exc.errors)})
+    for action_id in actions:
+        ctx.enqueue_action(action_id)
+    return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))
+
+
+def _invalid(slug: str, errors: dict):
+    with _runtime().runtime.sessions() as db:
+        shop = _shop_or_404(db, slug)
+        return _form_page(db, shop, slug, _session_order(db, shop), errors, 422)
+
+
+@blueprint.get("/<slug>/requests/<int:case_id>")
+def show_request(slug: str, case_id: int):
+    """The decision in plain words, and what happens next (label, instructions, deadline)."""
+    with _runtime().runtime.sessions() as db:
+        shop = _shop_or_404(db, slug)
+        order = _session_order(db, shop)
+        case = db.get(ReturnCase, case_id)
+        if case is None or case.shop_id != shop.id or case.order_pk != order.id:
+            abort(404)
+        decision = case.decisions[-1]
+        return render_template("customer_decision.html", shop=shop, slug=slug, order=order, case=case,
+                               decision=decision.document, steps=next_steps(shop, order, case, decision))

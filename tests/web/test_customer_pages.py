@@ -1,0 +1,106 @@
+"""The customer's request page: find the order by number and email, ask, and see the answer at once."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from integration.db.request_models import Action, ReturnCase
+from integration.web.limits import limiter
+from tests.service.test_order_picture import STORY, replay
+from tests.web_helpers import csrf_from
+
+PAGE = "/r/kaolate-demo.myshopify.com"
+EMAIL = "jane.buyer@example.com"
+
+
+@pytest.fixture()
+def customer(client, rt, queue, shops):
+    replay(client, rt, queue, "shopify", STORY)
+    client.application.extensions["returnkit"].enqueue_action = lambda _id: None
+    limiter.reset()
+    return client
+
+
+def _find(client, number="1001", email=EMAIL):
+    token = csrf_from(client.get(PAGE).data)
+    return client.post(PAGE, data={"csrf_token": token, "order_number": number, "email": email})
+
+
+def _ask(client, **fields):
+    form = client.get(f"{PAGE}/new")
+    assert form.status_code == 200
+    data = {"csrf_token": csrf_from(form.data), "nonce": re.search(rb'name="nonce" value="([^"]+)"', form.data)[1].decode(),
+            "type": "return", **fields}
+    return client.post(f"{PAGE}/new", data=data)
+
+
+def test_the_right_number_and_email_open_the_order(customer):
+    response = _find(customer, "#1001", "  Jane.Buyer@Example.com ")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/new")
+    page = customer.get(f"{PAGE}/new").data.decode()
+    assert "Order 1001" in page and 'name="qty-9002"' in page
+
+
+@pytest.mark.parametrize("number, email", [("1001", "someone@example.com"), ("1002", EMAIL), ("", EMAIL), ("1001", "")])
+def test_a_wrong_number_or_email_opens_nothing(customer, number, email):
+    response = _find(customer, number, email)
+    assert response.status_code == 404 and b"could not find an order" in response.data
+    assert customer.get(f"{PAGE}/new").status_code == 302
+
+
+def test_an_unknown_shop_is_404(customer):
+    assert customer.get("/r/nobody.myshopify.com").status_code == 404
+
+
+def test_a_request_is_decided_and_the_answer_shown_with_what_happens_next(customer, rt):
+    _find(customer)
+    response = _ask(customer, **{"qty-9002": "1", "reason": "defective", "description": "The zip broke on day two."})
+    assert response.status_code == 302
+    answer = customer.get(response.headers["Location"]).data.decode()
+    with rt.sessions() as session:
+        case = session.scalars(select(ReturnCase)).one()
+        decision = case.decisions[-1].document
+        assert case.description == "The zip broke on day two."
+        assert case.request["items"] == [{"line_item_id": "9002", "quantity": 1}]
+    assert decision["explanation"].split(" (")[0] in answer
+    assert "What happens next" in answer or decision["outcome"] in ("denied",)
+
+
+def test_a_double_submitted_form_is_one_request(customer, rt):
+    _find(customer)
+    form = customer.get(f"{PAGE}/new")
+    data = {"csrf_token": csrf_from(form.data), "nonce": re.search(rb'name="nonce" value="([^"]+)"', form.data)[1].decode(),
+            "type": "return", "qty-9002": "1", "reason": "defective"}
+    first, second = customer.post(f"{PAGE}/new", data=data), customer.post(f"{PAGE}/new", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    with rt.sessions() as session:
+        assert session.scalar(select(ReturnCase.id).where(ReturnCase.id > 0).limit(2).offset(1)) is None
+        assert len(session.scalars(select(Action)).all()) == len(session.scalars(select(ReturnCase)).one().decisions[0].actions)
+
+
+@pytest.mark.parametrize("fields, field", [({"reason": "defective"}, "quantities"),
+                                           ({"qty-9002": "1"}, "reason"),
+                                           ({"qty-9002": "7", "reason": "defective"}, "quantities"),
+                                           ({"qty-9002": "1", "reason": "bored"}, "reason")])
+def test_a_bad_form_says_which_field_to_fix(customer, fields, field):
+    _find(customer)
+    response = _ask(customer, **fields)
+    assert response.status_code == 422 and f'href="#field-{field}"'.encode() in response.data
+
+
+def test_another_orders_request_is_not_shown(customer, rt, client):
+    _find(customer)
+    created = _ask(customer, **{"qty-9002": "1", "reason": "defective"}).headers["Location"]
+    stranger = client.application.test_client()
+    assert stranger.get(created).status_code == 302   # no order proven in this browser: back to the lookup
+    case_id = int(created.rsplit("/", 1)[1])
+    assert customer.get(f"{PAGE}/requests/{case_id + 1000}").status_code == 404
+
+
+def test_order_lookups_are_rate_limited(customer):
+    statuses = [_find(customer, "1001", f"guess{n}@example.com").status_code for n in range(12)]
+    assert statuses[:10] == [404] * 10 and statuses[-1] == 429
+
+
+def test_forms_need_the_csrf_token(customer):
+    assert customer.post(PAGE, data={"order_number": "1001", "email": EMAIL}).status_code == 400
