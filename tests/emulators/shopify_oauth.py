@@ -32,6 +32,7 @@ class ShopifyOAuth:
                  shop: str = "kaolate-demo.myshopify.com", access_ttl: int = 3600, refresh_ttl: int = 90 * 86400):
         self.emulator, self.api_key, self.secret, self.shop = emulator, api_key, secret, shop
         self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
+        self.scope = "write_orders,write_returns,read_fulfillments,read_products"   # granted by managed install
         self.codes: dict[str, dict] = {}
         self.refresh_tokens: dict[str, float] = {}     # refresh token → when it expires
         self.grants: list[str] = []                    # grant types served, in order
@@ -91,11 +92,10 @@ class ShopifyOAuth:
             return jsonify(error="invalid_subject_token"), 400
         if claims.get("dest") != f"https://{self.shop}":
             return jsonify(error="invalid_subject_token"), 400
-        return self._issue("token_exchange", "write_orders,write_returns,read_fulfillments,read_products",
-                           str(body.get("expiring")) == "1")
+        return self._issue("token_exchange", self.scope, str(body.get("expiring")) == "1")
 
     def _refresh(self, body):
         expires = self.refresh_tokens.pop(body.get("refresh_token") or "", None)
         if expires is None or expires < time.time():
             return jsonify(error="invalid_grant", error_description="The refresh token is invalid"), 400
-        return self._issue("refresh_token", "write_orders,write_returns,read_fulfillments,read_products", True)
+        return self._issue("refresh_token", self.scope, True)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
+import requests
 from sqlalchemy import func, select, text
 
 from adapters.shopify.subscriptions import API_TOPICS
@@ -59,7 +60,6 @@ def start(web, shop=DOMAIN) -> dict:
     begin = web.get(f"/auth?shop={shop}")
     assert begin.status_code == 302, begin.data
     authorize = urlsplit(begin.headers["Location"])
-    import requests
     answer = requests.get(f"{authorize.scheme}://{authorize.netloc}{authorize.path}?{authorize.query}",
                           allow_redirects=False, timeout=5)
     assert answer.status_code == 302
@@ -135,6 +135,14 @@ def test_a_forged_callback_is_refused_and_writes_nothing(web, irt, tamper):
     with irt.sessions() as session:
         assert session.scalar(select(PendingInstall.completed_at)) is None
     assert web.get("/app/").status_code == 302
+
+
+def test_a_state_is_bound_to_the_shop_it_was_made_for(web, irt):
+    query = start(web)
+    swapped = dict(query, shop="other-shop.myshopify.com")
+    swapped["hmac"] = sign_query(swapped, SECRET)    # even signed correctly, another shop's state is refused
+    assert callback(web, swapped).status_code == 403
+    assert counts(irt) == (0, 0) and web.get("/app/").status_code == 302
 
 
 def test_a_wrong_or_expired_state_is_refused(web, irt):
