@@ -21,6 +21,10 @@ class Settings:
     port: int
     easypost_api_base: str
     public_url: str
+    shopify_api_key: str = ""        # the app's client id (Partner dashboard → Client credentials)
+    shopify_api_secret: str = ""     # its client secret: signs OAuth, session tokens and webhooks
+    shopify_admin_url: str = ""      # tests/dev: one host (an emulator) for every shop's admin; "" = https://{shop}
+    shopify_state_ttl: int = 600     # seconds an install's state nonce stays valid
 
     @property
     def embedded(self) -> bool:
@@ -45,4 +49,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         easypost_api_base=env.get("RETURNKIT_EASYPOST_API_BASE", DEFAULTS["outbound"]["easypost_api_base"]),
         public_url=(env.get("RETURNKIT_PUBLIC_URL")
                     or f"http://127.0.0.1:{env.get('PORT', DEFAULTS['service']['port'])}").rstrip("/"),
+        shopify_api_key=env.get("RETURNKIT_SHOPIFY_API_KEY", DEFAULTS["shopify"]["api_key"]),
+        shopify_api_secret=env.get("RETURNKIT_SHOPIFY_API_SECRET", ""),
+        shopify_admin_url=env.get("RETURNKIT_SHOPIFY_ADMIN_URL", DEFAULTS["shopify"]["admin_url"]).rstrip("/"),
+        shopify_state_ttl=int(env.get("RETURNKIT_SHOPIFY_STATE_TTL", DEFAULTS["shopify"]["state_ttl_seconds"])),
     )

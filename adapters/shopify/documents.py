@@ -133,3 +133,25 @@ DOCUMENTS.update({
     "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,
     "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,
 })
+
+# Webhook subscriptions made on install (app-specific compliance topics live in shopify.app.toml instead).
+WEBHOOK_SUBSCRIPTIONS = """
+query WebhookSubscriptions($uri: String!, $after: String) {
+  webhookSubscriptions(first: 100, uri: $uri, after: $after) {
+    nodes { id topic uri format }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+CREATE_WEBHOOK_SUBSCRIPTION = """
+mutation CreateWebhookSubscription($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { id topic uri format }
+    userErrors { field message }
+  }
+}
+"""
+
+DOCUMENTS.update({"WebhookSubscriptions": WEBHOOK_SUBSCRIPTIONS,
+                  "CreateWebhookSubscription": CREATE_WEBHOOK_SUBSCRIPTION})

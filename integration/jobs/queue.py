@@ -83,6 +83,13 @@ def reap_actions() -> None:
         run_action_task(action_id)
 
 
+@huey.periodic_task(crontab(minute="*"))
+def refresh_shopify_tokens() -> None:
+    """Refresh the Shopify offline tokens that lapse within five minutes (the rest wait for a later run)."""
+    from integration.services.shopify_tokens import refresh_expiring
+    refresh_expiring(runtime())
+
+
 def enqueue_deliveries(delivery_ids: list[int]) -> None:
     """Queue stored deliveries for processing (called after their inserts have committed)."""
     if len(delivery_ids) == 1:

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from integration.web import auth, customer_pages, pages
+from integration.web import auth
+from integration.web import customer_pages
+from integration.web import install_shopify
+from integration.web import pages
 from integration.web.limits import configure_limits
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
-PAGE_MODULES = [pages, customer_pages]
+PAGE_MODULES = [
+    pages,
+    customer_pages,
+    install_shopify,
+]
 
 
 def register_web(app: Flask, settings) -> None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 import graphql
 from flask import Flask, jsonify, request
 
+from tests.emulators.shopify_oauth import ShopifyOAuth
 from tests.emulators.shopify_state import ShopState
 from tests.shopify_schema import API, admin_schema
 
@@ -29,6 +30,7 @@ class ShopifyEmulator:
         self.lock = threading.Lock()
         self.app = Flask("shopify-emulator")
         self.app.add_url_rule(f"/admin/api/{API}/graphql.json", "graphql", self.handle, methods=["POST"])
+        self.oauth = ShopifyOAuth(self)
 
     def _charge(self, cost: int) -> dict | None:
         now = time.monotonic()

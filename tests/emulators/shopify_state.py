@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import graphql
 
+from tests.emulators.shopify_webhooks_state import WebhookSubscriptionsMixin
+
 _ids = itertools.count(1000)
 
 
@@ -35,7 +37,7 @@ def shape(value, selection: graphql.SelectionSetNode, variables: dict):
     return out
 
 
-class ShopState:
+class ShopState(WebhookSubscriptionsMixin):
     """Orders, returns, refunds and products of one emulated shop."""
 
     def __init__(self):
