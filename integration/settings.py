@@ -3,11 +3,30 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = tomllib.loads((ROOT / "config" / "defaults.toml").read_text())
+
+
+@dataclass(frozen=True)
+class EvidenceLimits:
+    """How large evidence uploads may be: per photo, per video, per upload, and how many files per upload."""
+    photo_max_bytes: int
+    video_max_bytes: int
+    request_max_bytes: int
+    max_files: int
+
+    def max_bytes(self, kind: str) -> int:
+        """The largest one file of this kind (photo | video) may be."""
+        return self.photo_max_bytes if kind == "photo" else self.video_max_bytes
+
+
+def _evidence_limits(env) -> EvidenceLimits:
+    defaults = DEFAULTS["evidence"]
+    return EvidenceLimits(**{name: int(env.get(f"RETURNKIT_EVIDENCE_{name.upper()}", defaults[name]))
+                             for name in ("photo_max_bytes", "video_max_bytes", "request_max_bytes", "max_files")})
 
 
 @dataclass(frozen=True)
@@ -20,6 +39,7 @@ class Settings:
     http_timeout: float
     port: int
     easypost_api_base: str
+    evidence: EvidenceLimits = field(default_factory=lambda: _evidence_limits({}))
 
     @property
     def embedded(self) -> bool:
@@ -42,4 +62,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         http_timeout=float(env.get("RETURNKIT_HTTP_TIMEOUT", DEFAULTS["outbound"]["timeout_seconds"])),
         port=int(env.get("PORT", DEFAULTS["service"]["port"])),
         easypost_api_base=env.get("RETURNKIT_EASYPOST_API_BASE", DEFAULTS["outbound"]["easypost_api_base"]),
+        evidence=_evidence_limits(env),
     )
