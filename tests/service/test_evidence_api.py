@@ -16,7 +16,7 @@ NO_PHOTOS = {**DEFECTIVE_HOODIE, "evidence": {"photos": 0}}
 
 
 def _auth(key):
-    return {"Authorization": f"Bearer {key}"}
+    return {"Authorization": f"Bearer {key}"} if key else {}
 
 
 def _files(*named):
@@ -138,3 +138,9 @@ def test_another_shop_cannot_upload_evidence_to_this_request(client, api):
     created = _create(client, api["key"]).json
     response = _post_form(client, f"/api/v1/requests/{created['request_id']}/evidence", api["other"], _files(PHOTO))
     assert response.status_code == 404
+
+
+def test_a_customer_uploads_photos_with_the_order_number_and_email(client, api):
+    payload = json.dumps({"shop": SHOP, "order_number": "1001", "email": "jane.buyer@example.com", "request": NO_PHOTOS})
+    response = _post_form(client, "/api/v1/requests", None, {"payload": payload, **_files(PHOTO)})
+    assert (response.status_code, response.json["decision"]["outcome"]) == (201, "approved")
