@@ -8,19 +8,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from integration.api_uploads import evidence_form, is_multipart, multipart_limit, request_form
 
 from integration.db.base import email_fingerprint
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
+from integration.services.evidence import MIB, EvidenceError, fetch_file
 from integration.services.requests import (RequestError, add_evidence, case_json, find_case, record_inspection,
                                           submit_request)
 from integration.services.shops import ShopError, find_shop
 
 requests_api = Blueprint("requests_api", __name__, url_prefix="/api/v1/requests")
+BAD_INPUT = (RequestError, EvidenceError)
 
 
 def api_key_hash(key: str) -> str:
@@ -67,6 +72,17 @@ def _authorize(session, body: dict) -> tuple[Shop, Order]:
     return shop, order
 
 
+def _limits():
+    return current_app.extensions["returnkit"].runtime.settings.evidence
+
+
+@requests_api.errorhandler(RequestEntityTooLarge)
+def _body_too_large(_exc):
+    json_limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return _error(413, [f"(body): too large; a JSON body may be {json_limit / MIB:g} MiB, and a multipart/form-data "
+                        f"body with evidence files {multipart_limit(_limits()) / MIB:g} MiB"])
+
+
 def _decide_and_queue(work, status: int):
     """Run `work(session) -> (case, decision, fresh)` in one transaction, then queue a fresh decision's actions."""
     ctx = current_app.extensions["returnkit"]
@@ -75,7 +91,7 @@ def _decide_and_queue(work, status: int):
             case, decision, fresh = work(session)
             actions = [a.id for a in decision.actions] if fresh else []
             payload = {"request_id": case.id, "decision": decision.document}
-    except RequestError as exc:
+    except BAD_INPUT as exc:
         return _error(exc.status, exc.errors)
     for action_id in actions:
         ctx.enqueue_action(action_id)
@@ -84,30 +100,53 @@ def _decide_and_queue(work, status: int):
 
 @requests_api.post("")
 def create_request():
-    """Decide a request now; 201 with the request id and the decision."""
-    body = request.get_json(silent=True)
+    """Decide a request now (JSON, or multipart with evidence files); 201 with the request id and the decision."""
+    try:
+        body, files = request_form(_limits()) if is_multipart() else (request.get_json(silent=True), [])
+    except EvidenceError as exc:
+        return _error(exc.status, exc.errors)
     if not isinstance(body, dict) or not isinstance(body.get("request"), dict):
         return _error(400, ["request: send JSON {shop, order_id | order_number + email, request}"])
-    key = request.headers.get("Idempotency-Key") or hashlib.sha256(repr(sorted(body.items())).encode()).hexdigest()
+    fingerprint = repr(sorted(body.items())) + "".join(f.sha256 for f in files)
+    key = request.headers.get("Idempotency-Key") or hashlib.sha256(fingerprint.encode()).hexdigest()
 
     def work(session):
         shop, order = _authorize(session, body)
         taken_before = find_case(session, shop, "api", key[:100]) is not None
-        case, decision = submit_request(session, shop, order, body["request"], "api", key[:100])
+        case, decision = submit_request(session, shop, order, body["request"], "api", key[:100], files)
         return case, decision, not taken_before  # a repeat's actions were queued the first time
     return _decide_and_queue(work, 201)
 
 
-@requests_api.get("/<int:case_id>")
-def show_request(case_id: int):
-    """The request, its latest decision and its actions; only for the shop that owns it."""
-    ctx = current_app.extensions["returnkit"]
-    with ctx.runtime.sessions() as session:
+def _read_owned(case_id: int, render):
+    """`render(session, shop, case)` for the shop that owns the request; the error answer otherwise."""
+    with current_app.extensions["returnkit"].runtime.sessions() as session:
         try:
-            _, case = _owned_case(session, case_id)
+            shop, case = _owned_case(session, case_id)
+            return render(session, shop, case)
         except RequestError as exc:
             return _error(exc.status, exc.errors)
-        return jsonify(case_json(case))
+
+
+@requests_api.get("/<int:case_id>")
+def show_request(case_id: int):
+    """The request, its evidence files, its latest decision and its actions; only for the shop that owns it."""
+    return _read_owned(case_id, lambda _session, _shop, case: jsonify(case_json(case)))
+
+
+@requests_api.get("/<int:case_id>/evidence/<int:file_id>")
+def download_evidence(case_id: int, file_id: int):
+    """One evidence file's bytes, as an attachment; only for the shop that owns the request."""
+    def render(session, shop, case):
+        stored = fetch_file(session, shop.id, case.id, file_id)
+        if stored is None:
+            raise RequestError([f"file_id: request {case_id} has no evidence file {file_id}"], 404)
+        response = Response(stored.data, mimetype=stored.content_type)
+        response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"  # customer evidence: never in a shared cache
+        return response
+    return _read_owned(case_id, render)
 
 
 def _owned_case(session, case_id: int):
@@ -120,8 +159,8 @@ def _owned_case(session, case_id: int):
     return shop, case
 
 
-def _redecide(case_id: int, change):
-    body = request.get_json(silent=True)
+def _redecide(case_id: int, change, body=None):
+    body = request.get_json(silent=True) if body is None else body
     if not isinstance(body, dict):
         return _error(400, ["(body): send a JSON object"])
 
@@ -133,13 +172,23 @@ def _redecide(case_id: int, change):
 
 @requests_api.post("/<int:case_id>/evidence")
 def post_evidence(case_id: int):
-    """Add evidence ({photos, videos, description}); the request is decided again."""
+    """Add evidence (JSON {photos, videos, description}, or multipart files and a description); decided again."""
+    body, files = None, []
+    if is_multipart():
+        # The owner is checked before any file is read: a stranger cannot make us read megabytes.
+        if (refused := _read_owned(case_id, lambda *_: None)) is not None:
+            return refused
+        try:
+            body, files = evidence_form(_limits())
+        except EvidenceError as exc:
+            return _error(exc.status, exc.errors)
+
     def change(session, shop, case, body):
         bad = [k for k in body if k not in ("photos", "videos", "description")]
         if bad:
             raise RequestError([f"{bad[0]}: unknown field; allowed: photos, videos, description"], 422)
-        return add_evidence(session, shop, case, body)
-    return _redecide(case_id, change)
+        return add_evidence(session, shop, case, body, files)
+    return _redecide(case_id, change, body)
 
 
 @requests_api.post("/<int:case_id>/inspection")

@@ -3,11 +3,30 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = tomllib.loads((ROOT / "config" / "defaults.toml").read_text())
+
+
+@dataclass(frozen=True)
+class EvidenceLimits:
+    """How large evidence uploads may be: per photo, per video, per upload, and how many files per upload."""
+    photo_max_bytes: int
+    video_max_bytes: int
+    request_max_bytes: int
+    max_files: int
+
+    def max_bytes(self, kind: str) -> int:
+        """The largest one file of this kind (photo | video) may be."""
+        return self.photo_max_bytes if kind == "photo" else self.video_max_bytes
+
+
+def _evidence_limits(env) -> EvidenceLimits:
+    defaults = DEFAULTS["evidence"]
+    return EvidenceLimits(**{name: int(env.get(f"RETURNKIT_EVIDENCE_{name.upper()}", defaults[name]))
+                             for name in ("photo_max_bytes", "video_max_bytes", "request_max_bytes", "max_files")})
 
 
 @dataclass(frozen=True)
@@ -25,6 +44,7 @@ class Settings:
     shopify_api_secret: str = ""     # its client secret: signs OAuth, session tokens and webhooks
     shopify_admin_url: str = ""      # tests/dev: one host (an emulator) for every shop's admin; "" = https://{shop}
     shopify_state_ttl: int = 600     # seconds an install's state nonce stays valid
+    evidence: EvidenceLimits = field(default_factory=lambda: _evidence_limits({}))
 
     @property
     def embedded(self) -> bool:
@@ -53,4 +73,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         shopify_api_secret=env.get("RETURNKIT_SHOPIFY_API_SECRET", ""),
         shopify_admin_url=env.get("RETURNKIT_SHOPIFY_ADMIN_URL", DEFAULTS["shopify"]["admin_url"]).rstrip("/"),
         shopify_state_ttl=int(env.get("RETURNKIT_SHOPIFY_STATE_TTL", DEFAULTS["shopify"]["state_ttl_seconds"])),
+        evidence=_evidence_limits(env),
     )

@@ -11,6 +11,7 @@ from integration.db.models import ComplianceExport, Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.domain import events as ev
+from integration.services.evidence import delete_case_files
 
 
 def apply_app_uninstalled(session: Session, shop: Shop, _event: ev.AppUninstalled) -> None:
@@ -56,10 +57,18 @@ def apply_customer_redacted(session: Session, shop: Shop, event: ev.CustomerReda
     ).values(body=None, customer_ref=None, headers={}))
     session.execute(delete(ComplianceExport).where(ComplianceExport.shop_id == shop.id,
                                                    ComplianceExport.customer_ref == event.customer_ref))
+    # Their photos and videos go entirely: evidence is the customer's own, not an anonymous order fact.
+    case_ids = session.scalars(select(ReturnCase.id).where(ReturnCase.shop_id == shop.id,
+                                                           ReturnCase.order_pk.in_([o.id for o in orders])))
+    delete_case_files(session, shop.id, list(case_ids))
 
 
 def apply_shop_redacted(session: Session, shop: Shop, _event: ev.ShopRedacted) -> None:
     """Delete everything we hold for the shop (orders, products, deliveries, policies cascade)."""
+    delete_case_files(session, shop.id)  # the largest rows: explicitly, not left to each backend's cascade
+    # Requests first: their decisions hold the shop's policy versions, which PostgreSQL would otherwise
+    # refuse to cascade-delete with the shop.
+    session.execute(delete(ReturnCase).where(ReturnCase.shop_id == shop.id))
     session.delete(shop)
 
 

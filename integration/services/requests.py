@@ -1,10 +1,11 @@
 """Requests in, decisions and their outbox of actions out, all in one transaction."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from integration.contract.case_schema import InvalidCase, load_case
 from integration.contract.decision import decision_json
@@ -13,6 +14,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.engine import decide
 from integration.policy.loader import load_policy_text
+from integration.services.evidence import ValidFile, file_json, list_files, store_files, with_stored_evidence
 from integration.services.orders import decision_case
 from integration.services.plan import ReturnLogistics, plan_actions
 from integration.services.returns_setup import labels_ready, return_address_text
@@ -43,9 +45,9 @@ def find_case(session: Session, shop: Shop, source: str, source_ref: str) -> Ret
                                                    ReturnCase.source_ref == source_ref))
 
 
-def submit_request(session: Session, shop: Shop, order: Order, request: dict, source: str, source_ref: str
-                   ) -> tuple[ReturnCase, Decision]:
-    """Take a request once (a repeat returns the first one's decision) and decide it."""
+def submit_request(session: Session, shop: Shop, order: Order, request: dict, source: str, source_ref: str,
+                   files: Sequence[ValidFile] = ()) -> tuple[ReturnCase, Decision]:
+    """Take a request once (a repeat returns the first one's decision), store its evidence files, decide it."""
     existing = find_case(session, shop, source, source_ref)
     if existing is not None:
         return existing, existing.decisions[-1]
@@ -56,13 +58,14 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     case = ReturnCase(shop_id=shop.id, order_pk=order.id, source=source, source_ref=source_ref, request=request)
     session.add(case)
     session.flush()
+    store_files(session, case, files)
     return case, decide_case(session, shop, case, order)
 
 
 def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, decided_by: str = "policy") -> Decision:
     """Decide the request with the shop's current policy; record the version; plan the actions."""
     version, policy = policy_for(session, shop)
-    contract_case = decision_case(session, shop, order, case.request, case_id=str(case.id))
+    contract_case = decision_case(session, shop, order, with_stored_evidence(session, case), case_id=str(case.id))
     document = decision_json(decide(policy, load_case(contract_case)))
     decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
                         document=document, decided_by=decided_by)
@@ -81,8 +84,10 @@ def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, de
     return decision
 
 
-def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict) -> Decision:
-    """More photos, videos or a description: the request is decided again."""
+def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict,
+                 files: Sequence[ValidFile] = ()) -> Decision:
+    """More photos, videos (counted, or as files) or a description: the request is decided again."""
+    store_files(session, case, files)
     merged = {**case.request.get("evidence", {})}
     for kind in ("photos", "videos"):
         merged[kind] = merged.get(kind, 0) + int(evidence.get(kind) or 0)
@@ -101,9 +106,12 @@ def record_inspection(session: Session, shop: Shop, case: ReturnCase, conditions
 
 
 def case_json(case: ReturnCase) -> dict:
-    """A request, its latest decision and its actions with their states."""
+    """A request (with its stored evidence counted), its evidence files, its latest decision and its actions."""
+    session = object_session(case)  # the caller's, which loaded the case
     latest = case.decisions[-1] if case.decisions else None
-    return {"request_id": case.id, "status": case.status, "source": case.source, "request": case.request,
+    return {"request_id": case.id, "status": case.status, "source": case.source,
+            "request": with_stored_evidence(session, case),
+            "evidence_files": [file_json(stored) for stored in list_files(session, case)],
             "decision": latest.document if latest else None,
             "policy_version_id": latest.policy_version_id if latest else None,
             "actions": [{"id": a.id, "kind": a.kind, "state": a.state, "attempts": a.attempts,

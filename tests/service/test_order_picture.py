@@ -4,12 +4,18 @@ import time
 import pytest
 from sqlalchemy import select
 
+from integration.db.base import Base
+from integration.db.engine import transaction
+from integration.db.evidence_models import EvidenceFile
 from integration.db.models import ComplianceExport, Shop, WebhookDelivery
+from integration.db.request_models import ReturnCase
 from integration.db.order_models import Order
 from integration.domain import events as ev
 from integration.services.ingest import process_delivery
+from integration.services.evidence import Upload, store_files, validate_upload
 from integration.services.order_picture import find_order
 from integration.services.orders import decision_case, order_json
+from integration.settings import load_settings
 from tests.helpers import contract_validator, decide_json, preset
 from tests.webhook_helpers import post_fixture
 
@@ -143,27 +149,40 @@ def _all_text(rt) -> str:
     from sqlalchemy import text
     dump = []
     with rt.engine.connect() as conn:
-        for table in ("shops", "webhook_deliveries", "orders", "order_lines", "fulfillments", "order_refunds",
-                      "return_requests", "products", "compliance_exports", "policy_versions"):
-            dump.extend(repr(tuple(row)) for row in conn.execute(text(f"select * from {table}")))
+        for table in Base.metadata.sorted_tables:  # every table, those added later too
+            dump.extend(repr(tuple(row)) for row in conn.execute(text(f"select * from {table.name}")))
     return "\n".join(dump)
+
+
+EVIDENCE_MARK = b"jane-buyer-kitchen-photo"
+
+
+def _store_evidence(rt) -> None:
+    """A photo on the customer's request, its bytes marked so a dump of the tables shows them."""
+    with transaction(rt.sessions) as session:
+        case = session.scalars(select(ReturnCase)).one()
+        photo = Upload("photos[0]", "photo", "kitchen.jpg", b"\xff\xd8\xff\xe0" + EVIDENCE_MARK)
+        store_files(session, case, [validate_upload(photo, load_settings({}).evidence)])
 
 
 def test_customer_redaction_removes_personal_data_from_every_table(client, rt, queue, shops):
     replay(client, rt, queue, "shopify", STORY + ["returns_request", "customers_data_request"])
+    _store_evidence(rt)
     with rt.sessions() as session:
         assert session.scalar(select(ComplianceExport.customer_ref)) == "6660001"
-    assert "jane.buyer@example.com" in _all_text(rt)
+    dump = _all_text(rt)
+    assert "jane.buyer@example.com" in dump and EVIDENCE_MARK.decode() in dump
     replay(client, rt, queue, "shopify", ["customers_redact"])
     dump = _all_text(rt)
-    assert "jane.buyer@example.com" not in dump and "6660001" not in dump
+    assert "jane.buyer@example.com" not in dump and "6660001" not in dump and EVIDENCE_MARK.decode() not in dump
     order = _order_row(rt, shops)
     assert order.customer_ref is None and order.returns[0].note is None
     assert len(order.lines) == 2 and order.refunds  # anonymous order facts stay
 
 
 def test_uninstall_stops_the_shop_and_shop_redaction_deletes_everything(client, rt, queue, shops):
-    replay(client, rt, queue, "shopify", STORY + ["app_uninstalled"])
+    replay(client, rt, queue, "shopify", STORY + ["returns_request", "app_uninstalled"])
+    _store_evidence(rt)
     with rt.sessions() as session:
         shop = session.get(Shop, shops["shopify"].id)
         assert (shop.status, shop.api_token) == ("uninstalled", None)
@@ -179,6 +198,7 @@ def test_uninstall_stops_the_shop_and_shop_redaction_deletes_everything(client, 
         assert session.get(Shop, shops["shopify"].id) is None
         assert session.scalars(select(Order).where(Order.shop_id == shops["shopify"].id)).all() == []
         assert session.scalars(select(WebhookDelivery).where(WebhookDelivery.shop_id == shops["shopify"].id)).all() == []
+        assert session.scalars(select(EvidenceFile)).all() == []
 
 
 WOO_STORY = ["product_created", "product_created__custom_bracket", "order_created", "order_updated__in_production",

@@ -1,14 +1,14 @@
 """installs: pending installs, the webhook subscriptions made for each shop, expiring Shopify tokens
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
