@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from integration.web import auth, pages
+from integration.web import activity_pages, auth, dashboard_pages, pages, review_pages
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
-PAGE_MODULES = [pages]
+PAGE_MODULES = [pages, dashboard_pages, review_pages, activity_pages]
 
 
 def register_web(app: Flask, settings) -> None:
