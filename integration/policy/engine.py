@@ -6,8 +6,8 @@ from decimal import localcontext
 from datetime import datetime
 
 from integration.domain.case import Case
-from integration.policy.explain import explain
-from integration.policy.judge import LineVerdict, judge_line, requested_items
+from integration.policy.explain import explain, explain_merchant
+from integration.policy.judge import LineVerdict, judge_line, overrule, requested_items
 from integration.policy.model import Policy
 from integration.policy.refund import Refund, compute_refund
 
@@ -90,15 +90,30 @@ def decide(policy: Policy, case: Case) -> Decision:
 
 
 def _decide(policy: Policy, case: Case) -> Decision:
-    verdicts = [judge_line(policy, case, item) for item in requested_items(case)]
+    decision = _assemble(policy, case, [judge_line(policy, case, item) for item in requested_items(case)])
+    decision.explanation = explain(policy, case, decision)
+    return decision
+
+
+def decide_as_merchant(policy: Policy, case: Case, outcome: str, because: str) -> Decision:
+    """The merchant's own decision (approved or denied): every line of the order gets that outcome, with the
+    policy's terms, refund and deadline for it; the explanation gives the merchant's reason."""
+    with localcontext() as ctx:
+        ctx.prec = _precision(case)
+        verdicts = [overrule(policy, case, judge_line(policy, case, item), outcome) for item in requested_items(case)]
+        decision = _assemble(policy, case, verdicts)
+        decision.explanation = explain_merchant(decision, because)
+        return decision
+
+
+def _assemble(policy: Policy, case: Case, verdicts: list[LineVerdict]) -> Decision:
+    """The request's decision from its lines' verdicts (the explanation is left to the caller)."""
     outcome = combined_outcome(case, verdicts)
     lead = next(v for v in verdicts if v.outcome == outcome)
     granted = outcome != "denied"
     return_required, payer = _return_terms(case, lead, verdicts)
     refund = compute_refund(policy, case, verdicts if granted else [], lead, return_required)
-    decision = Decision(
+    return Decision(
         case.id, outcome, lead.resolution if granted else "none", lead.options if granted else (),
         return_required, payer, lead.rule.evidence if granted else (), lead.evidence_missing,
         refund, _deadline(lead), _rule_ids(verdicts, lead), "", tuple(verdicts), policy.id, policy.version)
-    decision.explanation = explain(policy, case, decision)
-    return decision

@@ -92,3 +92,12 @@ def explain(policy: Policy, case: Case, decision: Decision) -> str:
             clause = policy.clauses.get(adj.clause, "")
             sentences.append(f"{adj.explain.rstrip('.')} (\"{clause.strip()}\").")
     return " ".join(sentences)
+
+
+def explain_merchant(decision: Decision, because: str) -> str:
+    """Plain words for a decision the merchant made on review: their reason, then what happens next."""
+    headline = "Approved" if decision.outcome == "approved" else "Denied"
+    sentences = [f"{headline} by the merchant on review: {because.strip().rstrip('.')}."]
+    if decision.outcome != "denied":
+        sentences.extend(_terms_sentences(decision))
+    return " ".join(sentences)

@@ -98,6 +98,20 @@ def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
                        choose_resolution(options, case.request), missing, applied)
 
 
+def overrule(policy: Policy, case: Case, verdict: LineVerdict, outcome: str) -> LineVerdict:
+    """The verdict when the merchant decides the line: denied, or approved on the deciding rule's terms
+    (with the adjustments); a line that is not part of the order stays denied."""
+    if verdict.line is None or outcome == "denied":
+        return replace(verdict, outcome="denied", options=(), resolution="none", evidence_missing=())
+    terms, applied = verdict.terms, verdict.adjustments
+    if verdict.outcome == "denied":  # judge_line stops before the adjustments on a denied line
+        terms, applied = apply_adjustments(policy, verdict.facts, verdict.rule.terms)
+    fallback = "cancel_and_refund" if case.request.type == "cancellation" else "refund"
+    options = resolution_options(terms, verdict.facts) or (fallback,)
+    return replace(verdict, outcome="approved", terms=terms, options=options, evidence_missing=(),
+                   resolution=choose_resolution(options, case.request), adjustments=applied)
+
+
 def requested_items(case: Case) -> tuple[RequestItem, ...]:
     """The request's items, or every line of the order in full when it names none.
 

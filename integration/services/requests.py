@@ -12,7 +12,7 @@ from integration.contract.decision import decision_json
 from integration.db.models import PolicyVersion, Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
-from integration.policy.engine import decide
+from integration.policy.engine import decide, decide_as_merchant
 from integration.policy.loader import load_policy_text
 from integration.services.evidence import ValidFile, file_json, list_files, store_files, with_stored_evidence
 from integration.services.orders import decision_case
@@ -62,11 +62,37 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     return case, decide_case(session, shop, case, order)
 
 
+def merchant_review(case: ReturnCase) -> dict | None:
+    """The merchant's decision on review that stands for this request (outcome, by, reason, at), if any."""
+    latest = case.decisions[-1] if case.decisions else None
+    return latest.document.get("review") if latest else None
+
+
+def policy_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, request: dict):
+    """(version, policy, engine decision) for `request` on the case's order, nothing saved. Once the merchant
+    has decided on review, their outcome stands: evidence or an inspection only changes its terms."""
+    version, policy = policy_for(session, shop)
+    contract_case = load_case(decision_case(session, shop, order, request, case_id=str(case.id)))
+    if review := merchant_review(case):
+        return version, policy, decide_as_merchant(policy, contract_case, review["outcome"], review["reason"])
+    return version, policy, decide(policy, contract_case)
+
+
 def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, decided_by: str = "policy") -> Decision:
     """Decide the request with the shop's current policy; record the version; plan the actions."""
-    version, policy = policy_for(session, shop)
-    contract_case = decision_case(session, shop, order, with_stored_evidence(session, case), case_id=str(case.id))
-    document = decision_json(decide(policy, load_case(contract_case)))
+    version, _, decided = policy_decision(session, shop, case, order, with_stored_evidence(session, case))
+    return record_decision(session, shop, case, order, version, decision_document(case, decided), decided_by)
+
+
+def decision_document(case: ReturnCase, decided) -> dict:
+    """The engine's decision as stored: the contract's JSON, carrying the merchant's review forward."""
+    review = merchant_review(case)
+    return {**decision_json(decided), **({"review": review} if review else {})}
+
+
+def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, version: PolicyVersion,
+                    document: dict, decided_by: str) -> Decision:
+    """Store a decision document on the request and plan its actions (queued by the caller after commit)."""
     decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
                         document=document, decided_by=decided_by)
     case.decisions.append(decision)
@@ -99,10 +125,15 @@ def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict,
 def record_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
     """The merchant received and inspected the items: decided again with the inspected conditions
     (fees by condition apply), and an approved refund is issued."""
-    items = [{**item, "condition": conditions.get(item["line_item_id"], item.get("condition", "unused"))}
-             for item in case.request.get("items", [])]
-    case.request = {**case.request, "items": items, "inspected": True}
+    case.request = inspected_request(case.request, conditions)
     return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by=f"inspection:{by}")
+
+
+def inspected_request(request: dict, conditions: dict[str, str]) -> dict:
+    """The request as inspected: each item's condition as found (line id -> condition), marked inspected."""
+    items = [{**item, "condition": conditions.get(item["line_item_id"], item.get("condition", "unused"))}
+             for item in request.get("items", [])]
+    return {**request, "items": items, "inspected": True}
 
 
 def case_json(case: ReturnCase) -> dict:

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from flask import Flask
 
+from integration.web import activity_pages
 from integration.web import auth
 from integration.web import customer_pages
+from integration.web import dashboard_pages
 from integration.web import install_shopify
 from integration.web import pages
+from integration.web import review_pages
 from integration.web.limits import configure_limits
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
 PAGE_MODULES = [
     pages,
+    dashboard_pages,
+    review_pages,
+    activity_pages,
     customer_pages,
     install_shopify,
 ]

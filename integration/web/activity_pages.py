@@ -1,0 +1,58 @@
+"""Activity: the shop's orders with requests or deliveries, each order's timeline, and retrying a dead action."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from integration.db.order_models import Order
+from integration.db.request_models import Action, Decision, ReturnCase
+from integration.services.actions import retry_by_hand
+from integration.services.timeline import activity_orders, order_timeline
+from integration.web.auth import owned, shop_required
+
+NAV = [("activity.orders", "Activity")]
+
+blueprint = Blueprint("activity", __name__, url_prefix="/app/activity", template_folder="templates")
+
+
+def commit_and_queue(action_ids: list[int]) -> None:
+    """Commit the page's changes, then hand the actions to the worker (never before they are stored)."""
+    g.db.commit()
+    enqueue = current_app.extensions["returnkit"].enqueue_action
+    for action_id in action_ids:
+        enqueue(action_id)
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
+
+
+@blueprint.get("/")
+@shop_required
+def orders():
+    """The shop's orders with activity, newest first; `q` finds an order by number, `page` pages on."""
+    number, page = request.args.get("q", "")[:64], _page_number(request.args.get("page"))
+    rows, pages = activity_orders(g.db, g.shop, number, page)
+    return render_template("activity_orders.html", rows=rows, q=number, page=page, pages=pages)
+
+
+@blueprint.get("/orders/<int:order_pk>")
+@shop_required
+def order(order_pk: int):
+    """One order's timeline: deliveries, requests, decisions, actions and their attempts."""
+    row = owned(Order, order_pk)
+    return render_template("activity_order.html", order=row, entries=order_timeline(g.db, g.shop, row))
+
+
+@blueprint.post("/actions/<int:action_id>/retry")
+@shop_required
+def retry(action_id: int):
+    """Give a dead action another go, then queue it; back to its order's timeline."""
+    action = owned(Action, action_id)
+    order_pk = g.db.get(ReturnCase, g.db.get(Decision, action.decision_pk).case_pk).order_pk
+    if action.state != "dead":
+        flash(f"Action {action.id} is {action.state}, not dead: nothing to retry.", "error")
+        return redirect(url_for("activity.order", order_pk=order_pk), 303)
+    retry_by_hand(g.db, action.id)
+    commit_and_queue([action.id])
+    flash(f"Action {action.id} ({action.kind}) will be tried again.", "success")
+    return redirect(url_for("activity.order", order_pk=order_pk), 303)

@@ -1,0 +1,88 @@
+"""The review queue (approve or deny what the policy left to the merchant) and inspections of returned items."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from integration.db.order_models import Order
+from integration.db.request_models import ReturnCase
+from integration.domain.vocabulary import CONDITIONS
+from integration.services.requests import RequestError
+from integration.services.review import (awaiting_inspection, awaits_inspection, decide_on_review, inspect_and_refund,
+                                         inspection_conditions, preview_inspection, review_queue)
+from integration.web.activity_pages import commit_and_queue
+from integration.web.auth import owned, shop_required
+
+NAV = [("review.queue", "Review")]
+
+blueprint = Blueprint("review", __name__, url_prefix="/app/review", template_folder="templates")
+
+
+def _queue_page(errors: dict | None = None, status: int = 200):
+    waiting = [(case, decision, g.db.get(Order, case.order_pk)) for case, decision in review_queue(g.db, g.shop)]
+    inspections = [(case, decision, g.db.get(Order, case.order_pk))
+                   for case, decision in awaiting_inspection(g.db, g.shop)]
+    return render_template("review_queue.html", waiting=waiting, inspections=inspections,
+                           errors=errors or {}, form=request.form), status
+
+
+@blueprint.get("/")
+@shop_required
+def queue():
+    """Requests waiting for the merchant, oldest first, and approved returns waiting for an inspection."""
+    return _queue_page()
+
+
+@blueprint.post("/<int:case_id>/decide")
+@shop_required
+def decide(case_id: int):
+    """Approve or deny a waiting request with a reason and the reviewer's name; its actions are queued."""
+    case = owned(ReturnCase, case_id)
+    form = request.form
+    try:
+        decision = decide_on_review(g.db, g.shop, case, form.get("decision", ""), form.get("reason", ""),
+                                    form.get("reviewer", ""))
+    except RequestError as exc:
+        g.db.rollback()
+        return _queue_page({case_id: exc.errors}, exc.status)
+    action_ids = [a.id for a in decision.actions]
+    commit_and_queue(action_ids)
+    flash(f"Request {case_id} {decision.outcome}: {len(action_ids)} action(s) queued.", "success")
+    return redirect(url_for("review.queue"), 303)
+
+
+def _inspection_page(case: ReturnCase, conditions: dict, errors: list[str], status: int = 200):
+    waiting = awaits_inspection(case)
+    preview = preview_inspection(g.db, g.shop, case, conditions) if waiting and conditions and not errors else None
+    return render_template("review_inspection.html", case=case, waiting=waiting, order=g.db.get(Order, case.order_pk),
+                           conditions=conditions, conditions_offered=CONDITIONS, preview=preview, errors=errors,
+                           inspector=request.values.get("inspector", "")), status
+
+
+@blueprint.get("/<int:case_id>/inspection")
+@shop_required
+def inspection(case_id: int):
+    """The inspection form; with conditions chosen, a preview of the refund (nothing is saved)."""
+    case = owned(ReturnCase, case_id)
+    if not any(key.startswith("condition-") for key in request.args):
+        return _inspection_page(case, {}, [])
+    try:
+        return _inspection_page(case, inspection_conditions(case, request.args), [])
+    except RequestError as exc:
+        return _inspection_page(case, {}, exc.errors, exc.status)
+
+
+@blueprint.post("/<int:case_id>/inspection")
+@shop_required
+def inspect(case_id: int):
+    """Record the inspected conditions and issue the refund the policy gives; its actions are queued."""
+    case = owned(ReturnCase, case_id)
+    try:
+        conditions = inspection_conditions(case, request.form)
+        decision = inspect_and_refund(g.db, g.shop, case, conditions, request.form.get("inspector", ""))
+    except RequestError as exc:
+        g.db.rollback()
+        return _inspection_page(g.db.get(ReturnCase, case_id), {}, exc.errors, exc.status)
+    commit_and_queue([a.id for a in decision.actions])
+    flash(f"Inspection recorded: refund {decision.document['refund']['total']} "
+          f"{decision.document['refund']['currency']}.", "success")
+    return redirect(url_for("activity.order", order_pk=case.order_pk), 303)

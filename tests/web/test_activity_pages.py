@@ -1,0 +1,98 @@
+"""Activity: orders with activity, an order's timeline in order, and retrying a dead action from the page."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from adapters.http import PlatformError
+from integration.db.engine import transaction
+from integration.db.order_models import Order
+from integration.db.request_models import Action
+from integration.services.actions import run_action
+from tests.request_helpers import DEFECTIVE_HOODIE, latest, shopify_story, submit
+from tests.web_helpers import csrf_from, sign_in
+
+
+class Gateway:
+    """Answers every action: fails for good on `refuse` kinds, succeeds on the rest."""
+
+    def __init__(self, refuse=("order_note",)):
+        self.refuse = refuse
+
+    def __call__(self, shop):
+        return self
+
+    def perform(self, kind, payload, key, ledger):
+        if kind in self.refuse:
+            raise PlatformError("422 order is archived", status=422)
+        return {"ok": True, "kind": kind}
+
+
+@pytest.fixture()
+def story(client, rt, queue, shops):
+    client.queued_actions = []
+    client.application.extensions["returnkit"].enqueue_action = client.queued_actions.append
+    shopify_story(client, rt, queue)
+    case_id = submit(rt, shops["shopify"].id, DEFECTIVE_HOODIE, "k1")
+    for action_id in latest(rt, case_id)["action_ids"]:
+        run_action(rt, action_id, Gateway())
+    with rt.sessions() as session:
+        order_pk = session.scalar(select(Order.id).where(Order.shop_id == shops["shopify"].id, Order.order_id == "5550001"))
+    return {"case": case_id, "order": order_pk, "actions": latest(rt, case_id)["action_ids"]}
+
+
+def test_the_list_shows_orders_with_activity_and_finds_one_by_number(client, shops, story):
+    sign_in(client, shops["shopify"].id)
+    page = client.get("/app/activity/").get_data(as_text=True)
+    assert f'/app/activity/orders/{story["order"]}' in page and "#1001" in page
+    assert "#1001" in client.get("/app/activity/?q=%231001").get_data(as_text=True)
+    assert "No order numbered 999" in client.get("/app/activity/?q=999").get_data(as_text=True)
+    assert client.get("/app/activity/?page=2").status_code == 200
+
+
+def test_the_timeline_shows_events_decisions_actions_and_attempts_in_order(client, shops, story):
+    sign_in(client, shops["shopify"].id)
+    page = client.get(f"/app/activity/orders/{story['order']}").get_data(as_text=True)
+    kinds = re.findall(r'<li class="entry (\w+)"', page)
+    assert kinds[0] == "webhook" and "orders/create" in page
+    first_request = kinds.index("request")
+    assert kinds[first_request:first_request + 3] == ["request", "decision", "action"]
+    assert kinds.count("attempt") == len(story["actions"]) and kinds[-1] == "attempt"
+    assert "policy version 1" in page and "our-error-claim" in page and "by policy" in page
+    assert "Last error: 422 order is archived" in page and "&#34;ok&#34;: true" in page
+    # never a delivery's body or the customer's details
+    assert "jane.buyer@example.com" not in page.lower() and "Jane Buyer" not in page
+
+
+def test_retry_moves_a_dead_action_to_retrying_and_queues_it(client, rt, shops, story):
+    dead = [a for a in story["actions"] if _state(rt, a) == "dead"]
+    assert dead
+    sign_in(client, shops["shopify"].id)
+    page = client.get(f"/app/activity/orders/{story['order']}")
+    response = client.post(f"/app/activity/actions/{dead[0]}/retry", data={"csrf_token": csrf_from(page.data)})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/orders/{story['order']}")
+    assert _state(rt, dead[0]) == "retrying" and client.queued_actions == [dead[0]]
+    again = client.post(f"/app/activity/actions/{dead[0]}/retry", data={"csrf_token": csrf_from(page.data)})
+    assert again.status_code == 303 and client.queued_actions == [dead[0]]   # not dead any more: nothing queued
+
+
+def _state(rt, action_id):
+    with rt.sessions() as session:
+        return session.get(Action, action_id).state
+
+
+def test_retry_needs_the_csrf_token(client, rt, shops, story):
+    dead = [a for a in story["actions"] if _state(rt, a) == "dead"][0]
+    sign_in(client, shops["shopify"].id)
+    assert client.post(f"/app/activity/actions/{dead}/retry").status_code == 400
+    assert _state(rt, dead) == "dead" and client.queued_actions == []
+
+
+def test_another_shops_order_and_action_are_404_and_nothing_changes(client, rt, shops, story):
+    dead = [a for a in story["actions"] if _state(rt, a) == "dead"][0]
+    sign_in(client, shops["woocommerce"].id)
+    token = csrf_from(client.get("/app/activity/").data)
+    assert client.get(f"/app/activity/orders/{story['order']}").status_code == 404
+    assert client.post(f"/app/activity/actions/{dead}/retry", data={"csrf_token": token}).status_code == 404
+    assert _state(rt, dead) == "dead" and client.queued_actions == []
+    assert "#1001" not in client.get("/app/activity/").get_data(as_text=True)
