@@ -21,6 +21,7 @@ class Settings:
     port: int
     easypost_api_base: str
     public_url: str
+    allow_private_store_urls: bool = False   # development only: store URLs on localhost / private networks
 
     @property
     def embedded(self) -> bool:
@@ -45,4 +46,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         easypost_api_base=env.get("RETURNKIT_EASYPOST_API_BASE", DEFAULTS["outbound"]["easypost_api_base"]),
         public_url=(env.get("RETURNKIT_PUBLIC_URL")
                     or f"http://127.0.0.1:{env.get('PORT', DEFAULTS['service']['port'])}").rstrip("/"),
+        allow_private_store_urls=env.get("RETURNKIT_ALLOW_PRIVATE_STORE_URLS") == "1",
     )
