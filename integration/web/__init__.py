@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from integration.web import auth, pages
+from integration.web import auth, install_woo, pages
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
-PAGE_MODULES = [pages]
+PAGE_MODULES = [pages, install_woo]
 
 
 def register_web(app: Flask, settings) -> None:
