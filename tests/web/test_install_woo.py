@@ -197,3 +197,15 @@ def test_a_private_store_url_is_refused_without_the_development_flag(rt, app_url
 def test_the_connect_form_needs_its_csrf_token(client):
     response = client.post("/woocommerce/connect", data={"store_url": "https://shop.example.com"})
     assert response.status_code == 400
+
+
+def test_a_browser_cannot_finish_with_another_connects_nonce(rt, app_url, store):
+    _start(requests.Session(), app_url, store.url)                  # someone else's finished connect
+    with rt.sessions() as db:
+        theirs = db.scalar(select(PendingInstall.nonce).where(PendingInstall.completed_at.is_not(None)))
+    mine = requests.Session()
+    store.auth.approve = False
+    _start(mine, app_url, store.url)                                 # bound to a nonce of its own
+    page = mine.get(f"{app_url}/woocommerce/return", params={"success": 1, "user_id": theirs})
+    assert page.status_code == 403
+    assert mine.get(f"{app_url}/app/").url.endswith("/app/signed-out")
