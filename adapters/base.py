@@ -13,6 +13,7 @@ class DeliveryHeaders:
     shop_key: str | None
     delivery_id: str | None = None
     event_id: str | None = None
+    subscription_id: str | None = None    # the platform's id of the webhook that sent it (WooCommerce)
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

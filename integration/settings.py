@@ -45,6 +45,7 @@ class Settings:
     shopify_admin_url: str = ""      # tests/dev: one host (an emulator) for every shop's admin; "" = https://{shop}
     shopify_state_ttl: int = 600     # seconds an install's state nonce stays valid
     evidence: EvidenceLimits = field(default_factory=lambda: _evidence_limits({}))
+    allow_private_store_urls: bool = False   # development only: store URLs on localhost / private networks
 
     @property
     def embedded(self) -> bool:
@@ -74,4 +75,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         shopify_admin_url=env.get("RETURNKIT_SHOPIFY_ADMIN_URL", DEFAULTS["shopify"]["admin_url"]).rstrip("/"),
         shopify_state_ttl=int(env.get("RETURNKIT_SHOPIFY_STATE_TTL", DEFAULTS["shopify"]["state_ttl_seconds"])),
         evidence=_evidence_limits(env),
+        allow_private_store_urls=env.get("RETURNKIT_ALLOW_PRIVATE_STORE_URLS") == "1",
     )

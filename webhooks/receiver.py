@@ -54,7 +54,8 @@ def receive(platform: str):
     if body is not None and adapter.is_ping(headers, body):
         return _reply(200, "pong")
     meta = adapter.read_headers(headers)
-    shop = ctx.shops.lookup(platform, request.args.get("shop") or meta.shop_key)
+    shop_key = request.args.get("shop") or meta.shop_key
+    shop = ctx.shops.lookup(platform, shop_key)
     if shop is None:
         log.warning("webhook.unknown-shop: %s", platform)
         return _reply(404, "unknown-shop", error="no installed shop matches this delivery's shop header")
@@ -62,7 +63,10 @@ def receive(platform: str):
         return _reply(410, "shop-uninstalled", error="returnkit is uninstalled for this shop")
     if body is None:
         return _reply(413, "too-large", error=f"body over {limit} bytes")
-    verdict = adapter.verify(headers, body, shop.secrets)
+    verdict = adapter.verify(headers, body, shop.secrets_for(meta.subscription_id))
+    fresh = None if verdict.ok else ctx.shops.recheck(platform, shop_key, shop)
+    if fresh is not None:
+        shop, verdict = fresh, adapter.verify(headers, body, fresh.secrets_for(meta.subscription_id))
     if not verdict.ok:
         log.warning("webhook.%s: %s shop %s", verdict.reason, platform, shop.id)
         return _reply(verdict.status, verdict.reason)

@@ -22,7 +22,7 @@ class WooCommerceAdapter:
         h = lower_headers(headers)
         return DeliveryHeaders(
             topic=h.get("x-wc-webhook-topic"), shop_key=h.get("x-wc-webhook-source"),
-            delivery_id=h.get("x-wc-webhook-delivery-id"),
+            delivery_id=h.get("x-wc-webhook-delivery-id"), subscription_id=h.get("x-wc-webhook-id"),
             extra={k: v for k, v in h.items() if k in ("x-wc-webhook-id", "x-wc-webhook-resource", "x-wc-webhook-event")})
 
     def client(self, shop, timeout: float):

@@ -2,24 +2,44 @@
 from __future__ import annotations
 
 import requests
+import woocommerce.api
 from woocommerce import API
 
 from adapters.http import PlatformError
 from adapters.woocommerce.parse import parse_product
 from integration.domain import events as ev
+from integration.services.store_session import StoreSession, store_session
+from integration.services.store_urls import StoreUrlError
+from integration.settings import load_settings
+
+
+def _request(method, url, session=None, **kwargs):
+    """requests.request, or `session.request` when the caller passes a session."""
+    return (session or requests).request(method, url, **kwargs)
+
+
+# The package sends with the module-level requests.request and takes no session; this lets each call
+# pass the store's guarded session through its **kwargs, and changes nothing for a call without one.
+woocommerce.api.request = _request
 
 
 class WooCommerceClient:
-    def __init__(self, store_url: str, consumer_key: str, consumer_secret: str, timeout: float):
+    def __init__(self, store_url: str, consumer_key: str, consumer_secret: str, timeout: float,
+                 session: StoreSession | None = None):
         self.api = API(url=store_url, consumer_key=consumer_key, consumer_secret=consumer_secret,
                        version="wc/v3", timeout=timeout)
+        self.session = session or store_session()
 
-    def _call(self, method: str, path: str, body: dict | None = None):
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+        send = getattr(self.api, method)
+        options = {"session": self.session, **({"params": params} if params else {})}
         try:
-            response = getattr(self.api, method)(path, body) if body is not None else getattr(self.api, method)(path)
+            response = send(path, body, **options) if body is not None else send(path, **options)
+        except StoreUrlError as exc:
+            raise PlatformError(f"woocommerce: {exc}", retryable=False) from None
         except requests.RequestException as exc:
             raise PlatformError(f"woocommerce: {type(exc).__name__}", retryable=True) from None
-        if response.status_code == 404 and method == "get":
+        if response.status_code == 404 and method in ("get", "delete"):
             return None
         if response.status_code >= 400:
             retry_after = response.headers.get("Retry-After")
@@ -28,9 +48,9 @@ class WooCommerceClient:
                                 retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
         return response.json()
 
-    def get(self, path: str):
+    def get(self, path: str, params: dict | None = None):
         """GET a REST resource; None on 404."""
-        return self._call("get", path)
+        return self._call("get", path, params=params)
 
     def post(self, path: str, body: dict):
         """POST to a REST resource."""
@@ -40,6 +60,10 @@ class WooCommerceClient:
         """PUT to a REST resource."""
         return self._call("put", path, body)
 
+    def delete(self, path: str, params: dict | None = None):
+        """DELETE a REST resource; None on 404."""
+        return self._call("delete", path, params=params)
+
     def fetch_product(self, product_id: str) -> ev.ProductSeen | None:
         """The product's tags, categories and shipping, for the product cache."""
         payload = self.get(f"products/{product_id}")
@@ -47,7 +71,10 @@ class WooCommerceClient:
 
 
 def client_for(shop, timeout: float) -> WooCommerceClient | None:
-    """A client for the shop, or None without consumer keys."""
+    """A client for the shop, or None without consumer keys; it reaches public addresses only, unless the
+    development flag is on or the operator pointed the shop at an API base URL (`shops add --api-base-url`)."""
     if not (shop.consumer_key and shop.consumer_secret):
         return None
-    return WooCommerceClient(shop.api_base_url or shop.domain, shop.consumer_key, shop.consumer_secret, timeout)
+    allow_private = load_settings().allow_private_store_urls or bool(shop.api_base_url)
+    return WooCommerceClient(shop.api_base_url or shop.domain, shop.consumer_key, shop.consumer_secret, timeout,
+                             store_session(allow_private))

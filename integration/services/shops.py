@@ -54,9 +54,17 @@ def _check_credentials(platform: str, creds: dict) -> None:
 
 
 def add_shop(session: Session, *, platform: str, domain: str, webhook_secret: str, policy_text: str,
-             api_base_url: str | None = None, is_demo: bool = False, **creds) -> Shop:
-    """Create a shop with its first policy version; raises ShopError naming the field."""
+             api_base_url: str | None = None, is_demo: bool = False, check_store_url=None, **creds) -> Shop:
+    """Create a shop with its first policy version; raises ShopError naming the field.
+
+    `check_store_url` (store_urls.check_store_url with its resolver bound) refuses a WooCommerce store
+    URL that is not public, for URLs a merchant typed."""
     domain = normalize_domain(platform, domain)
+    if check_store_url and platform == "woocommerce":
+        try:
+            domain = normalize_domain(platform, check_store_url(domain))
+        except ValueError as exc:
+            raise ShopError(str(exc)) from None
     if not webhook_secret:
         raise ShopError("webhook-secret: is required (the secret the platform signs webhooks with)")
     _check_credentials(platform, creds)

@@ -14,6 +14,7 @@ from integration.web import auth
 from integration.web import customer_pages
 from integration.web import dashboard_pages
 from integration.web import install_shopify
+from integration.web import install_woo
 from integration.web import pages
 from integration.web import review_pages
 from integration.web.limits import configure_limits
@@ -26,6 +27,7 @@ PAGE_MODULES = [
     activity_pages,
     customer_pages,
     install_shopify,
+    install_woo,
 ]
 
 

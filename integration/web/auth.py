@@ -20,7 +20,7 @@ LOGIN_LINK_MAX_AGE = 600          # seconds a login link stays valid
 SESSION_LIFETIME = timedelta(hours=12)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Endpoints that take POSTs from outside a browser session (signed by the platform, or the JSON API).
-CSRF_EXEMPT_PREFIXES = ("webhooks.", "api.", "requests_api.")
+CSRF_EXEMPT_PREFIXES = ("webhooks.", "api.", "requests_api.", "install_woo.callback")
 
 
 class Unauthenticated(Exception):

@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 from flask import Flask, jsonify, request
 
+from tests.emulators.woocommerce_auth import WooAuth
+
 PREFIX = "/wp-json/wc/v3"
 
 
@@ -41,6 +43,7 @@ class WooCommerceEmulator:
         self.lock = threading.Lock()
         self.app = Flask("woocommerce-emulator")
         self.app.add_url_rule(f"{PREFIX}/<path:path>", "rest", self.handle, methods=["GET", "POST", "PUT"])
+        self.auth = WooAuth(self)   # /wc-auth/v1/authorize, webhooks, the orders list
 
     def add_order(self, payload: dict) -> None:
         """Seed an order from its REST representation (a webhook fixture)."""
