@@ -10,9 +10,11 @@ from __future__ import annotations
 from flask import Flask
 
 from integration.web import auth, pages
+from integration.web import policy_pages, simulate_pages
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
 PAGE_MODULES = [pages]
+PAGE_MODULES += [policy_pages, simulate_pages]
 
 
 def register_web(app: Flask, settings) -> None:
