@@ -3,6 +3,7 @@ versions with diffs, and the published text. Editing changes only the shop's dra
 new policy version."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from integration.services.shops import set_policy
 from integration.web.auth import owned, shop_required
 
 NAV = [("policy.overview", "Policy")]
+log = logging.getLogger(__name__)
 
 blueprint = Blueprint("policy", __name__, url_prefix="/app/policy", template_folder="templates")
 
@@ -37,6 +39,7 @@ def _publish(text: str, origin: str):
     version = set_policy(g.db, g.shop, text)
     editor.discard_draft(g.shop)
     g.db.commit()
+    log.info("policy.version-saved: shop %s version %s (%s)", g.shop.id, version.version, origin)
     flash(f"Saved as version {version.version} ({origin}); new requests are decided with it.", "success")
     return redirect(url_for("policy.versions"))
 

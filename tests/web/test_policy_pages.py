@@ -187,6 +187,8 @@ def test_the_simulator_decides_a_stored_order_as_the_engine_does(signed_in, rt, 
     page = response.data.decode()
     assert expected["outcome"] == "approved" and str(escape(expected["explanation"])) in page
     assert _pre(page, "decision-json") == expected and _pre(page, "case-json") == case
+    refund = expected["refund"]
+    assert f'<dd id="refund">{refund["total"]} USD: items {refund["items"]}, shipping {refund["shipping"]}' in page
     assert "<code>our-error-claim</code>" in page and str(escape(load_policy_text(KAOLATE).clauses["defective-claim"])) in page
     assert _state(rt, shop_id) == before                               # nothing recorded, no action
 
@@ -198,6 +200,18 @@ def test_the_simulator_uses_the_draft_when_asked(signed_in, rt, shops):
                       "submitted_at": "2026-05-15T10:00"}
     assert b"late-defect-case-by-case" in _simulate(signed_in, order_pk, request_fields, "draft").data
     assert b"<code>our-error-claim</code>" in _simulate(signed_in, order_pk, request_fields, "current").data
+
+
+def test_the_simulator_shows_each_deduction(signed_in, rt, shops):
+    order_pk = store_order(rt, shops["shopify"].id)
+    signed_in.post("/app/policy/presets/motion-hardware", data={"csrf_token": signed_in.csrf})
+    page = _simulate(signed_in, order_pk, {"type": "return", "reason": "changed_mind", "qty.9001": "2",
+                                           "condition.9001": "unused", "submitted_at": "2026-05-12T10:00"}, "draft")
+    text = page.data.decode()
+    assert "<code>change-of-mind</code>" in text
+    # two tees at 22.50: up to 10 % is withheld for repacking
+    assert "<td>Organic tee</td><td>2</td><td>unused</td><td>up to 10% of the item price</td><td>4.50</td>" in text
+    assert '<dd id="refund">40.50 USD: items 45.00, shipping 0.00, less 4.50' in text
 
 
 def test_the_simulator_takes_a_pasted_case(signed_in):
