@@ -4,10 +4,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
+import pytest
+from sqlalchemy import func, select
+
 from integration.db.engine import transaction
-from integration.db.models import Shop
+from integration.db.models import PolicyVersion, Shop
 from integration.db.order_models import Order, OrderLine
+from integration.db.request_models import Action, Decision, ReturnCase
+from integration.policy.loader import resolve_policy_path
+from integration.services.policy_editor import DRAFT_KEY
 from integration.services.requests import submit_request
+from tests.web_helpers import csrf_from, sign_in
+
+KAOLATE = resolve_policy_path("kaolate").read_text()
+SHORT_WINDOW = KAOLATE.replace("return_window: {from: delivery, days: 30}", "return_window: {from: delivery, days: 5}")
 
 DELIVERED = datetime(2026, 5, 5, 18, 0, tzinfo=timezone.utc)
 
@@ -38,3 +48,20 @@ def past_request(rt, shop_id: int, order_pk: int, request: dict, ref: str) -> in
         shop = session.get(Shop, shop_id)
         case, _decision = submit_request(session, shop, session.get(Order, order_pk), request, "api", ref)
         return case.id
+
+
+@pytest.fixture()
+def signed_in(client, shops):
+    sign_in(client, shops["shopify"].id)
+    client.csrf = csrf_from(client.get("/app/policy/").data)
+    return client
+
+
+def page_state(rt, shop_id):
+    """What a page could change: the shop's versions, current version, draft, and recorded requests."""
+    with rt.sessions() as session:
+        shop = session.get(Shop, shop_id)
+        return (session.scalar(select(func.count(PolicyVersion.id)).where(PolicyVersion.shop_id == shop_id)),
+                shop.policy_version_id, (shop.settings or {}).get(DRAFT_KEY),
+                session.scalar(select(func.count(ReturnCase.id))), session.scalar(select(func.count(Decision.id))),
+                session.scalar(select(func.count(Action.id))))

@@ -18,6 +18,7 @@ from integration.web.auth import owned, shop_required
 
 NAV = [("policy.overview", "Policy")]
 log = logging.getLogger(__name__)
+MAX_DOCUMENT_CHARS = 200_000    # the presets are ~15 000; a bound on what one request makes us parse
 
 blueprint = Blueprint("policy", __name__, url_prefix="/app/policy", template_folder="templates")
 
@@ -136,6 +137,8 @@ def edit_yaml():
 def save_yaml():
     """Check the YAML; keep it as the draft, or save it as a new version when it is valid."""
     text = request.form.get("document", "").replace("\r\n", "\n")
+    if len(text) > MAX_DOCUMENT_CHARS:
+        abort(413, description=f"document: a policy is at most {MAX_DOCUMENT_CHARS} characters; shorten it")
     _policy, errors = editor.check_text(text)
     if request.form.get("action") == "save" and not errors:
         return _publish(text, "from the YAML editor")

@@ -102,6 +102,8 @@ def decide_it():
         typed = typed_case(case_text) if order is None else None
         context["lines"] = _lines(order, typed)
         if request.form.get("action") == "load":
+            if typed and isinstance(typed.get("request"), dict):   # the pasted request fills the form
+                context["values"] = _values_from_request(typed["request"], policy_for(g.db, g.shop)[1].timezone)
             return _page(**context)
         policy, label, problems = _chosen_policy(request.form.get("policy", "current"))
         if policy is None:
