@@ -17,7 +17,7 @@ def client(rt):
 
 def test_health_and_presets(client):
     assert client.get("/healthz").json == {"status": "ok"}
-    assert client.get("/api/v1/policies").json["presets"] == ["kainamo", "kaolate", "kinectr", "motion-hardware"]
+    assert client.get("/api/v1/policies").json["presets"] == ["blank", "kainamo", "kaolate", "kinectr", "motion-hardware"]
 
 
 def test_decide_with_a_preset_returns_a_contract_decision(client):

@@ -16,13 +16,17 @@ from integration.web import dashboard_pages
 from integration.web import install_shopify
 from integration.web import install_woo
 from integration.web import pages
+from integration.web import policy_pages
 from integration.web import review_pages
+from integration.web import simulate_pages
 from integration.web.limits import configure_limits
 
 # One line per page module; each exposes `blueprint` and, optionally, `NAV` = [(endpoint, label)].
 PAGE_MODULES = [
     pages,
     dashboard_pages,
+    policy_pages,
+    simulate_pages,
     review_pages,
     activity_pages,
     customer_pages,

@@ -23,8 +23,8 @@ def errors_of(text: str) -> list[str]:
     return info.value.errors
 
 
-def test_the_four_presets_ship_and_compile():
-    assert preset_names() == ["kainamo", "kaolate", "kinectr", "motion-hardware"]
+def test_the_presets_ship_and_compile():
+    assert preset_names() == ["blank", "kainamo", "kaolate", "kinectr", "motion-hardware"]
     for name in preset_names():
         policy = preset(name)
         assert policy.rules and all(r.clause in policy.clauses for r in policy.rules)
