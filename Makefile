@@ -10,6 +10,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# The browser tests (tests/browser/) drive Debian's chromium; without it they fail and say how to get it.
+	@command -v chromium >/dev/null || (command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+		echo "make: chromium is not installed and apt-get could not install it; the browser tests in tests/browser/ need it: apt-get install chromium"
 	touch $(STAMP)
 
 run: $(STAMP)

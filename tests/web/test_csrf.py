@@ -1,0 +1,76 @@
+"""CSRF, route by route: every unsafe route of a browser session refuses a missing or wrong token (400) and
+changes nothing; the JSON APIs and the webhook receivers are exempt, and only they are.
+
+The routes come from the app's URL map, so a form added later is checked without anyone listing it.
+"""
+from integration.web.auth import CSRF_EXEMPT_PREFIXES
+from tests.web.tenant_world import SHOPLESS, csrf_of, snapshot, url_for_tenant
+from tests.web_helpers import sign_in
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+REFUSED = "csrf_token: the form has expired or came from another site"
+
+
+def _unsafe_rules(app, exempt: bool) -> list:
+    rules = [r for r in app.url_map.iter_rules() if r.methods & UNSAFE]
+    return sorted((r for r in rules if r.endpoint.startswith(CSRF_EXEMPT_PREFIXES) == exempt), key=lambda r: r.rule)
+
+
+def _everything(rt, tenants) -> list:
+    return [snapshot(rt, t.shop_id) for t in tenants]
+
+
+def test_every_session_form_refuses_a_missing_or_wrong_token_and_changes_nothing(web_app, rt, tenants):
+    mine, _ = tenants
+    client, failures = web_app.test_client(), []
+    rules = _unsafe_rules(web_app, exempt=False)
+    assert "pages.logout" in {r.endpoint for r in rules}
+    for rule in rules:
+        url = url_for_tenant(web_app, rule, mine)   # the caller's own rows: with the token it would act
+        for method in sorted(rule.methods & UNSAFE):
+            for sent in ({}, {"csrf_token": "wrong"}, {"X-CSRF-Token": "wrong"}):
+                sign_in(client, mine.shop_id)
+                before = _everything(rt, tenants)
+                form = {k: v for k, v in sent.items() if k == "csrf_token"}
+                headers = {k: v for k, v in sent.items() if k != "csrf_token"}
+                response = client.open(url, method=method, data=form, headers=headers)
+                if response.status_code != 400 or REFUSED not in response.get_data(as_text=True):
+                    failures.append(f"{method} {url} with {sent or 'no token'} answered {response.status_code}")
+                if _everything(rt, tenants) != before:
+                    failures.append(f"{method} {url} with {sent or 'no token'} changed rows")
+                if client.get("/app/").status_code != 200:
+                    failures.append(f"{method} {url} with {sent or 'no token'} signed the browser out")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_right_token_passes(web_app, tenants):
+    mine, _ = tenants
+    client = web_app.test_client()
+    sign_in(client, mine.shop_id)
+    response = client.post("/app/logout", headers={"X-CSRF-Token": csrf_of(client)})
+    assert response.status_code == 302 and client.get("/app/").status_code == 302
+
+
+def test_only_the_json_apis_and_webhooks_are_exempt_and_they_take_posts_without_a_token(web_app, tenants):
+    mine, _ = tenants
+    client, failures = web_app.test_client(), []
+    sign_in(client, mine.shop_id)
+    rules = _unsafe_rules(web_app, exempt=True)
+    assert {"/api/v1/decide", "/api/v1/requests", "/webhooks/<platform>"} <= {r.rule for r in rules}
+    for rule in rules:
+        if not rule.rule.startswith(("/api/", "/webhooks/")):
+            failures.append(f"{rule.rule} ({rule.endpoint}) is CSRF-exempt but is no JSON API or webhook")
+        # the receivers' <platform> is no shop's id; every other parameter is the caller's own row
+        url = rule.rule.replace("<platform>", "shopify") if "platform" in rule.arguments else \
+            url_for_tenant(web_app, rule, mine)
+        response = client.post(url, json={}, headers={"Authorization": f"Bearer {mine.api_key}"})
+        if REFUSED in response.get_data(as_text=True):
+            failures.append(f"POST {url} was refused for CSRF, but its callers are not browsers")
+    assert not failures, "\n".join(failures)
+
+
+def test_session_routes_without_a_blueprint_cannot_slip_past(web_app):
+    """check_csrf lets app-level routes through: none of them may take an unsafe method."""
+    loose = [r.rule for r in web_app.url_map.iter_rules() if r.methods & UNSAFE and "." not in r.endpoint]
+    assert not loose, f"{loose}: register unsafe routes on a blueprint so CSRF applies"
+    assert not {r.rule for r in _unsafe_rules(web_app, exempt=False)} & SHOPLESS
