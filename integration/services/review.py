@@ -17,6 +17,7 @@ from integration.domain.vocabulary import CONDITIONS
 from integration.money import format_amount
 from integration.policy.engine import decide_as_merchant
 from integration.policy.refund import line_deduction, line_value, pays_money
+from integration.services.evidence import with_stored_evidence
 from integration.services.orders import decision_case
 from integration.services.requests import (RequestError, decision_document, inspected_request, policy_decision,
                                           policy_for, record_decision, record_inspection)
