@@ -12,20 +12,30 @@ from sqlalchemy import or_, select
 
 from integration.db.base import Base, session_signing_key
 from integration.db.engine import transaction
+from integration.db.evidence_models import EvidenceFile
 from integration.db.models import Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.loader import resolve_policy_path
+from integration.services.customer_access import public_slug
+from integration.services.evidence import Upload, validate_upload
 from integration.services.requests import submit_request
 from integration.services.shops import issue_api_key, set_policy
 from integration.web.auth import login_token
+from integration.web.limits import limiter
+from tests.evidence_files import png
 from tests.service.test_order_picture import STORY as SHOPIFY_STORY
 from tests.service.test_order_picture import replay
+from tests.web_helpers import csrf_from
 
 WOO_STORY = ["product_created", "product_created__custom_bracket", "order_created", "order_updated__shipped",
              "order_updated__delivered"]
 # Text only shop B has: none of it may ever appear in an answer to shop A.
 B_POLICY_ID = "tenant-b-private-policy"
+B_PHOTO = "tenant-b-private-photo"         # the file name of B's evidence photo
+B_DESCRIPTION = "tenant-b-private-words"   # B's customer's own words on their request
+# The buyer of each shop's order, as the customer proves it on the shop's request page.
+BUYERS = {"shopify": ("1001", "jane.buyer@example.com"), "woocommerce": ("1201", "riley.tester@example.com")}
 REQUESTS = {
     "shopify": ("5550001", {"type": "return", "submitted_at": "2026-05-12T10:00:00-06:00", "reason": "other",
                             "items": [{"line_item_id": "9001", "quantity": 1}]}),
@@ -38,6 +48,18 @@ REQUESTS = {
 ISOLATION_EXEMPT = {
     "pages.login": "its <token> is the credential itself: shop B's link signs the browser in as B, in a fresh "
                    "session (tests/web/test_sessions.py)",
+}
+# Routes whose page is public by design for any shop's <slug>: the checks still demand that they show none of
+# B's data and change nothing, but not a 404.
+PUBLIC_FOR_ANY_SHOP = {
+    "customer.lookup": "the shop's request page asks anyone for an order number and email and shows no order "
+                       "until one is proven (customer.find_order, which is checked)",
+}
+# URL parameters that name no shop's data: the same value for both shops, so a route taking only these is
+# checked as a route without ids (the shop named in the query or body is not trusted).
+SHARED_PARAMETERS = {
+    "name": "a preset's name (/app/policy/presets/<name>): the presets are the same for every shop, and choosing "
+            "one writes a draft for the session's shop only",
 }
 # Routes that hold no shop's data: the decision API on presets, health, the index, and the webhook
 # receivers (signed by the platform; tests/webhooks/ covers them). Every other route is checked.
@@ -59,7 +81,11 @@ class Tenant:
     action_id: int
     version_id: int
     delivery_id: int
+    file_id: int
+    slug: str
+    buyer: tuple[str, str]
     markers: list[str] = field(default_factory=list)
+    customer: dict = field(default_factory=dict)   # session["customer"] once the buyer proved the order
 
 
 # How to get each URL parameter of a route for a given shop. Add a line when a page takes a new one.
@@ -74,6 +100,9 @@ URL_VALUES = {
     "version_id": lambda t: t.version_id,
     "delivery_id": lambda t: t.delivery_id,
     "token": lambda t: login_token(session_signing_key(), t.shop_id),
+    "file_id": lambda t: t.file_id,
+    "slug": lambda t: t.slug,
+    "name": lambda t: "kinectr",
 }
 
 
@@ -87,9 +116,28 @@ def url_values(rule, tenant: Tenant) -> dict:
     return {name: URL_VALUES[name](tenant) for name in rule.arguments}
 
 
-def url_for_tenant(app, rule, tenant: Tenant) -> str:
-    """The rule's URL with this shop's ids."""
-    return app.url_map.bind("localhost").build(rule.endpoint, url_values(rule, tenant))
+def url_for_tenant(app, rule, tenant: Tenant, **others: Tenant) -> str:
+    """The rule's URL with this shop's ids, except the parameters named in `others` (taken from that shop)."""
+    values = url_values(rule, tenant)
+    values.update({name: URL_VALUES[name](shop) for name, shop in others.items()})
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def tenant_arguments(rule) -> list[str]:
+    """The rule's URL parameters that carry a shop's data (all but SHARED_PARAMETERS), sorted."""
+    return sorted(set(rule.arguments) - set(SHARED_PARAMETERS))
+
+
+def swapped_urls(app, rule, mine: Tenant, other: Tenant) -> list[str]:
+    """The rule's URL with all of the other shop's ids, and, when it takes several, with each one alone swapped."""
+    names = tenant_arguments(rule)
+    alone = [url_for_tenant(app, rule, mine, **{name: other}) for name in names] if len(names) > 1 else []
+    return [url_for_tenant(app, rule, other)] + alone   # shared parameters are the same for both shops
+
+
+def asks_to_prove_an_order(response, slug: str) -> bool:
+    """The customer page's refusal: back to the shop's lookup form, to prove an order of that shop first."""
+    return response.status_code == 302 and response.headers.get("Location", "").endswith(f"/r/{slug}")
 
 
 def tenant_rules(app) -> list:
@@ -106,7 +154,11 @@ def _seed(client, rt, queue, shop: Shop, story: list[str], platform: str) -> Non
             text = resolve_policy_path("kinectr").read_text().replace("policy: kinectr", f"policy: {B_POLICY_ID}", 1)
             set_policy(session, shop, text)
         order = session.scalar(select(Order).where(Order.shop_id == shop.id, Order.order_id == order_id))
-        submit_request(session, shop, order, request, "api", f"isolation-{platform}")
+        photo = validate_upload(Upload("photos[0]", "photo", f"{B_PHOTO if platform == 'woocommerce' else 'a'}.png",
+                                       png()), rt.settings.evidence)
+        case, _ = submit_request(session, shop, order, request, "api", f"isolation-{platform}", files=[photo])
+        if platform == "woocommerce":
+            case.description = B_DESCRIPTION
 
 
 def _tenant(rt, shop_id: int, api_key: str) -> Tenant:
@@ -116,22 +168,37 @@ def _tenant(rt, shop_id: int, api_key: str) -> Tenant:
         action = session.scalar(select(Action).where(Action.shop_id == shop_id).order_by(Action.id))
         assert action is not None, f"shop {shop.domain}'s request planned no action: pick one that does"
         order = session.get(Order, case.order_pk)
-        markers = [B_POLICY_ID] if shop.platform == "woocommerce" else []
+        markers = [B_POLICY_ID, B_PHOTO, B_DESCRIPTION] if shop.platform == "woocommerce" else []
         return Tenant(shop_id, shop.domain, api_key, order.order_id, order.id, case.id,
                       session.scalar(select(Decision.id).where(Decision.case_pk == case.id)), action.id,
                       shop.policy_version_id,
                       session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.shop_id == shop_id)),
-                      markers)
+                      session.scalar(select(EvidenceFile.id).where(EvidenceFile.case_pk == case.id)),
+                      public_slug(shop), BUYERS[shop.platform], markers)
+
+
+def prove_order(client, tenant: Tenant) -> dict:
+    """The buyer proves their order on the shop's request page, as a customer would; their session's proof."""
+    page = f"/r/{tenant.slug}"
+    number, email = tenant.buyer
+    response = client.post(page, data={"csrf_token": csrf_from(client.get(page).data), "order_number": number,
+                                       "email": email})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{page}/new"), response.data
+    with client.session_transaction() as session:
+        return dict(session["customer"])
 
 
 def build_world(client, rt, queue, shops) -> tuple[Tenant, Tenant]:
-    """Shop A (Shopify, kaolate) and shop B (WooCommerce), each with orders, a request, a decision and its
-    actions, and policy versions; both with an API key."""
+    """Shop A (Shopify, kaolate) and shop B (WooCommerce), each with orders, a request with an evidence photo, a
+    decision and its actions, and policy versions; both with an API key; A's buyer proved their order."""
     _seed(client, rt, queue, shops["shopify"], SHOPIFY_STORY, "shopify")
     _seed(client, rt, queue, shops["woocommerce"], WOO_STORY, "woocommerce")
     with transaction(rt.sessions) as session:
         keys = {name: issue_api_key(session.get(Shop, shop.id)) for name, shop in shops.items()}
-    return (_tenant(rt, shops["shopify"].id, keys["shopify"]), _tenant(rt, shops["woocommerce"].id, keys["woocommerce"]))
+    mine, other = (_tenant(rt, shops[name].id, keys[name]) for name in ("shopify", "woocommerce"))
+    limiter.reset()   # the lookup limit counts per process: earlier tests' lookups must not refuse this one
+    mine.customer = prove_order(client, mine)
+    return mine, other
 
 
 def _owned_tables() -> dict[str, list]:

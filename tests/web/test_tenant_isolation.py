@@ -3,8 +3,9 @@
 The routes come from the app's URL map, so a page added later is checked without anyone listing it; a
 URL parameter tests/web/tenant_world.py cannot fill for both shops fails the test.
 """
-from tests.web.tenant_world import (ISOLATION_EXEMPT, REQUESTS, SHOPLESS, csrf_of, snapshot,
-                                    tenant_rules, url_for_tenant)
+from tests.web.tenant_world import (ISOLATION_EXEMPT, PUBLIC_FOR_ANY_SHOP, REQUESTS, SHARED_PARAMETERS, SHOPLESS,
+                                    URL_VALUES, asks_to_prove_an_order, csrf_of, snapshot, swapped_urls,
+                                    tenant_arguments, tenant_rules, url_for_tenant)
 from tests.web_helpers import sign_in
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -15,9 +16,14 @@ def _methods(rule) -> list[str]:
 
 
 def _send(client, method: str, url: str, caller, body: dict | None = None, query: dict | None = None):
-    """One request as shop A: a fresh session of A (a route may have signed it out), its API key, its CSRF token."""
+    """One request as shop A: a fresh session of A (a route may have signed it out), its buyer's proof of their
+    order on A's request page, its API key, its CSRF token."""
     sign_in(client, caller.shop_id)
-    headers = {"Authorization": f"Bearer {caller.api_key}", "X-CSRF-Token": csrf_of(client)}
+    with client.session_transaction() as session:
+        session["customer"] = caller.customer
+    headers = {"X-CSRF-Token": csrf_of(client)}
+    if url.startswith("/api/"):   # on a page, a bearer token is a Shopify session token (install_shopify)
+        headers["Authorization"] = f"Bearer {caller.api_key}"
     if method == "GET":
         return client.get(url, query_string=query or {}, headers=headers)
     if url.startswith("/api/"):
@@ -27,7 +33,7 @@ def _send(client, method: str, url: str, caller, body: dict | None = None, query
 
 
 def _problems(response, before, after, other) -> list[str]:
-    text = response.get_data(as_text=True) + response.headers.get("Location", "")
+    text = response.get_data().decode("utf-8", "replace") + response.headers.get("Location", "")
     found = []
     if before != after:
         changed = sorted(name for name in before if before[name] != after.get(name))
@@ -37,12 +43,26 @@ def _problems(response, before, after, other) -> list[str]:
 
 
 def _id_rules(app):
-    return [r for r in tenant_rules(app) if r.arguments and r.endpoint not in ISOLATION_EXEMPT]
+    return [r for r in tenant_rules(app) if tenant_arguments(r) and r.endpoint not in ISOLATION_EXEMPT]
+
+
+def _refused(response, other) -> bool:
+    """403/404, or the customer page sending the browser to B's lookup form to prove an order of B first."""
+    return response.status_code in (403, 404) or asks_to_prove_an_order(response, other.slug)
+
+
+def _buyer_form(tenant) -> dict:
+    """What the shop's buyer types on its request page to prove their order."""
+    number, email = tenant.buyer
+    return {"order_number": number, "email": email}
 
 
 def test_the_exemptions_name_real_routes(web_app):
     endpoints = {r.endpoint for r in web_app.url_map.iter_rules()}
-    assert set(ISOLATION_EXEMPT) <= endpoints, "remove exemptions of routes that no longer exist"
+    assert set(ISOLATION_EXEMPT) | set(PUBLIC_FOR_ANY_SHOP) <= endpoints, \
+        "remove exemptions of routes that no longer exist"
+    arguments = {name for r in web_app.url_map.iter_rules() for name in r.arguments}
+    assert set(SHARED_PARAMETERS) <= arguments & set(URL_VALUES), "remove shared parameters no route takes"
     assert SHOPLESS <= {r.rule for r in web_app.url_map.iter_rules()}, "remove SHOPLESS routes that no longer exist"
 
 
@@ -51,16 +71,28 @@ def test_another_shops_ids_are_not_found_and_change_nothing(web_app, rt, tenants
     client, failures = web_app.test_client(), []
     rules = _id_rules(web_app)
     assert any(r.rule.startswith("/api/v1/requests/") for r in rules), "the request API's routes were not found"
+    assert {"requests_api.download_evidence", "customer.show_request"} <= {r.endpoint for r in rules}
     for rule in rules:
-        url = url_for_tenant(web_app, rule, other)
-        for method in _methods(rule):
+        swaps = [(url, method) for url in swapped_urls(web_app, rule, mine, other) for method in _methods(rule)]
+        for url, method in swaps:
             before = snapshot(rt, other.shop_id)
             response = _send(client, method, url, mine)
             problems = _problems(response, before, snapshot(rt, other.shop_id), other)
-            if response.status_code not in (403, 404):
-                problems.append(f"answered {response.status_code}, not 403/404")
+            if rule.endpoint not in PUBLIC_FOR_ANY_SHOP and not _refused(response, other):
+                problems.append(f"answered {response.status_code}, not 403/404 (or the lookup form of B's page)")
             failures += [f"{method} {url} ({rule.endpoint}) with shop B's ids: {p}" for p in problems]
     assert not failures, "\n".join(failures)
+
+
+def test_a_buyer_of_shop_a_cannot_open_an_order_on_shop_bs_page(web_app, rt, tenants):
+    """A's buyer's number and email on B's page find nothing, and the browser stays A's customer only."""
+    mine, other = tenants
+    client, before = web_app.test_client(), snapshot(rt, other.shop_id)
+    response = _send(client, "POST", f"/r/{other.slug}", mine, body=_buyer_form(mine))
+    assert response.status_code == 404 and not _problems(response, before, snapshot(rt, other.shop_id), other)
+    with client.session_transaction() as session:
+        assert session["customer"] == mine.customer
+    assert asks_to_prove_an_order(client.get(f"/r/{other.slug}/new"), other.slug)
 
 
 def test_the_same_routes_find_the_shops_own_ids(web_app, tenants):
@@ -70,9 +102,10 @@ def test_the_same_routes_find_the_shops_own_ids(web_app, tenants):
     for rule in _id_rules(web_app):
         url = url_for_tenant(web_app, rule, mine)
         method = "GET" if "GET" in rule.methods else _methods(rule)[0]
-        response = _send(client, method, url, mine)
-        if response.status_code in (401, 403, 404):
-            failures.append(f"{method} {url} ({rule.endpoint}) with shop A's own ids answered {response.status_code}")
+        response = _send(client, method, url, mine, body=_buyer_form(mine))
+        if response.status_code in (401, 403, 404) or asks_to_prove_an_order(response, mine.slug):
+            failures.append(f"{method} {url} ({rule.endpoint}) with shop A's own ids answered {response.status_code} "
+                            f"{response.headers.get('Location', '')}")
     assert not failures, "\n".join(failures)
 
 
@@ -82,13 +115,14 @@ def test_a_shop_named_in_the_query_or_body_is_not_trusted(web_app, rt, tenants):
     order_id, request = REQUESTS["woocommerce"]
     swapped = {"shop": other.domain, "shop_id": str(other.shop_id), "order_id": order_id}
     for rule in tenant_rules(web_app):
-        if rule.arguments or rule.endpoint in ISOLATION_EXEMPT:
+        if tenant_arguments(rule) or rule.endpoint in ISOLATION_EXEMPT:
             continue
+        url = url_for_tenant(web_app, rule, mine)   # only shared parameters (a preset's name) are filled in
         for method in _methods(rule):
             before = snapshot(rt, other.shop_id)
             body = {**swapped, "request": request} if rule.rule.startswith("/api/") else swapped
-            response = _send(client, method, rule.rule, mine, body=body, query=swapped)
-            failures += [f"{method} {rule.rule} naming shop B: {p}"
+            response = _send(client, method, url, mine, body=body, query=swapped)
+            failures += [f"{method} {url} naming shop B: {p}"
                          for p in _problems(response, before, snapshot(rt, other.shop_id), other)]
     assert not failures, "\n".join(failures)
     response = _send(client, "POST", "/api/v1/requests", mine, body={**swapped, "request": request})
