@@ -83,6 +83,19 @@ def _reject_counted_evidence(body: dict, files: list[ValidFile]) -> None:
                              f"files are counted"], 422)
 
 
+def form_files(limits: EvidenceLimits) -> list[ValidFile]:
+    """The evidence files of a browser form (its text fields are the page's own), validated."""
+    request.max_content_length = multipart_limit(limits)
+    if request.content_length is not None and request.content_length > request.max_content_length:
+        raise _too_large(limits)
+    after_this_request(_close_spooled_files)
+    try:
+        files = request.files
+    except RequestEntityTooLarge:
+        raise _too_large(limits) from None
+    return _uploads(files, limits)
+
+
 def request_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
     """POST /api/v1/requests as multipart: the `payload` field's JSON and the validated files."""
     form, files = _parse_form(limits, ("payload",))

@@ -24,4 +24,4 @@ class EvidenceFile(Base):
     filename: Mapped[str] = mapped_column(String(255))        # sanitized: a bare, safe name
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Deferred: listing a request's evidence must not load every video into memory.
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

@@ -7,13 +7,16 @@ import secrets
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
+from integration.api_uploads import form_files, multipart_limit
 from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
+from integration.services.evidence import EvidenceError
 from integration.services.customer_access import customer_order, public_slug, shop_by_slug
 from integration.services.next_steps import next_steps
-from integration.services.requests import RequestError, submit_request
+from integration.services.requests import RequestError, add_evidence, submit_request
+from integration.web.auth import accepts_uploads
 from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
 from integration.web.limits import limiter
 
@@ -39,6 +42,20 @@ def _session_order(db, shop) -> Order:
 
 def _runtime():
     return current_app.extensions["returnkit"]
+
+
+def _upload_limit() -> int:
+    return multipart_limit(_runtime().runtime.settings.evidence)
+
+
+def _files():
+    """The photos and videos attached to the form, validated (EvidenceError names the field)."""
+    return form_files(_runtime().runtime.settings.evidence)
+
+
+def _evidence_errors(exc: EvidenceError) -> dict:
+    field = exc.errors[0].split(":", 1)[0].split("[", 1)[0]
+    return {field if field in ("photos", "videos") else "photos": "; ".join(e.split(": ", 1)[-1] for e in exc.errors)}
 
 
 @blueprint.get("/<slug>")
@@ -79,6 +96,7 @@ def new_request(slug: str):
 
 
 @blueprint.post("/<slug>/new")
+@accepts_uploads(_upload_limit)
 @limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
 def submit(slug: str):
     """Decide the request now and show the answer; a double-submitted form gives the first request."""
@@ -89,34 +107,70 @@ def submit(slug: str):
             order = _session_order(db, shop)
             lines = {line.line_id: line.quantity for line in order.lines}
             contract_request, description = request_from_form(request.form, lines, utcnow().isoformat())
+            files = _files()
             ref = f"page:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
-            case, _decision = submit_request(db, shop, order, contract_request, "api", ref)
+            case, _decision = submit_request(db, shop, order, contract_request, "api", ref, files)
             case.description = case.description or description
             case_id, actions = case.id, list(db.info.get("new_actions", []))
     except ValidationError as exc:
         return _invalid(slug, {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in exc.messages.items()})
     except RequestError as exc:
         return _invalid(slug, {"request": "; ".join(exc.errors)})
+    except EvidenceError as exc:
+        return _invalid(slug, _evidence_errors(exc), exc.status)
     for action_id in actions:
         ctx.enqueue_action(action_id)
     return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))
 
 
-def _invalid(slug: str, errors: dict):
+def _invalid(slug: str, errors: dict, status: int = 422):
     with _runtime().runtime.sessions() as db:
         shop = _shop_or_404(db, slug)
-        return _form_page(db, shop, slug, _session_order(db, shop), errors, 422)
+        return _form_page(db, shop, slug, _session_order(db, shop), errors, status)
+
+
+def _session_case(db, slug: str, case_id: int):
+    shop = _shop_or_404(db, slug)
+    order = _session_order(db, shop)
+    case = db.get(ReturnCase, case_id)
+    if case is None or case.shop_id != shop.id or case.order_pk != order.id:
+        abort(404)
+    return shop, order, case
+
+
+def _decision_page(db, slug: str, case_id: int, errors=None, status=200):
+    shop, order, case = _session_case(db, slug, case_id)
+    decision = case.decisions[-1]
+    return render_template("customer_decision.html", shop=shop, slug=slug, order=order, case=case, errors=errors or {},
+                           decision=decision.document, steps=next_steps(shop, order, case, decision)), status
 
 
 @blueprint.get("/<slug>/requests/<int:case_id>")
 def show_request(slug: str, case_id: int):
     """The decision in plain words, and what happens next (label, instructions, deadline)."""
     with _runtime().runtime.sessions() as db:
-        shop = _shop_or_404(db, slug)
-        order = _session_order(db, shop)
-        case = db.get(ReturnCase, case_id)
-        if case is None or case.shop_id != shop.id or case.order_pk != order.id:
-            abort(404)
-        decision = case.decisions[-1]
-        return render_template("customer_decision.html", shop=shop, slug=slug, order=order, case=case,
-                               decision=decision.document, steps=next_steps(shop, order, case, decision))
+        return _decision_page(db, slug, case_id)
+
+
+@blueprint.post("/<slug>/requests/<int:case_id>/evidence")
+@accepts_uploads(_upload_limit)
+@limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
+def send_evidence(slug: str, case_id: int):
+    """More photos, a video or words for a request that needs them: it is decided again at once."""
+    ctx = _runtime()
+    try:
+        with transaction(ctx.runtime.sessions) as db:
+            shop, _order, case = _session_case(db, slug, case_id)
+            files, words = _files(), request.form.get("description", "").strip()[:4000]
+            if not files and not words:
+                raise EvidenceError(["photos: attach photos or a video, or write what happened"], 422)
+            if words:
+                case.description = f"{case.description}\n\n{words}" if case.description else words
+            add_evidence(db, shop, case, {"description": bool(words)}, files)
+            actions = list(db.info.get("new_actions", []))
+    except EvidenceError as exc:
+        with ctx.runtime.sessions() as db:
+            return _decision_page(db, slug, case_id, _evidence_errors(exc), exc.status)
+    for action_id in actions:
+        ctx.enqueue_action(action_id)
+    return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))

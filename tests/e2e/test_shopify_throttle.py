@@ -65,7 +65,9 @@ def test_a_burst_from_many_threads_is_paced_and_never_throttled(tight_shop):
     # Shopify never had to say THROTTLED; a call that would have waited over MAX_INLINE_WAIT was handed back.
     assert emulator.throttled == 0
     assert all(e.throttled and "cost bucket low" in str(e) for e in errors) and sent + len(errors) == 24
-    assert sent >= 12 and time.monotonic() - started >= (sent * 10 - 40) / 100   # paced at Shopify's rate
+    # How many fit inline depends on whether Shopify's first answer (its real restore rate) arrives before the
+    # burst has reserved: on a loaded machine it comes later and the cautious cold-start rate holds more back.
+    assert sent >= 8 and time.monotonic() - started >= (sent * 10 - 40) / 100   # paced at Shopify's rate
 
 
 def test_a_long_wait_is_handed_back_to_the_queue(tight_shop, monkeypatch):

@@ -1,11 +1,14 @@
 """The customer's request page: find the order by number and email, ask, and see the answer at once."""
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
 from integration.db.request_models import Action, ReturnCase
+from integration.services.evidence import list_files, with_stored_evidence
 from integration.web.limits import limiter
+from tests import evidence_files
 from tests.service.test_order_picture import STORY, replay
 from tests.web_helpers import csrf_from
 
@@ -104,3 +107,50 @@ def test_order_lookups_are_rate_limited(customer):
 
 def test_forms_need_the_csrf_token(customer):
     assert customer.post(PAGE, data={"order_number": "1001", "email": EMAIL}).status_code == 400
+
+
+def _form(client):
+    form = client.get(f"{PAGE}/new")
+    return {"csrf_token": csrf_from(form.data),
+            "nonce": re.search(rb'name="nonce" value="([^"]+)"', form.data)[1].decode()}
+
+
+def test_photos_go_with_the_request_and_count_as_evidence(customer, rt):
+    _find(customer)
+    data = {**_form(customer), "type": "return", "qty-9002": "1", "reason": "defective",
+            "photos": [(io.BytesIO(evidence_files.jpeg()), "zip.jpg"), (io.BytesIO(evidence_files.png()), "tag.png")]}
+    response = customer.post(f"{PAGE}/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.data
+    with rt.sessions() as session:
+        case = session.scalars(select(ReturnCase)).one()
+        assert [f.content_type for f in list_files(session, case)] == ["image/jpeg", "image/png"]
+        assert with_stored_evidence(session, case)["evidence"]["photos"] == 2
+
+
+def test_a_file_that_is_not_a_photo_is_refused_on_the_form(customer, rt):
+    _find(customer)
+    data = {**_form(customer), "type": "return", "qty-9002": "1", "reason": "defective",
+            "photos": [(io.BytesIO(b"%PDF-1.7 not a photo"), "photo.jpg")]}
+    response = customer.post(f"{PAGE}/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 415 and b'href="#field-photos"' in response.data
+    with rt.sessions() as session:
+        assert session.scalars(select(ReturnCase)).all() == []
+
+
+def test_a_request_that_needs_photos_is_decided_again_when_they_come(customer, rt):
+    _find(customer)
+    created = _ask(customer, **{"qty-9002": "1", "reason": "defective"}).headers["Location"]
+    page = customer.get(created)
+    with rt.sessions() as session:
+        first = session.scalars(select(ReturnCase)).one().decisions[-1].document
+    if first["outcome"] != "needs_evidence":
+        pytest.fail(f"the kaolate preset should ask for photos of a defect; it said {first['outcome']}")
+    assert b"Send photos" in page.data
+    data = {"csrf_token": csrf_from(page.data), "description": "The zip tore off.",
+            "photos": [(io.BytesIO(evidence_files.jpeg()), "zip.jpg")]}
+    response = customer.post(f"{created}/evidence", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.data
+    with rt.sessions() as session:
+        case = session.scalars(select(ReturnCase)).one()
+        assert len(case.decisions) == 2 and case.decisions[-1].outcome != "needs_evidence"
+        assert "The zip tore off." in case.description
