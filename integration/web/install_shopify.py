@@ -3,6 +3,9 @@ with their session token (id_token or Authorization: Bearer), exchanging it for 
 """
 from __future__ import annotations
 
+import hmac
+from urllib.parse import parse_qs, urlsplit
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
 from integration.db.models import Shop
@@ -39,13 +42,23 @@ def begin():
         url = install.begin_install(rt.sessions, rt.settings, request.args.get("shop"), request.args.get("policy"))
     except (install.InstallError, TokenError) as exc:
         return _refused(exc, exc.status)
+    # The state also binds the install to this browser: a callback link opened elsewhere signs nobody in.
+    session["shopify_install_state"] = parse_qs(urlsplit(url).query).get("state", [""])[0]
     return redirect(url)
+
+
+def _same_browser() -> bool:
+    started = session.pop("shopify_install_state", "")
+    return bool(started) and hmac.compare_digest(started, request.args.get("state", ""))
 
 
 @blueprint.get("/auth/callback")
 def callback():
     """Shopify's answer: check it, store the shop and its token, sign this browser in, go to the settings home."""
     rt = _runtime()
+    if not _same_browser():
+        return _refused(install.InstallError("state: this install was started in another browser (or its page was "
+                                             "opened twice); start it again from Shopify admin", 403), 403)
     try:
         shop_id = install.complete_install(rt.sessions, rt.settings, request.args.to_dict(), exchange_code)
     except (install.InstallError, TokenError) as exc:
@@ -71,6 +84,9 @@ def _sign_in(rt, shop_id: int) -> None:
 
 def _from_shopify_admin() -> bool:
     if not request.path.startswith("/app") or request.endpoint in (None, "pages.static", "pages.login"):
+        return False
+    settings = _runtime().settings
+    if not (settings.shopify_api_key and settings.shopify_api_secret):   # a deployment without a Shopify app
         return False
     return ("id_token" in request.args or request.args.get("embedded") == "1"
             or request.headers.get("Authorization", "").startswith("Bearer "))

@@ -269,3 +269,17 @@ def test_an_unusable_refresh_token_fails_clearly(web, irt, emulator):
     from integration.services.shopify_tokens import TokenError
     with pytest.raises(TokenError, match="open returnkit from the Shopify admin"):
         refresh_if_due(irt.sessions, shop_id, irt.settings)
+
+
+def test_a_callback_link_opened_in_another_browser_signs_nobody_in(web, irt, emulator):
+    query = start(web)                      # started here, finished elsewhere (a link sent to a victim)
+    other = create_app({"TESTING": True}, rt=irt, enqueue=lambda _id: None).test_client()
+    answer = callback(other, query)
+    assert answer.status_code == 403 and b"another browser" in answer.data
+    assert counts(irt) == (0, 0) and other.get("/app/").status_code == 302
+
+
+def test_a_callback_replayed_in_the_same_browser_is_refused(web, irt, emulator):
+    query = start(web)
+    assert callback(web, query).status_code == 302
+    assert callback(web, query).status_code == 403
