@@ -40,7 +40,7 @@ def _install(live, page, shot) -> int:
         return shop.id
 
 
-def _choose_and_edit_policy(live, page, shot) -> None:
+def _choose_and_edit_policy(page, shot) -> None:
     """Step 2: the kaolate preset as the draft, its return window 30 → 45 days in the form, saved as version 2."""
     page.get_by_role("navigation", name="Settings").get_by_role("link", name="Policy").click()
     page.get_by_role("navigation", name="Policy").get_by_role("link", name="Presets").click()
@@ -81,7 +81,7 @@ def _try_it(page, shot) -> None:
 
 
 def _deliver_the_order(live, shop_id: int) -> None:
-    """Step 4: Shopify's webhooks for the sample order, signed with the app's secret; the emulator holds it too."""
+    """Step 4, before Try it (which needs the order): Shopify's webhooks for the sample order, signed with the app's secret; the emulator holds it too."""
     shopify = live.emulators.shopify_app
     shopify.state.add_order(ORDER_ID, [("9001", 2, "22.50"), ("9002", 1, "60.00")], shipping="6.50")
     shopify.state.orders[f"gid://shopify/Order/{ORDER_ID}"]["refunded"] = Decimal("23.15")   # refunds_create
@@ -154,6 +154,7 @@ def _refund_reaches_shopify(live, page, shot, total: str) -> None:
     assert refund["input"]["orderId"] == f"gid://shopify/Order/{ORDER_ID}"
     assert refund["input"]["transactions"][0]["amount"] == total
     assert shopify.refunded(ORDER_ID) == Decimal("23.15") + Decimal(total)
+
     def refund_shown_done():
         page.reload()
         return page.locator(".entry.action", has_text="refund").filter(has_text="succeeded").count() == 1
@@ -165,7 +166,7 @@ def _refund_reaches_shopify(live, page, shot, total: str) -> None:
 def test_install_tune_decide_review_inspect_and_refund(live, browser, page, shot):
     started = time.monotonic()
     shop_id = _install(live, page, shot)
-    _choose_and_edit_policy(live, page, shot)
+    _choose_and_edit_policy(page, shot)
     _deliver_the_order(live, shop_id)
     _try_it(page, shot)
     _customer_asks(live, browser, shot)
