@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from flask import after_this_request, request
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from integration.services.evidence import (KIND_FIELDS, MIB, EvidenceError, Upload, ValidFile, check_file_count,
@@ -83,6 +83,11 @@ def _reject_counted_evidence(body: dict, files: list[ValidFile]) -> None:
                              f"files are counted"], 422)
 
 
+def _chosen(files) -> MultiDict:
+    # A browser sends every file input, one with no file chosen as an empty part named "": not an attachment.
+    return MultiDict([(field, storage) for field, storage in files.items(multi=True) if storage.filename])
+
+
 def form_files(limits: EvidenceLimits) -> list[ValidFile]:
     """The evidence files of a browser form (its text fields are the page's own), validated."""
     request.max_content_length = multipart_limit(limits)
@@ -93,7 +98,7 @@ def form_files(limits: EvidenceLimits) -> list[ValidFile]:
         files = request.files
     except RequestEntityTooLarge:
         raise _too_large(limits) from None
-    return _uploads(files, limits)
+    return _uploads(_chosen(files), limits)
 
 
 def request_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
+from integration.services.evidence import with_stored_evidence
 from integration.services.requests import RequestError
 from integration.services.review import (awaiting_inspection, awaits_inspection, decide_on_review, inspect_and_refund,
                                          inspection_conditions, preview_inspection, review_queue)
@@ -18,7 +19,9 @@ blueprint = Blueprint("review", __name__, url_prefix="/app/review", template_fol
 
 
 def _queue_page(errors: dict | None = None, status: int = 200):
-    waiting = [(case, decision, g.db.get(Order, case.order_pk)) for case, decision in review_queue(g.db, g.shop)]
+    # the evidence as the policy counted it: the request's counts and the files stored for it
+    waiting = [(case, decision, g.db.get(Order, case.order_pk), with_stored_evidence(g.db, case).get("evidence") or {})
+               for case, decision in review_queue(g.db, g.shop)]
     inspections = [(case, decision, g.db.get(Order, case.order_pk))
                    for case, decision in awaiting_inspection(g.db, g.shop)]
     return render_template("review_queue.html", waiting=waiting, inspections=inspections,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from integration.db.base import session_signing_key
 from integration.db.engine import transaction
 from integration.db.migrate import upgrade
-from integration.db.models import Shop
+from integration.db.models import Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import Runtime, build_runtime
@@ -33,20 +33,26 @@ from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, post_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOPIFY_TOKEN, WOO_KEY, WOO_SECRET, EASYPOST_KEY = "shpat_browser", "ck_browser", "cs_browser", "EZTK_browser"
+# our Shopify app's client credentials, as the emulator's OAuth endpoints know them (ShopifyOAuth's defaults)
+SHOPIFY_APP_KEY, SHOPIFY_APP_SECRET = "rk-test-client-id", "shpss_" + "5e" * 16
 START_SECONDS = 60
 
 
 @dataclass
 class Emulators:
-    """Shopify, WooCommerce and EasyPost, each served on its own localhost port."""
+    """Shopify, WooCommerce and EasyPost, each served on its own localhost port.
+
+    `shopify_app` is the Shopify that /auth installs go through (RETURNKIT_SHOPIFY_ADMIN_URL): an install
+    issues a new access token, so it has its own, and leaves the seeded shops' `shopify` alone."""
     shopify: ShopifyEmulator = field(default_factory=lambda: ShopifyEmulator(token=SHOPIFY_TOKEN))
+    shopify_app: ShopifyEmulator = field(default_factory=lambda: ShopifyEmulator(token="shpat_not_installed_yet"))
     woocommerce: WooCommerceEmulator = field(default_factory=lambda: WooCommerceEmulator(WOO_KEY, WOO_SECRET))
     easypost: EasyPostEmulator = field(default_factory=lambda: EasyPostEmulator(api_key=EASYPOST_KEY))
     served: dict[str, Served] = field(default_factory=dict)
 
     def start(self) -> Emulators:
-        """Serve all three."""
-        for name in ("shopify", "woocommerce", "easypost"):
+        """Serve them all."""
+        for name in ("shopify", "shopify_app", "woocommerce", "easypost"):
             self.served[name] = Served(getattr(self, name).app)
         return self
 
@@ -55,7 +61,7 @@ class Emulators:
         return self.served[name].url
 
     def stop(self) -> None:
-        """Stop all three."""
+        """Stop them all."""
         for served in self.served.values():
             served.stop()
 
@@ -113,12 +119,27 @@ class LiveService:
                 return session.scalar(select(Order.id).where(Order.shop_id == shop_id, Order.order_id == order_id))
         self.wait_until(found, timeout, f"order {order_id} of shop {shop_id} (see {self.log_path})")
 
+    def wait_for_inbox(self, shop_id: int, timeout: float = 30) -> None:
+        """Wait until the worker has processed every delivery the shop received (the order is complete)."""
+        def drained():
+            with self.rt.sessions() as session:
+                return not session.scalar(select(WebhookDelivery.id).where(
+                    WebhookDelivery.shop_id == shop_id, WebhookDelivery.status == "received").limit(1))
+        self.wait_until(drained, timeout, f"the deliveries of shop {shop_id} (see {self.log_path})")
+
+    def deliver_in_turn(self, platform: str, shop_id: int, fixtures: list[str], **headers) -> None:
+        """Post fixtures one at a time, each once the last is processed, as a platform spreads them out over
+        time: two worker threads given a fulfilment beside its order retry it only 30 s later."""
+        for name in fixtures:
+            self.post_webhooks(platform, [name], **headers)
+            self.wait_for_inbox(shop_id)
+
     def seed_shopify_shop(self, domain: str = SHOPIFY_DOMAIN, policy: str = "kaolate") -> int:
         """A Shopify shop with the sample story delivered (products, order 5550001, fulfilments, a refund)."""
         shop_id = self.add_shopify_shop(domain, policy)
         self.emulators.shopify.state.add_order("5550001", [("9001", 2, "22.50"), ("9002", 1, "60.00")],
                                                shipping="6.50")
-        self.post_webhooks("shopify", SHOPIFY_STORY, X_Shopify_Shop_Domain=domain)
+        self.deliver_in_turn("shopify", shop_id, SHOPIFY_STORY, X_Shopify_Shop_Domain=domain)
         self.wait_for_order(shop_id, "5550001")
         return shop_id
 
@@ -154,7 +175,9 @@ class LiveService:
 def _environment(data_dir: Path, port: int, emulators: Emulators, secret_key: str) -> dict:
     env = {**os.environ, "RETURNKIT_DATA_DIR": str(data_dir), "RETURNKIT_SECRET_KEY": secret_key,
            "PORT": str(port), "RETURNKIT_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "RETURNKIT_EASYPOST_API_BASE": f"{emulators.url('easypost')}/v2", "RETURNKIT_HTTP_TIMEOUT": "5"}
+           "RETURNKIT_EASYPOST_API_BASE": f"{emulators.url('easypost')}/v2", "RETURNKIT_HTTP_TIMEOUT": "5",
+           "RETURNKIT_SHOPIFY_API_KEY": SHOPIFY_APP_KEY, "RETURNKIT_SHOPIFY_API_SECRET": SHOPIFY_APP_SECRET,
+           "RETURNKIT_SHOPIFY_ADMIN_URL": emulators.url("shopify_app")}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)   # the embedded defaults: SQLite and SqliteHuey in data_dir
     return env

@@ -127,6 +127,29 @@ def test_photos_go_with_the_request_and_count_as_evidence(customer, rt):
         assert with_stored_evidence(session, case)["evidence"]["photos"] == 2
 
 
+def _send_files(client, **files):
+    """A request for the hoodie with these files attached, as the page's form posts it."""
+    data = {**_form(client), "type": "return", "qty-9002": "1", "reason": "defective", **files}
+    return client.post(f"{PAGE}/new", data=data, content_type="multipart/form-data")
+
+
+def test_a_file_input_left_empty_is_not_an_attachment(customer, rt):
+    _find(customer)
+    # what a browser sends for the video input when only a photo was chosen: a part with filename ""
+    response = _send_files(customer, photos=[(io.BytesIO(evidence_files.jpeg()), "zip.jpg")],
+                           videos=[(io.BytesIO(b""), "")])
+    assert response.status_code == 302, response.data
+    with rt.sessions() as session:
+        case = session.scalars(select(ReturnCase)).one()
+        assert [f.content_type for f in list_files(session, case)] == ["image/jpeg"]
+
+
+def test_an_empty_photo_is_still_refused_on_the_form(customer, rt):
+    _find(customer)
+    response = _send_files(customer, photos=[(io.BytesIO(b""), "zip.jpg")])
+    assert response.status_code == 422 and b'href="#field-photos"' in response.data
+
+
 def test_a_file_that_is_not_a_photo_is_refused_on_the_form(customer, rt):
     _find(customer)
     data = {**_form(customer), "type": "return", "qty-9002": "1", "reason": "defective",

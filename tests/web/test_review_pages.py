@@ -3,6 +3,11 @@ import re
 
 import pytest
 
+from integration.db.engine import transaction
+from integration.db.request_models import ReturnCase
+from integration.services.evidence import Upload, store_files, validate_upload
+from integration.settings import load_settings
+from tests import evidence_files
 from tests.request_helpers import UNLISTED_REASON, latest, shopify_story, submit, use_policy
 from tests.web_helpers import csrf_from, sign_in
 
@@ -34,6 +39,15 @@ def test_approving_from_the_queue_records_it_queues_its_actions_and_clears_the_q
     assert signed_in.queued_actions == decided["action_ids"]
     after = signed_in.get("/app/review/").get_data(as_text=True)
     assert f'id="case-{case_id}"' not in after and f"Inspect request {case_id}" in after
+
+
+def test_the_queue_counts_the_photos_stored_with_a_request(signed_in, rt, shops):
+    case_id = submit(rt, shops["shopify"].id, UNLISTED_REASON, "7002")
+    with transaction(rt.sessions) as session:
+        photo = Upload("photos[0]", "photo", "tag.jpg", evidence_files.jpeg())
+        store_files(session, session.get(ReturnCase, case_id), [validate_upload(photo, load_settings({}).evidence)])
+    page = signed_in.get("/app/review/").get_data(as_text=True)
+    assert "Evidence: 1 photo(s), 0 video(s)" in page
 
 
 def test_denying_a_shopify_return_from_the_queue_declines_it(signed_in, rt, shops):
