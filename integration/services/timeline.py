@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from integration.db.models import PolicyVersion, Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
+from integration.services.evidence import with_stored_evidence
 
 PAGE_SIZE = 25
 # Within one instant, the order in which things happen: a delivery brings a request, which is decided, ...
@@ -81,7 +82,7 @@ def order_timeline(session: Session, shop: Shop, order: Order) -> list[Entry]:
                                     .where(PolicyVersion.shop_id == shop.id)).all())
     entries = _deliveries(session, shop, order)
     for case in cases:
-        request = case.request
+        request = with_stored_evidence(session, case)
         evidence = request.get("evidence") or {}
         entries.append(Entry(case.created_at, "request", {
             "type": request.get("type"), "reason": request.get("reason"), "source": case.source,
