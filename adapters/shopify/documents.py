@@ -125,7 +125,29 @@ mutation AttachReturnLabel($rfo: ID!, $items: [ReverseDeliveryLineItemInput!]!, 
 }
 """
 
+ORDER_RETURNS = """
+query OrderReturns($id: ID!) {
+  order(id: $id) {
+    id
+    returns(first: 50) {
+      nodes { id status returnLineItems(first: 50) { nodes { id quantity returnReasonNote } } }
+    }
+    fulfillments(first: 50) {
+      id
+      fulfillmentLineItems(first: 50) { nodes { id quantity lineItem { id } } }
+    }
+  }
+}
+"""
+
+CREATE_RETURN = """
+mutation CreateReturn($input: ReturnInput!) {
+  returnCreate(returnInput: $input) { return { id status } userErrors { field message code } }
+}
+"""
+
 DOCUMENTS.update({
+    "OrderReturns": ORDER_RETURNS, "CreateReturn": CREATE_RETURN,
     "OrderShippingAddress": ORDER_SHIPPING_ADDRESS, "ReturnForLabel": RETURN_FOR_LABEL,
     "AttachReturnLabel": ATTACH_RETURN_LABEL,
     "OrderCancelled": ORDER_CANCELLED,
