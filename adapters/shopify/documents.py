@@ -155,3 +155,6 @@ DOCUMENTS.update({
     "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,
     "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,
 })
+
+# Bookkeeping: yields the last of a shop's bucket to the effects a customer waits for (see throttle.py).
+BACKGROUND = frozenset({ORDER_NOTE, UPDATE_ORDER_NOTE})
