@@ -51,8 +51,9 @@ class ShopifyClient:
 
     def _reserve(self, document: str, bucket, cost: float) -> float:
         """The seconds to wait before sending; a long wait, or any for bookkeeping, goes back to the queue."""
-        if document in BACKGROUND:
-            wait = bucket.reserve_above(cost, bucket.maximum * BACKGROUND_FLOOR if bucket.reported else 0.0)
+        if document in BACKGROUND:  # room for its follow-up too, so a started note is never stuck halfway
+            floor = bucket.maximum * BACKGROUND_FLOOR if bucket.reported else 0.0
+            wait = bucket.reserve_above(cost, floor + sum(map(BUCKETS.expected_cost, BACKGROUND[document])))
         else:
             wait = bucket.reserve(cost)
             if wait > MAX_INLINE_WAIT:

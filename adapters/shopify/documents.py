@@ -156,5 +156,6 @@ DOCUMENTS.update({
     "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,
 })
 
-# Bookkeeping: yields the last of a shop's bucket to the effects a customer waits for (see throttle.py).
-BACKGROUND = frozenset({ORDER_NOTE, UPDATE_ORDER_NOTE})
+# Bookkeeping yields the last of a shop's bucket to the effects a customer waits for (see throttle.py):
+# each such document, with the calls that follow it, which it makes room for before it starts.
+BACKGROUND = {ORDER_NOTE: (UPDATE_ORDER_NOTE,)}
