@@ -61,3 +61,20 @@ def test_a_platform_return_is_approved_not_opened_again(client, rt, queue, shops
     shopify.state.add_return("2220001", lines=[("7001", 1)])
     replay(client, rt, queue, "shopify", STORY + ["returns_request"])
     assert not actions_of_kind(rt, "create_return")
+
+
+def test_a_line_shipped_in_two_fulfillments_is_returned_from_both_and_never_beyond_them():
+    import pytest
+
+    from adapters.http import PlatformError
+    from adapters.shopify.returns import return_line_items
+
+    def fulfillment(fli, qty):
+        return {"fulfillmentLineItems": {"nodes": [{"id": fli, "quantity": qty,
+                                                    "lineItem": {"id": "gid://shopify/LineItem/9"}}]}}
+    order = {"fulfillments": [fulfillment("F1", 1), fulfillment("F2", 2)]}
+    assert [(i["fulfillmentLineItemId"], i["quantity"]) for i in return_line_items(order, [["9", 3]], "m")] == [
+        ("F1", 1), ("F2", 2)]
+    with pytest.raises(PlatformError) as missing:
+        return_line_items(order, [["9", 4]], "m")
+    assert not missing.value.retryable
