@@ -1,7 +1,10 @@
 """What every platform adapter provides: read a delivery's headers, verify it, key it, parse it."""
 from __future__ import annotations
 
+import threading
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -55,20 +58,41 @@ class Ledger:
         self.progress[name] = value
 
 
+class ProcessOrderLocks:
+    """Per-order locks among this process's threads; the action runner passes locks that hold across processes."""
+
+    def __init__(self):
+        self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def hold(self, order_id: str):
+        """Run the block as the only holder of the order's lock."""
+        with self._guard:
+            lock = self._locks[str(order_id)]
+        with lock:
+            yield
+
+
+_PROCESS_LOCKS = ProcessOrderLocks()
+
+
 class ActionGateway:
     """Dispatches perform(kind, payload, key) to the subclass's do_<kind> method."""
 
     platform = "platform"
     ledger: Ledger
+    locks = _PROCESS_LOCKS   # hold(order_id): look-then-create steps on one order never overlap
     labels = None   # adapters.easypost.client.ReturnLabels when the shop can buy return labels
 
-    def perform(self, kind: str, payload: dict, key: str, ledger: Ledger | None = None) -> dict:
+    def perform(self, kind: str, payload: dict, key: str, ledger: Ledger | None = None, locks=None) -> dict:
         """Run one action; raises PlatformError (retryable or not)."""
         from adapters.http import PlatformError
         handler = getattr(self, f"do_{kind}", None)
         if handler is None:
             raise PlatformError(f"{self.platform}: no action {kind!r}", retryable=False)
         self.ledger = ledger or Ledger()
+        self.locks = locks or _PROCESS_LOCKS
         return handler(payload, key)
 
     def bought_label(self, customer_address: Callable[[], dict], key: str) -> dict:

@@ -7,6 +7,7 @@ from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
 from adapters.shopify.client import ShopifyClient
+from adapters.shopify.returns import find_marked_return, open_return, order_returns
 
 
 def _gid(kind: str, value) -> str:
@@ -63,6 +64,25 @@ class ShopifyActions(ActionGateway):
         return self._return_state(payload["return_id"], docs.APPROVE_RETURN, "returnApproveRequest", variables,
                                   {"OPEN", "CLOSED"})
 
+    def do_create_return(self, payload: dict, key: str) -> dict:
+        """returnCreate (an OPEN return: we approved it already) for a request from our API, opened once."""
+        opened = self.ledger.get("return")
+        if opened is None:
+            opened = open_return(self.client, _gid("Order", payload["order_id"]), payload["lines"], payload["marker"],
+                                 payload.get("requested_at"))
+            self.ledger.record("return", opened)
+        return opened
+
+    def _label_return_id(self, payload: dict) -> str | None:
+        """The return a label hangs off: the platform's, or the one our create_return action opens."""
+        if payload.get("return_id") or not payload.get("return_marker"):
+            return payload.get("return_id")
+        found = find_marked_return(order_returns(self.client, _gid("Order", payload["order_id"])),
+                                   payload["return_marker"])
+        if found is None:  # the create_return action has not opened it yet
+            raise PlatformError("shopify: our return is not open yet", retryable=True)
+        return found["id"]
+
     def do_decline_return(self, payload: dict, key: str) -> dict:
         """returnDeclineRequest with the reason and a customer-facing note quoting the policy."""
         variables = {"id": _gid("Return", payload["return_id"]), "declineReason": payload["reason"],
@@ -113,12 +133,13 @@ class ShopifyActions(ActionGateway):
     def do_return_label(self, payload: dict, key: str) -> dict:
         """A prepaid EasyPost label, bought once, attached to the return with reverseDeliveryCreateWithShipping
         (Shopify emails it to the customer); without a Shopify return, the link goes in the order note."""
+        return_id = self._label_return_id(payload)
         label = self.bought_label(lambda: self._customer_address(payload["order_id"]), key)
-        if not payload.get("return_id"):
+        if not return_id:
             text = f"returnkit: prepaid return label {label['label_url']} (tracking {label['tracking_code']})"
             self.do_order_note({"order_id": payload["order_id"], "text": text}, key)
             return label
-        found = self.client.graphql(docs.RETURN_FOR_LABEL, {"id": _gid("Return", payload["return_id"])})["return"]
+        found = self.client.graphql(docs.RETURN_FOR_LABEL, {"id": _gid("Return", return_id)})["return"]
         orders = ((found or {}).get("reverseFulfillmentOrders") or {}).get("nodes") or []
         if not orders:  # the approval has not reached Shopify yet: its reverse fulfillment order comes with it
             raise PlatformError("shopify: the return has no reverse fulfillment order yet", retryable=True)

@@ -7,8 +7,8 @@ import requests
 
 from adapters.common import maybe_when
 from adapters.http import PlatformError
-from adapters.shopify.documents import API_VERSION, PRODUCT_FOR_RETURNS
-from adapters.shopify.throttle import BUCKETS
+from adapters.shopify.documents import API_VERSION, BACKGROUND, PRODUCT_FOR_RETURNS
+from adapters.shopify.throttle import BACKGROUND_FLOOR, BUCKETS
 from integration.domain import events as ev
 
 
@@ -39,24 +39,33 @@ class ShopifyClient:
         """Run one document within the shop's cost bucket; raise PlatformError on transport, HTTP or GraphQL errors.
 
         A THROTTLED answer (the bucket was drained by someone else too) is tried once more after the
-        wait Shopify implies, when that wait is short.
+        wait Shopify implies, when that wait is short; bookkeeping never waits in the worker's thread.
         """
         try:
             return self._send(document, variables)
         except PlatformError as exc:
-            if not exc.throttled or exc.retry_after > MAX_INLINE_WAIT:
+            if not exc.throttled or exc.retry_after > MAX_INLINE_WAIT or document in BACKGROUND:
                 raise
             time.sleep(exc.retry_after)
             return self._send(document, variables)
 
-    def _send(self, document: str, variables: dict) -> dict:
-        bucket, cost = BUCKETS.bucket(self.url), BUCKETS.expected_cost(document)
-        wait = bucket.reserve(cost)
-        if wait > MAX_INLINE_WAIT:  # a long wait goes back to the queue: this worker serves other shops meanwhile
-            bucket.release(cost)
+    def _reserve(self, document: str, bucket, cost: float) -> float:
+        """The seconds to wait before sending; a long wait, or any for bookkeeping, goes back to the queue."""
+        if document in BACKGROUND:  # room for its follow-up too, so a started note is never stuck halfway
+            floor = bucket.maximum * BACKGROUND_FLOOR if bucket.reported else 0.0
+            wait = bucket.reserve_above(cost, floor + sum(map(BUCKETS.expected_cost, BACKGROUND[document])))
+        else:
+            wait = bucket.reserve(cost)
+            if wait > MAX_INLINE_WAIT:
+                bucket.release(cost)
+        if wait > MAX_INLINE_WAIT or (wait and document in BACKGROUND):  # this worker serves others meanwhile
             raise PlatformError("shopify: cost bucket low, waiting for it to refill", 200, retryable=True,
                                 retry_after=wait, throttled=True)
-        time.sleep(wait)
+        return wait
+
+    def _send(self, document: str, variables: dict) -> dict:
+        bucket, cost = BUCKETS.bucket(self.url), BUCKETS.expected_cost(document)
+        time.sleep(self._reserve(document, bucket, cost))
         body = None
         try:
             body = self._post(document, variables)

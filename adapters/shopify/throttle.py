@@ -17,6 +17,9 @@ DEFAULT_COST = 10.0
 # Pace at a little under the reported restore rate: answers arrive late and jittered, and a THROTTLED
 # answer costs far more than the few percent of throughput this leaves unused.
 PACE = 0.9
+# Bookkeeping calls (order notes) never spend the last half of a shop's bucket: in a burst, the
+# effects a customer waits for (approve, decline, refund, cancel) keep their points.
+BACKGROUND_FLOOR = 0.5
 
 
 class CostBucket:
@@ -29,6 +32,7 @@ class CostBucket:
         # a burst for a moment instead of overdrawing a bucket that someone else has emptied.
         self.available, self.at = 2 * DEFAULT_COST, clock()
         self.in_flight = 0.0
+        self.reported = False   # True once Shopify has told us this shop's figures
         self.lock = threading.Lock()
 
     def _refill(self, now: float) -> None:
@@ -43,6 +47,17 @@ class CostBucket:
             self.in_flight += cost
             return max(-self.available / (self.restore * PACE), 0.0)
 
+    def reserve_above(self, cost: float, floor: float) -> float:
+        """Take `cost` points only if `floor` points stay in the bucket: 0 when taken, else the seconds until
+        they would (nothing is taken, so the caller queues behind no one and no one behind it)."""
+        with self.lock:
+            self._refill(self.clock())
+            if self.available - cost < floor:
+                return (floor + cost - self.available) / (self.restore * PACE)
+            self.available -= cost
+            self.in_flight += cost
+            return 0.0
+
     def release(self, cost: float) -> None:
         """Give back a reservation whose call was not sent."""
         with self.lock:
@@ -55,6 +70,7 @@ class CostBucket:
             self.in_flight = max(self.in_flight - cost, 0.0)
             if not status:
                 return
+            self.reported = True
             self.maximum = float(status.get("maximumAvailable") or self.maximum)
             self.restore = float(status.get("restoreRate") or self.restore)
             # Calls still in flight were reserved against the old picture; keep them reserved.

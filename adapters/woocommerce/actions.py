@@ -38,14 +38,16 @@ class WooCommerceActions(ActionGateway):
         return {"tagged": payload["tag"]}
 
     def do_refund(self, payload: dict, key: str) -> dict:
-        """POST orders/{id}/refunds with an explicit api_refund, unless a refund with our marker exists."""
+        """POST orders/{id}/refunds with an explicit api_refund, unless a refund with our marker exists; the
+        order's lock keeps another refund from looking and creating at the same time."""
         order, marker = payload["order_id"], f"[{key}]"
-        for refund in self.client.get(f"orders/{order}/refunds") or []:
-            if marker in (refund.get("reason") or ""):
-                return {"refund": refund.get("id"), "skipped": "already refunded"}
-        body = {"amount": payload["amount"], "reason": f"returnkit refund {marker}", "api_refund": True,
-                "line_items": [{"id": int(line), "quantity": qty} for line, qty in payload.get("lines") or []]}
-        refund = self.client.post(f"orders/{order}/refunds", body)
+        with self.locks.hold(order):
+            for refund in self.client.get(f"orders/{order}/refunds") or []:
+                if marker in (refund.get("reason") or ""):
+                    return {"refund": refund.get("id"), "skipped": "already refunded"}
+            body = {"amount": payload["amount"], "reason": f"returnkit refund {marker}", "api_refund": True,
+                    "line_items": [{"id": int(line), "quantity": qty} for line, qty in payload.get("lines") or []]}
+            refund = self.client.post(f"orders/{order}/refunds", body)
         return {"refund": refund.get("id")}
 
     def do_cancel_order(self, payload: dict, key: str) -> dict:

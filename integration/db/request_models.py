@@ -75,3 +75,14 @@ class ActionAttempt(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20))           # succeeded | retryable | throttled | failed | lease-expired
     response: Mapped[str | None] = mapped_column(Text)        # redacted, truncated
+
+
+class OrderLock(Base):
+    """A lease on one order of one shop: the holder alone may run a look-then-create step on it."""
+
+    __tablename__ = "order_locks"
+
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

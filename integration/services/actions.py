@@ -20,12 +20,13 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.request_models import Action, ActionAttempt
+from integration.services.order_locks import DatabaseOrderLocks
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # Longer than any platform call can take (the HTTP timeout is 10 s), so a live worker never loses it.
 LEASE = timedelta(seconds=float(os.environ.get("RETURNKIT_ACTION_LEASE_SECONDS", "120")))
-Gateways = Callable[[Shop], object]   # shop -> object with perform(kind, payload, idempotency_key) -> dict
+Gateways = Callable[[Shop], object]   # shop -> object with perform(kind, payload, key, ledger, locks) -> dict
 
 
 BACKOFF_SECONDS = float(os.environ.get("RETURNKIT_ACTION_BACKOFF_SECONDS", "15"))
@@ -95,7 +96,7 @@ def run_action(rt, action_id: int, gateways: Gateways) -> str:
     if not shop.active:
         return _finish(rt, action_id, started, "dead", "failed", error="the shop uninstalled returnkit")
     try:
-        result = gateways(shop).perform(kind, payload, key, ledger)
+        result = gateways(shop).perform(kind, payload, key, ledger, DatabaseOrderLocks(rt, shop.id))
     except PlatformError as exc:
         state = "retrying" if exc.retryable else "dead"
         log.warning("actions.%s: action %s %s: %s", state, action_id, kind, exc)

@@ -25,12 +25,19 @@ def _approved_lines(decision: dict) -> list[list]:
     return [[li["line_item_id"], li["quantity"]] for li in decision["lines"] if li["outcome"] == "approved"]
 
 
+def return_marker(source: dict) -> str | None:
+    """The marker of the Shopify return we open for a request from our API (one per request)."""
+    return f"returnkit-case-{source['case_id']}" if source.get("case_id") else None
+
+
 def _return_shipping(order_id: str, source: dict, decision: dict, logistics: ReturnLogistics) -> list[PlannedAction]:
     """A prepaid label when the merchant pays (or a tag asking for one); instructions when the customer pays."""
     if decision["return_shipping_paid_by"] == "merchant":
         if logistics.labels:
-            return [PlannedAction("return_label", {"order_id": order_id, "return_id": source.get("return_id"),
-                                                   "lines": _approved_lines(decision)})]
+            label = {"order_id": order_id, "return_id": source.get("return_id"), "lines": _approved_lines(decision)}
+            if source.get("opens_return"):
+                label["return_marker"] = return_marker(source)
+            return [PlannedAction("return_label", label)]
         return [PlannedAction("tag_order", {"order_id": order_id, "tag": LABEL_NEEDED_TAG})]
     where = (f"to {logistics.address}" if logistics.address
              else "to the return address the shop will send you (reply to your order email)")
@@ -45,10 +52,23 @@ def _note(order_id: str, decision: dict, link: str | None) -> PlannedAction:
     return PlannedAction("order_note", {"order_id": order_id, "text": text + (f" {link}" if link else "")})
 
 
-def _approved(order_id: str, source: dict, decision: dict, logistics: ReturnLogistics) -> list[PlannedAction]:
+def _opens_return(platform: str, source: dict, decision: dict) -> bool:
+    """An approved return or exchange from our API on Shopify gets a Shopify return of its own."""
+    return (platform == "shopify" and not source.get("return_id") and bool(source.get("case_id"))
+            and source.get("type") in ("return", "exchange") and bool(decision.get("return_required"))
+            and not source.get("inspected"))
+
+
+def _approved(platform: str, order_id: str, source: dict, decision: dict, logistics: ReturnLogistics
+              ) -> list[PlannedAction]:
     out = []
     if source.get("return_id"):
         out.append(PlannedAction("approve_return", {"return_id": source["return_id"]}))
+    elif _opens_return(platform, source, decision):  # before the label, which hangs off this return
+        source = {**source, "opens_return": True}
+        out.append(PlannedAction("create_return", {"order_id": order_id, "lines": _approved_lines(decision),
+                                                   "marker": return_marker(source),
+                                                   "requested_at": source.get("submitted_at")}))
     if decision.get("return_required") and decision.get("return_shipping_paid_by") and not source.get("inspected"):
         out += _return_shipping(order_id, source, decision, logistics)
     if decision["resolution"] in _MERCHANT_SHIPS:
@@ -85,7 +105,7 @@ def plan_actions(platform: str, order_id: str, source: dict, decision: dict, lin
     outcome = decision["outcome"]
     actions: list[PlannedAction] = []
     if outcome == "approved":
-        actions += _approved(order_id, source, decision, logistics)
+        actions += _approved(platform, order_id, source, decision, logistics)
     elif outcome == "denied" and source.get("return_id"):
         actions.append(PlannedAction("decline_return", {"return_id": source["return_id"],
                                                         "reason": _decline_reason(source, decision),

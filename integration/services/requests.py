@@ -98,9 +98,12 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     case.decisions.append(decision)
     case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
     session.flush()
-    source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False)}
+    source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),
+              "type": case.request.get("type")}
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
+    else:
+        source["case_id"] = case.id
     logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop))
     for n, planned in enumerate(plan_actions(shop.platform, order.order_id, source, document, logistics=logistics)):
         decision.actions.append(Action(shop_id=shop.id, kind=planned.kind, payload=planned.payload,

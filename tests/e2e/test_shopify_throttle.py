@@ -116,3 +116,34 @@ def test_a_throttled_action_is_rescheduled_without_spending_an_attempt(rt, shops
         action = session.get(Action, action_id)
         assert action.attempts == 0 and action.attempt_log[-1].status == "throttled"
         assert 2 <= (action.next_attempt_at - before).total_seconds() <= 5   # the bucket's wait, not a 15 s backoff
+
+
+def test_bookkeeping_leaves_the_last_half_of_the_bucket_to_decisions():
+    clock = Clock()
+    bucket = CostBucket(clock)
+    bucket.observe(0, {"maximumAvailable": 100, "currentlyAvailable": 70, "restoreRate": 10})
+    assert bucket.reserve_above(10, 50) == 0                      # 60 left: above the floor
+    assert bucket.reserve_above(20, 50) == pytest.approx(1 / PACE)   # would leave 40: waits, takes nothing
+    assert bucket.available == pytest.approx(60)
+    assert bucket.reserve(10) == 0 and bucket.reserve(10) == 0    # a decision's call may spend below it
+
+
+@pytest.fixture()
+def slow_shop():
+    emulator = ShopifyEmulator(token="shpat_t", bucket=40, restore_rate=0.5)
+    emulator.state.add_order("1", [("11", 1, "5.00")])
+    admin_schema()
+    served = Served(emulator.app)
+    yield emulator, ShopifyClient(served.url, "shpat_t", timeout=5)
+    served.stop()
+
+
+def test_an_order_note_is_handed_back_while_the_bucket_is_low_and_a_decline_is_not(slow_shop):
+    emulator, client = slow_shop
+    client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": ["a"]})   # 30 of 40 points left
+    client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": ["b"]})   # 20 left: half the bucket
+    with pytest.raises(PlatformError) as lost_turn:   # reading the note would leave no room to write it
+        client.graphql(docs.ORDER_NOTE, {"id": "gid://shopify/Order/1"})
+    assert lost_turn.value.throttled and lost_turn.value.retry_after > 0
+    client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": ["c"]})   # goes through at once
+    assert emulator.throttled == 0 and "OrderNote" not in [name for name, _ in emulator.calls]

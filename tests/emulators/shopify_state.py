@@ -49,8 +49,11 @@ class ShopState(WebhookSubscriptionsMixin):
 
     def add_order(self, order_id, lines, shipping="0", currency="USD", gateway="shopify_payments",
                   address: dict | None = None) -> None:
-        """lines: [(line id, quantity, unit price)]."""
-        self.orders[f"gid://shopify/Order/{order_id}"] = {
+        """lines: [(line id, quantity, unit price)], all shipped in one fulfillment."""
+        fulfillment = {"id": f"gid://shopify/Fulfillment/{next(_ids)}", "fulfillmentLineItems": {"nodes": [
+            {"id": f"gid://shopify/FulfillmentLineItem/{next(_ids)}", "quantity": qty,
+             "lineItem": {"id": f"gid://shopify/LineItem/{lid}"}} for lid, qty, _price in lines]}}
+        self.orders[f"gid://shopify/Order/{order_id}"] = {"fulfillments": [fulfillment],
             "address": address or {"name": "Sam Rivera", "company": None, "address1": "12 Test Lane", "address2": None,
                                    "city": "Boulder", "provinceCode": "CO", "zip": "80302", "countryCodeV2": "US",
                                    "phone": None},
@@ -60,7 +63,8 @@ class ShopState(WebhookSubscriptionsMixin):
 
     def add_return(self, return_id, status="REQUESTED", lines=((1, 1),)) -> None:
         """lines: [(fulfillment line id, quantity)]; the reverse fulfillment order appears on approval."""
-        self.returns[f"gid://shopify/Return/{return_id}"] = {"status": status, "lines": list(lines), "rfos": []}
+        self.returns[f"gid://shopify/Return/{return_id}"] = {"status": status, "lines": list(lines), "rfos": [],
+                                                            "order": None, "line_items": []}
         if status == "OPEN":
             self._open(self.returns[f"gid://shopify/Return/{return_id}"])
 
@@ -88,8 +92,11 @@ class ShopState(WebhookSubscriptionsMixin):
             return {"amountSet": money, "suggestedTransactions": [
                 {"gateway": order["gateway"], "kind": "SUGGESTED_REFUND", "parentTransaction": {"id": order["transaction"]},
                  "amountSet": money}]}
+        returns = [{"id": rid, "status": ret["status"], "returnLineItems": {"nodes": ret["line_items"]}}
+                   for rid, ret in self.returns.items() if ret["order"] == args["id"]]
         return {"id": args["id"], "note": order["note"], "tags": order["tags"], "suggestedRefund": suggested,
-                "cancelledAt": order["cancelled_at"], "shippingAddress": order["address"]}
+                "cancelledAt": order["cancelled_at"], "shippingAddress": order["address"],
+                "returns": {"nodes": returns}, "fulfillments": order["fulfillments"]}
 
     def return_(self, args):
         ret = self.returns.get(args["id"])
@@ -128,6 +135,35 @@ class ShopState(WebhookSubscriptionsMixin):
 
     def returnDeclineRequest(self, args):
         return self._move_return(args, "DECLINED")
+
+    def _returnable(self, order_id: str) -> dict[str, int]:
+        """Fulfilled quantity per fulfillment line item, less what open or closed returns already hold."""
+        left = {fli["id"]: fli["quantity"] for f in self.orders[order_id]["fulfillments"]
+                for fli in f["fulfillmentLineItems"]["nodes"]}
+        for ret in self.returns.values():
+            if ret["order"] == order_id and ret["status"] not in ("DECLINED", "CANCELED"):
+                for fli, qty in ret["lines"]:
+                    left[fli] -= qty
+        return left
+
+    def returnCreate(self, args):
+        given = args["returnInput"]
+        if given["orderId"] not in self.orders:
+            return {"return": None, "userErrors": [{"field": ["orderId"], "message": "Order does not exist",
+                                                    "code": "NOT_FOUND"}]}
+        left = self._returnable(given["orderId"])
+        for item in given["returnLineItems"]:
+            if left.get(item["fulfillmentLineItemId"], 0) < item["quantity"]:
+                return {"return": None, "userErrors": [{"field": ["returnLineItems"], "code": "INVALID",
+                                                        "message": "Quantity is not returnable"}]}
+        return_id = f"gid://shopify/Return/{next(_ids)}"
+        ret = {"status": "OPEN", "order": given["orderId"], "rfos": [],
+               "lines": [(i["fulfillmentLineItemId"], i["quantity"]) for i in given["returnLineItems"]],
+               "line_items": [{"id": f"gid://shopify/ReturnLineItem/{next(_ids)}", "quantity": i["quantity"],
+                               "returnReasonNote": i.get("returnReasonNote")} for i in given["returnLineItems"]]}
+        self.returns[return_id] = ret
+        self._open(ret)
+        return {"return": {"id": return_id, "status": "OPEN"}, "userErrors": []}
 
     def reverseDeliveryCreateWithShipping(self, args):
         rfo = next((r for ret in self.returns.values() for r in ret["rfos"] if r["id"] == args["reverseFulfillmentOrderId"]),

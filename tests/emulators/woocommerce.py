@@ -39,6 +39,7 @@ class WooCommerceEmulator:
         self.refunds: dict[str, list] = {}
         self.calls: list[tuple[str, str, dict | None]] = []
         self.faults: list[str] = []
+        self.latency = 0.0   # seconds each call takes before it reaches the store (widens race windows)
         self.ids = itertools.count(500)
         self.lock = threading.Lock()
         self.app = Flask("woocommerce-emulator")
@@ -70,6 +71,7 @@ class WooCommerceEmulator:
         if fault == "timeout":
             time.sleep(15)
         body = request.get_json(silent=True) if request.method != "GET" else None
+        time.sleep(self.latency)
         with self.lock:
             self.calls.append((request.method, path, body))
             response = self.route(request.method, path.strip("/").split("/"), body)

@@ -21,7 +21,7 @@ class FakeGateway:
     def __call__(self, shop):
         return self
 
-    def perform(self, kind, payload, key, ledger=None):
+    def perform(self, kind, payload, key, ledger=None, locks=None):
         self.calls.append((kind, key))
         self.ledger = ledger
         if self.faults:
@@ -134,7 +134,7 @@ def test_an_uninstalled_shop_gets_no_more_calls(rt, action_id, shops):
 
 def test_a_step_recorded_in_the_ledger_survives_a_failed_attempt(rt, action_id):
     class TwoSteps(FakeGateway):
-        def perform(self, kind, payload, key, ledger=None):
+        def perform(self, kind, payload, key, ledger=None, locks=None):
             self.calls.append(ledger.get("bought"))
             if ledger.get("bought") is None:
                 ledger.record("bought", "shp_1")      # saved at once: the retry must not buy again

@@ -41,3 +41,16 @@ def test_a_replacement_is_noted_for_the_merchant_to_ship():
                                                         return_shipping_paid_by=None))
     assert kinds(actions) == ["order_note", "order_note"]
     assert actions[0].payload["text"] == "returnkit: ship a replacement for 1 x line 7."
+
+
+def test_an_api_return_on_shopify_opens_a_return_before_its_label_and_on_woocommerce_none():
+    api = {"case_id": 12, "type": "return", "submitted_at": "2026-05-12T10:00:00-06:00"}
+    shopify = plan_actions("shopify", "1", api, decision(), logistics=ReturnLogistics(labels=True))
+    assert kinds(shopify) == ["create_return", "return_label", "order_note"]
+    assert shopify[0].payload == {"order_id": "1", "lines": [["7", 1]], "marker": "returnkit-case-12",
+                                  "requested_at": api["submitted_at"]}
+    assert shopify[1].payload["return_marker"] == "returnkit-case-12"
+    assert kinds(plan_actions("woocommerce", "1", api, decision(), logistics=ReturnLogistics(labels=True))) == [
+        "return_label", "order_note"]
+    assert kinds(plan_actions("shopify", "1", {**api, "type": "cancellation"}, decision(return_required=False,
+                 return_shipping_paid_by=None))) == ["order_note"]

@@ -62,8 +62,9 @@ def test_the_shop_posts_a_request_and_reads_it_back_with_its_actions(client, rt,
     assert (decision["outcome"], decision["rules"][0]) == ("approved", "our-error-claim")
     shown = client.get(f"/api/v1/requests/{response.json['request_id']}", headers={"Authorization": f"Bearer {api['key']}"})
     assert shown.status_code == 200
-    # the refund waits for the inspection; the merchant pays the return and has no label account: a tag asks for one
-    assert [a["kind"] for a in shown.json["actions"]] == ["tag_order", "order_note"]
+    # a Shopify return is opened; the refund waits for the inspection; the merchant pays the return and has
+    # no label account: a tag asks for one
+    assert [a["kind"] for a in shown.json["actions"]] == ["create_return", "tag_order", "order_note"]
     assert client.queued_actions == [a["id"] for a in shown.json["actions"]]
 
 

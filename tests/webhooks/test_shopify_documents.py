@@ -26,3 +26,15 @@ def test_variables_are_checked_too():
     good = {"input": {"id": "gid://shopify/Return/1", "declineReason": "OTHER", "notifyCustomer": True}}
     assert validate(DOCUMENTS["DeclineReturn"], good) == []
     assert validate(DOCUMENTS["DeclineReturn"], {"input": {"id": "x", "declineReason": "TOO_LATE"}}) != []
+
+
+def test_the_return_we_open_is_a_valid_returninput():
+    from adapters.shopify.returns import return_line_items
+    order = {"fulfillments": [{"id": "gid://shopify/Fulfillment/1", "fulfillmentLineItems": {"nodes": [
+        {"id": "gid://shopify/FulfillmentLineItem/5", "quantity": 2, "lineItem": {"id": "gid://shopify/LineItem/9"}}]}}]}
+    items = return_line_items(order, [["9", 2]], "returnkit-case-1")
+    variables = {"input": {"orderId": "gid://shopify/Order/1", "returnLineItems": items, "notifyCustomer": False,
+                           "requestedAt": "2026-05-12T10:00:00-06:00"}}
+    assert validate(DOCUMENTS["CreateReturn"], variables) == []
+    assert validate(DOCUMENTS["CreateReturn"], {"input": {"orderId": "gid://shopify/Order/1", "returnLineItems": [
+        {"lineItemId": "gid://shopify/LineItem/9", "quantity": 1}]}}) != []   # it takes fulfillment line items
