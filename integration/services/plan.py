@@ -99,9 +99,18 @@ def _decline_reason(source: dict, decision: dict) -> str:
     return "OTHER"
 
 
+def _customer_text(decision: dict, request_page: str | None) -> str:
+    if decision["outcome"] == "needs_evidence" and request_page:
+        return (f"{decision['explanation']} Send it on {request_page} (your order number and email open your "
+                "request there).")
+    return decision["explanation"]
+
+
 def plan_actions(platform: str, order_id: str, source: dict, decision: dict, link: str | None = None,
-                 logistics: ReturnLogistics = ReturnLogistics()) -> list[PlannedAction]:
-    """The platform effects of a decision, in the order they should happen; the order note comes last."""
+                 logistics: ReturnLogistics = ReturnLogistics(), request_page: str | None = None
+                 ) -> list[PlannedAction]:
+    """The platform effects of a decision, in the order they should happen; the order note (with `link`, the
+    decision in the settings page) comes last; `request_page` is where the customer sends what is missing."""
     outcome = decision["outcome"]
     actions: list[PlannedAction] = []
     if outcome == "approved":
@@ -113,6 +122,7 @@ def plan_actions(platform: str, order_id: str, source: dict, decision: dict, lin
     elif outcome == "needs_review":
         actions.append(PlannedAction("tag_order", {"order_id": order_id, "tag": REVIEW_TAG}))
     if outcome in ("denied", "needs_evidence") and not source.get("return_id"):
-        actions.append(PlannedAction("customer_note", {"order_id": order_id, "text": decision["explanation"]}))
+        actions.append(PlannedAction("customer_note", {"order_id": order_id,
+                                                       "text": _customer_text(decision, request_page)}))
     actions.append(_note(order_id, decision, link))
     return actions

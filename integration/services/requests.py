@@ -15,9 +15,11 @@ from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.engine import decide, decide_as_merchant
 from integration.policy.loader import load_policy_text
 from integration.services.evidence import ValidFile, file_json, list_files, store_files, with_stored_evidence
+from integration.services.customer_access import public_slug
 from integration.services.orders import decision_case
 from integration.services.plan import ReturnLogistics, plan_actions
 from integration.services.returns_setup import labels_ready, return_address_text
+from integration.settings import load_settings
 
 
 class RequestError(ValueError):
@@ -105,7 +107,11 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     else:
         source["case_id"] = case.id
     logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop))
-    for n, planned in enumerate(plan_actions(shop.platform, order.order_id, source, document, logistics=logistics)):
+    base = load_settings().public_url
+    link = f"{base}/app/activity/orders/{order.id}#decision-{decision.id}"
+    planned_actions = plan_actions(shop.platform, order.order_id, source, document, link=link, logistics=logistics,
+                                   request_page=f"{base}/r/{public_slug(shop)}")
+    for n, planned in enumerate(planned_actions):
         decision.actions.append(Action(shop_id=shop.id, kind=planned.kind, payload=planned.payload,
                                        idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))
     session.flush()

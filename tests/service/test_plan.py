@@ -54,3 +54,13 @@ def test_an_api_return_on_shopify_opens_a_return_before_its_label_and_on_woocomm
         "return_label", "order_note"]
     assert kinds(plan_actions("shopify", "1", {**api, "type": "cancellation"}, decision(return_required=False,
                  return_shipping_paid_by=None))) == ["order_note"]
+
+
+def test_a_missing_photo_note_says_where_to_send_it_and_the_order_note_links_the_decision():
+    asked = decision(outcome="needs_evidence", explanation="We need photos of the damage.")
+    actions = plan_actions("woocommerce", "1", {}, asked, link="https://rk.example/app/activity/orders/3#decision-5",
+                           request_page="https://rk.example/r/shop.example")
+    assert kinds(actions) == ["customer_note", "order_note"]
+    assert actions[0].payload["text"].startswith("We need photos of the damage. Send it on https://rk.example/r/shop.example")
+    assert actions[1].payload["text"].endswith(" https://rk.example/app/activity/orders/3#decision-5")
+

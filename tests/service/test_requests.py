@@ -148,3 +148,14 @@ def test_an_inspection_applies_condition_fees_and_issues_the_refund(client, rt, 
     assert [a["kind"] for a in shown["actions"]] == ["refund", "order_note"]
     with rt.sessions() as session:
         assert session.scalars(select(Decision.decided_by).order_by(Decision.id.desc())).first() == "inspection:sam"
+
+
+def test_every_decision_notes_a_link_to_itself_in_the_settings_page(client, rt, api):
+    body = {"shop": "kaolate-demo.myshopify.com", "order_id": "5550001", "request": DEFECTIVE_HOODIE}
+    request_id = _post(client, body, api["key"]).json["request_id"]
+    with rt.sessions() as session:
+        case = session.get(ReturnCase, request_id)
+        decision = case.decisions[-1]
+        note = decision.actions[-1]
+        assert note.kind == "order_note"
+        assert note.payload["text"].endswith(f"/app/activity/orders/{case.order_pk}#decision-{decision.id}")
