@@ -36,6 +36,7 @@ class Order(Base):
     customer_email_hash: Mapped[str | None] = mapped_column(String(64))
     production_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the platform marked the whole order
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # customers/redact: never write back to them
 
     lines: Mapped[list[OrderLine]] = relationship(cascade="all, delete-orphan", order_by="OrderLine.position")
     fulfillments: Mapped[list[Fulfillment]] = relationship(cascade="all, delete-orphan", order_by="Fulfillment.id")

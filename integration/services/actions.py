@@ -19,7 +19,9 @@ from adapters.http import PlatformError
 from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop
-from integration.db.request_models import Action, ActionAttempt
+from integration.db.order_models import Order
+from integration.db.request_models import Action, ActionAttempt, Decision, ReturnCase
+from integration.services.compliance import REDACTED_ERROR
 from integration.services.order_locks import DatabaseOrderLocks
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,12 @@ class SavedLedger(Ledger):
             session.get(Action, self.action_id).progress = dict(self.progress)
 
 
+def _order_redacted(session, action: Action) -> bool:
+    return session.scalar(select(Order.redacted_at).join(ReturnCase, ReturnCase.order_pk == Order.id)
+                          .join(Decision, Decision.case_pk == ReturnCase.id)
+                          .where(Decision.id == action.decision_pk)) is not None
+
+
 def run_action(rt, action_id: int, gateways: Gateways) -> str:
     """Run one action if it is due; returns its state afterwards."""
     started = utcnow()
@@ -93,8 +101,11 @@ def run_action(rt, action_id: int, gateways: Gateways) -> str:
         shop = session.get(Shop, action.shop_id)
         kind, payload, key = action.kind, dict(action.payload), action.idempotency_key
         ledger = SavedLedger(rt, action_id, action.progress)
+        redacted = _order_redacted(session, action)
     if not shop.active:
         return _finish(rt, action_id, started, "dead", "failed", error="the shop uninstalled returnkit")
+    if redacted:
+        return _finish(rt, action_id, started, "dead", "failed", error=REDACTED_ERROR)
     try:
         result = gateways(shop).perform(kind, payload, key, ledger, DatabaseOrderLocks(rt, shop.id))
     except PlatformError as exc:

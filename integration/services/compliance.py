@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from integration.db.base import utcnow
 from integration.db.models import ComplianceExport, Shop, WebhookDelivery
 from integration.db.order_models import Order
-from integration.db.request_models import ReturnCase
+from integration.db.request_models import Action, Decision, ReturnCase
 from integration.domain import events as ev
 from integration.services.evidence import delete_case_files
 
@@ -41,14 +41,28 @@ def apply_customer_data_request(session: Session, shop: Shop, event: ev.Customer
                                  document=json.loads(json.dumps(document))))
 
 
+REDACTED_ERROR = "the customer's data was erased (customers/redact): nothing more is sent about them"
+
+
+def _stop_actions(session: Session, shop: Shop, order_pks: list[int]) -> None:
+    """Actions not yet done for these orders never run: they would write to a customer who asked to be forgotten."""
+    decisions = select(Decision.id).join(ReturnCase, Decision.case_pk == ReturnCase.id).where(
+        ReturnCase.shop_id == shop.id, ReturnCase.order_pk.in_(order_pks))
+    session.execute(update(Action).where(Action.shop_id == shop.id, Action.decision_pk.in_(decisions),
+                                         Action.state.in_(("pending", "retrying"))).values(
+        state="dead", last_error=REDACTED_ERROR))
+
+
 def apply_customer_redacted(session: Session, shop: Shop, event: ev.CustomerRedacted) -> None:
     """Remove the customer's personal data everywhere, raw payloads included; keep anonymous order facts."""
     orders = _customer_orders(session, shop, event.customer_ref, event.order_ids)
     order_ids = [o.order_id for o in orders] + list(event.order_ids)
     for order in orders:
         order.customer_ref, order.destination_country, order.customer_email_hash = None, None, None
+        order.redacted_at = utcnow()
         for ret in order.returns:
             ret.note = None
+    _stop_actions(session, shop, [o.id for o in orders])
     session.execute(update(ReturnCase).where(ReturnCase.shop_id == shop.id,
                                              ReturnCase.order_pk.in_([o.id for o in orders])).values(description=None))
     session.execute(update(WebhookDelivery).where(

@@ -53,6 +53,9 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     existing = find_case(session, shop, source, source_ref)
     if existing is not None:
         return existing, existing.decisions[-1]
+    if order.redacted_at is not None:
+        raise RequestError(["order_id: this order's customer asked to be forgotten (customers/redact); it takes no "
+                            "more requests"], 410)
     try:
         load_case(decision_case(session, shop, order, request))
     except InvalidCase as exc:

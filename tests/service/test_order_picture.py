@@ -222,3 +222,32 @@ def test_woocommerce_story_tracks_production_delivery_and_refunds(client, rt, qu
     assert _order_row(rt, shops, "woocommerce", "1201").deleted
     replay(client, rt, queue, "woocommerce", ["order_restored"])
     assert not _order_row(rt, shops, "woocommerce", "1201").deleted
+
+
+def test_a_redacted_customer_is_never_written_back_to(client, rt, queue, shops):
+    from integration.db.request_models import Action
+    from integration.services.actions import run_action
+    from integration.services.compliance import REDACTED_ERROR
+    from integration.services.requests import RequestError, submit_request
+    from integration.db.models import Shop
+    replay(client, rt, queue, "shopify", STORY + ["returns_request"])
+    with rt.sessions() as session:
+        waiting = [a.id for a in session.scalars(select(Action))]
+    assert waiting
+    with transaction(rt.sessions) as session:   # one action already picked up again, as a retry would be
+        session.get(Action, waiting[0]).state = "retrying"
+    replay(client, rt, queue, "shopify", ["customers_redact"])
+    with rt.sessions() as session:
+        assert {(a.state, a.last_error) for a in session.scalars(select(Action))} == {("dead", REDACTED_ERROR)}
+    with transaction(rt.sessions) as session:   # even if something hands one back, it is not sent
+        session.get(Action, waiting[0]).state = "pending"
+
+    def gateway_never_called(_shop):
+        raise AssertionError("a redacted customer's action reached the platform")
+    assert run_action(rt, waiting[0], gateway_never_called) == "dead"
+    with transaction(rt.sessions) as session:
+        shop, order = session.get(Shop, shops["shopify"].id), _order_row(rt, shops)
+        with pytest.raises(RequestError) as refused:
+            submit_request(session, shop, session.merge(order), {"type": "cancellation",
+                                                               "submitted_at": "2026-06-01T10:00:00Z"}, "api", "x")
+    assert refused.value.status == 410 and refused.value.errors[0].startswith("order_id:")
