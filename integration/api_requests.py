@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from integration.api_uploads import evidence_form, is_multipart, multipart_limit, request_form
+from integration.api_uploads import evidence_form, file_response, is_multipart, multipart_limit, request_form
 
 from integration.db.base import email_fingerprint
 from integration.db.engine import transaction
@@ -141,11 +141,7 @@ def download_evidence(case_id: int, file_id: int):
         stored = fetch_file(session, shop.id, case.id, file_id)
         if stored is None:
             raise RequestError([f"file_id: request {case_id} has no evidence file {file_id}"], 404)
-        response = Response(stored.data, mimetype=stored.content_type)
-        response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"  # customer evidence: never in a shared cache
-        return response
+        return file_response(stored)
     return _read_owned(case_id, render)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from flask import after_this_request, request
+from flask import Response, after_this_request, request
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -123,3 +123,13 @@ def evidence_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
     if not uploads and not form.get("description", "").strip():
         raise EvidenceError(["photos: attach photos or videos, or write a description"], 422)
     return {"description": bool(form.get("description", "").strip())}, uploads
+
+
+def file_response(stored, inline: bool = False) -> Response:
+    """An evidence file's bytes with its sniffed type; never cached by others, never run as a page."""
+    response = Response(stored.data, mimetype=stored.content_type)
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment", filename=stored.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"  # customer evidence: never in a shared cache
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

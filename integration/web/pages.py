@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from integration.db.models import PolicyVersion, Shop
 from integration.db.request_models import Action, ReturnCase
+from integration.services.customer_access import public_slug
 from integration.web.auth import Unauthenticated, login_shop, shop_from_login_token, shop_required
 
 NAV = [("pages.home", "Home")]
@@ -54,5 +55,8 @@ def _counts(db, shop_id: int) -> dict:
 def home():
     """The shop at a glance: its policy version, what waits for the merchant, what failed."""
     version = g.db.get(PolicyVersion, g.shop.policy_version_id)
+    base = current_app.extensions["returnkit"].runtime.settings.public_url
+    request_page = base + url_for("customer.lookup", slug=public_slug(g.shop))
     return render_template("home.html", shop=g.shop, version=version, counts=_counts(g.db, g.shop.id),
+                           request_page=request_page,
                            embedded=bool(request.args.get("host")))

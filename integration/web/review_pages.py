@@ -1,12 +1,14 @@
 """The review queue (approve or deny what the policy left to the merchant) and inspections of returned items."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from integration.api_uploads import file_response
 
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
-from integration.services.evidence import with_stored_evidence
+from integration.services.evidence import fetch_file, list_files, with_stored_evidence
 from integration.services.requests import RequestError
 from integration.services.review import (awaiting_inspection, awaits_inspection, decide_on_review, inspect_and_refund,
                                          inspection_conditions, preview_inspection, review_queue)
@@ -20,8 +22,8 @@ blueprint = Blueprint("review", __name__, url_prefix="/app/review", template_fol
 
 def _queue_page(errors: dict | None = None, status: int = 200):
     # the evidence as the policy counted it: the request's counts and the files stored for it
-    waiting = [(case, decision, g.db.get(Order, case.order_pk), with_stored_evidence(g.db, case).get("evidence") or {})
-               for case, decision in review_queue(g.db, g.shop)]
+    waiting = [(case, decision, g.db.get(Order, case.order_pk), with_stored_evidence(g.db, case).get("evidence") or {},
+                list_files(g.db, case)) for case, decision in review_queue(g.db, g.shop)]
     inspections = [(case, decision, g.db.get(Order, case.order_pk))
                    for case, decision in awaiting_inspection(g.db, g.shop)]
     return render_template("review_queue.html", waiting=waiting, inspections=inspections,
@@ -33,6 +35,17 @@ def _queue_page(errors: dict | None = None, status: int = 200):
 def queue():
     """Requests waiting for the merchant, oldest first, and approved returns waiting for an inspection."""
     return _queue_page()
+
+
+@blueprint.get("/<int:case_id>/evidence/<int:file_id>")
+@shop_required
+def evidence_file(case_id: int, file_id: int):
+    """A photo or video the customer sent, shown in the page (only to the shop that owns the request)."""
+    case = owned(ReturnCase, case_id)
+    stored = fetch_file(g.db, g.shop.id, case.id, file_id)
+    if stored is None:
+        abort(404)
+    return file_response(stored, inline=True)
 
 
 @blueprint.post("/<int:case_id>/decide")

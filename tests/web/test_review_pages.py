@@ -48,6 +48,11 @@ def test_the_queue_counts_the_photos_stored_with_a_request(signed_in, rt, shops)
         store_files(session, session.get(ReturnCase, case_id), [validate_upload(photo, load_settings({}).evidence)])
     page = signed_in.get("/app/review/").get_data(as_text=True)
     assert "Evidence: 1 photo(s), 0 video(s)" in page
+    [src] = re.findall(r'<img src="([^"]+)"', page)
+    shown = signed_in.get(src)
+    assert shown.status_code == 200 and shown.data == evidence_files.jpeg() and shown.mimetype == "image/jpeg"
+    assert shown.headers["Content-Disposition"].startswith("inline") and "sandbox" in shown.headers["Content-Security-Policy"]
+    assert signed_in.get(src.replace(f"/{case_id}/", f"/{case_id + 99}/")).status_code == 404
 
 
 def test_denying_a_shopify_return_from_the_queue_declines_it(signed_in, rt, shops):
