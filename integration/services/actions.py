@@ -20,6 +20,8 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.request_models import Action, ActionAttempt
+from integration.observability.context import binds
+from integration.observability.metrics import count_action
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -64,6 +66,7 @@ def _finish(rt, action_id: int, started, state: str, status: str, result=None, e
             action.next_attempt_at = utcnow() + delay
         action.attempt_log.append(ActionAttempt(started_at=started, finished_at=utcnow(), status=status,
                                                 response=_redact(result if result is not None else error)))
+    count_action(action.kind, state)
     return state
 
 
@@ -81,6 +84,7 @@ class SavedLedger(Ledger):
             session.get(Action, self.action_id).progress = dict(self.progress)
 
 
+@binds("action_id")
 def run_action(rt, action_id: int, gateways: Gateways) -> str:
     """Run one action if it is due; returns its state afterwards."""
     started = utcnow()
