@@ -44,9 +44,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class _Stderr(logging.StreamHandler):
+    """A stream handler that writes to whatever sys.stderr is when it writes (test runners swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
 def setup_logging(level: str | None = None, stream=None) -> logging.Handler:
     """Send every log record (ours, gunicorn's, huey's) as JSON lines to stderr; RETURNKIT_LOG_LEVEL sets the level."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream else _Stderr()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h.formatter, JsonFormatter)]:

@@ -5,11 +5,11 @@ import re
 
 _PATTERNS = [
     # Shopify access tokens, custom-app tokens, partner tokens and shared secrets.
-    (re.compile(r"\b(shpat|shpca|shppa|shpss)_[A-Za-z0-9]+"), r"\1_[redacted]"),
+    (re.compile(r"\b(shpat|shpca|shppa|shpss)_[A-Za-z0-9_]+"), "[redacted-shopify-token]"),
     # WooCommerce consumer keys and secrets.
-    (re.compile(r"\b(ck|cs)_[A-Za-z0-9]{6,}"), r"\1_[redacted]"),
+    (re.compile(r"\b(ck|cs)_[A-Za-z0-9]{4,}"), "[redacted-woocommerce-key]"),
     # EasyPost production and test API keys.
-    (re.compile(r"\b(EZAK|EZTK)[A-Za-z0-9]{6,}"), r"\1[redacted]"),
+    (re.compile(r"\b(EZAK|EZTK)[A-Za-z0-9_]{4,}"), "[redacted-easypost-key]"),
     (re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1 [redacted]"),
     # Fernet tokens (ciphertexts of stored secrets) and Fernet keys (32 bytes, urlsafe base64).
     (re.compile(r"\bgAAAAA[A-Za-z0-9_-]{20,}={0,2}"), "[redacted-fernet-token]"),
