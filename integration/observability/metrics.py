@@ -11,7 +11,6 @@ from prometheus_client import CollectorRegistry, Counter, generate_latest, REGIS
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from adapters.http import PLATFORM_CALL_SECONDS, PLATFORM_THROTTLED  # noqa: F401  (defined beside the adapters)
 from integration.db.base import utcnow
 from integration.db.models import WebhookDelivery
 from integration.db.request_models import Action

@@ -1,5 +1,6 @@
 """`returnkit doctor`: every check passes on a good deployment, and each failure says what to fix."""
 import io
+import os
 
 import pytest
 from cryptography.fernet import Fernet
@@ -123,3 +124,8 @@ def test_the_cli_exits_1_on_a_failure(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("RETURNKIT_SECRET_KEY", TEST_KEY)
     assert main(["doctor"]) == 1
     assert "fail database: cannot reach DATABASE_URL" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+def test_a_live_redis_passes(env):
+    assert lines({**env, "REDIS_URL": os.environ["TEST_REDIS_URL"]})["queue"] == ("ok", "REDIS_URL answers PING")

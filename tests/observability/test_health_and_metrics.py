@@ -1,13 +1,15 @@
 """GET /readyz, GET /metrics and the X-Request-Id header."""
+import os
 import re
 
 import pytest
 from huey import RedisHuey
 from prometheus_client.parser import text_string_to_metric_families
 
-from integration.db.engine import make_engine, transaction
-from integration.db.request_models import Action
+from integration.db.engine import make_engine
+from integration.jobs.queue import make_huey
 from integration.observability.health import readiness
+from integration.settings import load_settings
 from tests.webhook_helpers import post
 
 PRODUCT = {"id": 7001, "title": "Organic tee", "tags": "organic", "updated_at": "2026-05-01T10:00:00-06:00"}
@@ -78,3 +80,9 @@ def test_a_request_id_is_kept_when_plain_or_made_up_and_always_returned(client, 
 
 def test_two_requests_without_an_id_get_different_ones(client):
     assert client.get("/healthz").headers["X-Request-Id"] != client.get("/healthz").headers["X-Request-Id"]
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+def test_readyz_pings_a_live_redis(rt, tmp_path):
+    huey = make_huey(load_settings({"RETURNKIT_DATA_DIR": str(tmp_path), "REDIS_URL": os.environ["TEST_REDIS_URL"]}))
+    assert readiness(rt.engine, huey) == {"database": "ok", "queue": "ok"}

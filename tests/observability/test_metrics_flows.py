@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from adapters.http import PlatformError, platform_call
-from tests.e2e.test_shopify_actions import ORDER, api_request, drain, shopify  # noqa: F401  (the fixture)
+from tests.e2e.test_shopify_actions import api_request, drain, shopify  # noqa: F401  (the fixture)
 from tests.observability.test_health_and_metrics import samples
 from tests.service.test_order_picture import STORY, replay
 
