@@ -9,7 +9,8 @@ import os
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest, REGISTRY
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from integration.db.base import utcnow
 from integration.db.models import WebhookDelivery
@@ -27,9 +28,20 @@ def count_delivery(platform: str, topic: str, status: str) -> None:
     WEBHOOK_DELIVERIES.labels(platform, topic, status).inc()
 
 
-def count_decision(outcome: str) -> None:
-    """One decision recorded."""
-    DECISIONS.labels(outcome).inc()
+def count_decision(session: Session, outcome: str) -> None:
+    """One decision recorded in this session: counted when the session commits, never if it rolls back."""
+    session.info.setdefault("decided_outcomes", []).append(outcome)
+
+
+@event.listens_for(Session, "after_commit")
+def _count_committed_decisions(session: Session) -> None:
+    for outcome in session.info.pop("decided_outcomes", ()):
+        DECISIONS.labels(outcome).inc()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_decisions(session: Session) -> None:
+    session.info.pop("decided_outcomes", None)
 
 
 def count_action(kind: str, state: str) -> None:

@@ -97,7 +97,7 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
                         document=document, decided_by=decided_by)
     case.decisions.append(decision)
-    count_decision(document["outcome"])
+    count_decision(session, document["outcome"])
     case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
     session.flush()
     source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False)}

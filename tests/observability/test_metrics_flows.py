@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from adapters.http import PlatformError, platform_call
+from integration.db.engine import transaction
 from tests.e2e.test_shopify_actions import api_request, drain, shopify  # noqa: F401  (the fixture)
 from tests.observability.test_health_and_metrics import samples
 from tests.service.test_order_picture import STORY, replay
@@ -69,3 +70,19 @@ def test_the_processes_counts_add_up_in_multiprocess_mode(tmp_path, rt):
     scraped = subprocess.run([sys.executable, "-c", SCRAPE], env=env, check=True, capture_output=True, text=True).stdout
     assert 'returnkit_webhook_deliveries_total{platform="shopify",status="received",topic="orders/create"} 2.0' in scraped
     assert 'returnkit_queue_depth{queue="deliveries"} 0.0' in scraped
+
+
+def test_a_decision_counts_only_once_its_transaction_commits(rt):
+    from prometheus_client import REGISTRY
+    from integration.observability.metrics import count_decision
+
+    def counted():
+        return REGISTRY.get_sample_value("returnkit_decisions_total", {"outcome": "review"}) or 0.0
+    start = counted()
+    with pytest.raises(RuntimeError), transaction(rt.sessions) as session:
+        count_decision(session, "review")
+        raise RuntimeError("a concurrent worker took the request first")
+    assert counted() == start
+    with transaction(rt.sessions) as session:
+        count_decision(session, "review")
+    assert counted() == start + 1
