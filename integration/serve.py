@@ -82,6 +82,9 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 def run_worker(workers: int) -> int:
     """Run the Huey consumer (deliveries, periodic re-queueing) in this process."""
     from integration.jobs.queue import huey
+    if os.environ.get("RETURNKIT_WORKER_METRICS_PORT"):   # a worker on its own machine: nobody else shows its metrics
+        from integration.observability.metrics import serve_process_metrics
+        serve_process_metrics(int(os.environ["RETURNKIT_WORKER_METRICS_PORT"]))
     # An idle SqliteHuey consumer polls with backoff; Huey's default ceiling (10 s) would become the
     # latency of the first webhook after a quiet spell. RedisHuey blocks on the list and is not affected.
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=0.5).run()

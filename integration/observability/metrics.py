@@ -96,3 +96,10 @@ def exposition(sessions) -> bytes:
         registry.register(_ThisProcess())
     registry.register(QueueCollector(sessions))
     return generate_latest(registry)
+
+
+def serve_process_metrics(port: int, addr: str = "0.0.0.0"):
+    """Serve this process's own metrics on `port` (a worker on a machine of its own); returns the server."""
+    from prometheus_client import start_http_server
+    server, _thread = start_http_server(port, addr)
+    return server

@@ -86,3 +86,17 @@ def test_a_decision_counts_only_once_its_transaction_commits(rt):
     with transaction(rt.sessions) as session:
         count_decision(session, "review")
     assert counted() == start + 1
+
+
+def test_a_worker_can_serve_its_own_metrics():
+    from urllib.request import urlopen
+    from integration.observability.metrics import count_action, serve_process_metrics
+    count_action("order_note", "succeeded")
+    server = serve_process_metrics(0, "127.0.0.1")
+    try:
+        with urlopen(f"http://127.0.0.1:{server.server_port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 'returnkit_actions_total{kind="order_note",state="succeeded"}' in text
