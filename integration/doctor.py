@@ -88,13 +88,24 @@ def check_stored_secret(d: Deployment) -> Check:
         return Check("stored secrets", "warn", "not checked: the shops could not be read (see database)")
     if not d.shops:
         return Check("stored secrets", "ok", "no shop installed yet")
-    keys = d.settings.secret_keys or _embedded_keys(d.settings)
     try:
-        SecretBox(keys).decrypt(d.shops[0].webhook_secret)
+        box = SecretBox(d.settings.secret_keys or _embedded_keys(d.settings))
     except ValueError:
-        return Check("stored secrets", "fail", "RETURNKIT_SECRET_KEY does not decrypt the stored shop secrets: "
-                     "put the key they were stored with in the list (newest first) during a rotation")
-    return Check("stored secrets", "ok", "the key ring decrypts the stored shop secrets")
+        return Check("stored secrets", "warn", "not checked: the secret key is invalid (see secret key)")
+    unreadable = [shop.id for shop in d.shops if not _opens(box, shop.webhook_secret)]
+    if unreadable:
+        return Check("stored secrets", "fail", f"RETURNKIT_SECRET_KEY does not decrypt the stored shop secrets of "
+                     f"{len(unreadable)} of {len(d.shops)} shop(s) (ids {', '.join(map(str, unreadable[:10]))}): put the "
+                     "key they were stored with in the list (newest first) during a rotation")
+    return Check("stored secrets", "ok", f"the key ring decrypts the stored secrets of all {len(d.shops)} shop(s)")
+
+
+def _opens(box: SecretBox, ciphertext: str) -> bool:
+    try:
+        box.decrypt(ciphertext)
+    except ValueError:
+        return False
+    return True
 
 
 def _embedded_keys(settings: Settings) -> tuple[str, ...]:

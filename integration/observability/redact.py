@@ -17,7 +17,7 @@ _PATTERNS = [
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[redacted-email]"),
 ]
 # Only text with one of these can match a pattern: most log lines skip the regexes altogether.
-_HINTS = ("shp", "ck_", "cs_", "EZ", "earer", "asic", "gAAAAA", "=", "@")
+_HINTS = ("shp", "ck_", "cs_", "EZ", "earer", "EARER", "asic", "ASIC", "gAAAAA", "=", "@")
 
 
 def redact(text: str) -> str:

@@ -129,3 +129,7 @@ def test_the_cli_exits_1_on_a_failure(monkeypatch, tmp_path, capsys):
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
 def test_a_live_redis_passes(env):
     assert lines({**env, "REDIS_URL": os.environ["TEST_REDIS_URL"]})["queue"] == ("ok", "REDIS_URL answers PING")
+
+
+def test_an_invalid_key_skips_the_stored_secrets_check_instead_of_crashing(env, credentialed):
+    assert lines({**env, "RETURNKIT_SECRET_KEY": "not-a-key"})["stored secrets"][0] == "warn"
