@@ -42,7 +42,9 @@ def _deliveries(count: int, first_id: int) -> list[tuple[bytes, dict]]:
 
 def _start(app: str, env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     port = _port()
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
+    # Ours runs as the Procfile runs it: JSON logs and Prometheus multiprocess metrics (integration/gunicorn_conf.py).
+    config = ["-c", "integration/gunicorn_conf.py"] if app.startswith("integration.") else []
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers",
                              str(workers), "--log-level", "warning", app], env=env)
     for _ in range(100):
         try:

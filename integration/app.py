@@ -9,6 +9,7 @@ from flask import Flask, jsonify
 from integration.api import api
 from integration.api_requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
+from integration.observability.web import observability
 from integration.runtime import Runtime, runtime
 from integration.web import register_web
 from webhooks.receiver import webhooks
@@ -54,6 +55,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
     app.register_blueprint(requests_api)
+    app.register_blueprint(observability)  # /readyz, /metrics, X-Request-Id
     register_web(app, rt.settings)
 
     @app.get("/healthz")
@@ -64,6 +66,8 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     def index():
         return jsonify(service="returnkit", endpoints={
             "GET /healthz": "liveness",
+            "GET /readyz": "readiness: database and queue",
+            "GET /metrics": "Prometheus metrics",
             "GET /api/v1/policies": "the preset policies",
             "POST /api/v1/decide": "{policy: preset name or policy document, case | cases} -> decisions",
             "POST /api/v1/policies/check": "{policy: YAML text or document} -> errors and findings",

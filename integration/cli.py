@@ -11,6 +11,7 @@ from integration import cli_shops
 from integration.cases_io import read_cases
 from integration.contract.case_schema import InvalidCase, load_case
 from integration.contract.decision import decision_json
+from integration.observability.logging import setup_logging
 from integration.policy.check import analyse
 from integration.policy.compiler import InvalidPolicy
 from integration.policy.engine import decide
@@ -95,6 +96,14 @@ def cmd_demo_post(args: argparse.Namespace) -> int:
     return demo_post(args.fixture, int(os.environ.get("PORT", "8000")))
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the deployment's configuration and connectivity."""
+    import logging
+    from integration.doctor import doctor
+    logging.getLogger("alembic").setLevel(logging.WARNING)   # its "Context impl" lines are noise here
+    return doctor()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="returnkit", description=__doc__)
@@ -115,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", help="run the background worker (Huey consumer)")
     w.add_argument("--workers", type=int, default=int(os.environ.get("WORKER_THREADS", "4")))
     w.set_defaults(run=cmd_worker)
+    doc = sub.add_parser("doctor", help="check configuration and connectivity; one line per check, exit 1 on a failure")
+    doc.set_defaults(run=cmd_doctor)
     demo = sub.add_parser("demo", help="the demo shop").add_subparsers(dest="action", required=True)
     dp = demo.add_parser("post", help="POST a signed Shopify sample fixture to the local service")
     dp.add_argument("fixture", help="a fixture name, e.g. orders_create or fulfillments_update")
@@ -125,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `returnkit` console script."""
     args = build_parser().parse_args(argv)
+    setup_logging()
     try:
         return args.run(args)
     except (CliError, cli_shops.CommandError) as exc:

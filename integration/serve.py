@@ -17,12 +17,14 @@ from integration.db.engine import transaction
 from integration.db.migrate import upgrade
 from integration.cli_shops import login_link
 from integration.db.models import Shop
+from integration.observability.multiproc import MULTIPROC_ENV, prepare
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
 from integration.services.shops import add_shop
 
 DEMO_DOMAIN = "kaolate-demo.myshopify.com"   # the shop the Shopify sample fixtures belong to
 DEMO_SECRET = "demo-webhook-secret"           # a demo only: real shops get their own secret
+GUNICORN_CONF = Path(__file__).with_name("gunicorn_conf.py")
 FIXTURES = Path(__file__).resolve().parents[1] / "adapters" / "shopify" / "fixtures"
 
 
@@ -55,7 +57,10 @@ def serve(host: str) -> int:
     upgrade(settings.database_url)  # before any worker starts, so many workers never race on the schema
     demo = ensure_demo_shop()
     print(_banner(settings.port, demo), file=sys.stderr, flush=True)
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{settings.port}",
+    # Web and worker processes share one metrics directory, so /metrics shows the worker's counters too.
+    metrics_dir = os.environ.setdefault(MULTIPROC_ENV, str(settings.data_dir / "metrics"))
+    prepare(metrics_dir)
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"{host}:{settings.port}",
                             "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-",
                             "integration.app:create_app()"])
     worker = subprocess.Popen([sys.executable, "-m", "integration.cli", "worker"])
@@ -77,6 +82,9 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 def run_worker(workers: int) -> int:
     """Run the Huey consumer (deliveries, periodic re-queueing) in this process."""
     from integration.jobs.queue import huey
+    if os.environ.get("RETURNKIT_WORKER_METRICS_PORT"):   # a worker on its own machine: nobody else shows its metrics
+        from integration.observability.metrics import serve_process_metrics
+        serve_process_metrics(int(os.environ["RETURNKIT_WORKER_METRICS_PORT"]))
     # An idle SqliteHuey consumer polls with backoff; Huey's default ceiling (10 s) would become the
     # latency of the first webhook after a quiet spell. RedisHuey blocks on the list and is not affected.
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=0.5).run()

@@ -1,26 +1,43 @@
 """POST /webhooks/<platform>: verify, store in the inbox, queue by row id, answer fast.
 
 Order of checks: shop known and active, body size, signature over the raw bytes, then JSON.
-Nothing is written before the signature holds.
+Nothing is written before the signature holds. Every answer counts once in
+returnkit_webhook_deliveries_total{platform, topic, status}.
 """
 from __future__ import annotations
 
-import json
+import logging
+from typing import NamedTuple
 
 import orjson
-import logging
-
 from flask import Blueprint, current_app, jsonify, request
+
 from adapters.common import lower_headers
 from adapters.registry import ADAPTERS
+from integration.observability.context import bind
+from integration.observability.metrics import count_delivery
 from integration.services.inbox import Incoming, inbox_connection, kept_headers, store_delivery
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
-def _reply(status: int, outcome: str, **fields):
-    return jsonify(status=outcome, **fields), status
+class Reply(NamedTuple):
+    status: int
+    outcome: str                 # the answer's "status" field
+    fields: dict
+    topic: str | None = None
+    counted_as: str | None = None   # the metric's status, when it is not the outcome
+    row_id: int | None = None       # a stored delivery to queue once the answer is out
+
+
+def _reply(status: int, outcome: str, topic: str | None = None, **fields) -> Reply:
+    return Reply(status, outcome, fields, topic)
+
+
+def _topic_label(adapter, topic: str | None) -> str:
+    """The topic as a metric label: only topics we know, so a sender cannot mint new time series."""
+    return topic if topic in adapter.topics or topic in adapter.ignored_topics else "other"
 
 
 def _classify(adapter, topic: str) -> tuple[str, str | None]:
@@ -45,8 +62,22 @@ def receive(platform: str):
     """Receive one webhook delivery from a platform."""
     adapter = ADAPTERS.get(platform)
     if adapter is None:
-        return _reply(404, "unknown-platform", error=f"no platform {platform!r}; use one of: {', '.join(ADAPTERS)}")
+        error = f"no platform {platform!r}; use one of: {', '.join(ADAPTERS)}"
+        return jsonify(status="unknown-platform", error=error), 404
     ctx = current_app.extensions["returnkit"]
+    reply = _receive(ctx, adapter)
+    count_delivery(platform, _topic_label(adapter, reply.topic), (reply.counted_as or reply.outcome).replace("-", "_"))
+    response = jsonify(status=reply.outcome, **reply.fields)
+    if reply.row_id is not None:
+        # Queued once the answer is out: the row is already committed, and if this process dies
+        # first, the periodic re-queue task picks the row up.
+        row_id = reply.row_id
+        response.call_on_close(lambda: ctx.enqueue(row_id))
+    return response, reply.status
+
+
+def _receive(ctx, adapter) -> Reply:
+    platform = adapter.name
     limit = ctx.runtime.settings.webhook_max_body_bytes
     request.max_content_length = None  # the webhook cap below applies, after the shop is known
     body = _read_body(limit)
@@ -54,32 +85,33 @@ def receive(platform: str):
     if body is not None and adapter.is_ping(headers, body):
         return _reply(200, "pong")
     meta = adapter.read_headers(headers)
+    topic = meta.topic
     shop_key = request.args.get("shop") or meta.shop_key
     shop = ctx.shops.lookup(platform, shop_key)
     if shop is None:
         log.warning("webhook.unknown-shop: %s", platform)
-        return _reply(404, "unknown-shop", error="no installed shop matches this delivery's shop header")
-    if not shop.active and meta.topic not in adapter.compliance_topics:
-        return _reply(410, "shop-uninstalled", error="returnkit is uninstalled for this shop")
+        return _reply(404, "unknown-shop", topic, error="no installed shop matches this delivery's shop header")
+    if not shop.active and topic not in adapter.compliance_topics:
+        return _reply(410, "shop-uninstalled", topic, error="returnkit is uninstalled for this shop")
     if body is None:
-        return _reply(413, "too-large", error=f"body over {limit} bytes")
+        return _reply(413, "too-large", topic, error=f"body over {limit} bytes")
     verdict = adapter.verify(headers, body, shop.secrets_for(meta.subscription_id))
     fresh = None if verdict.ok else ctx.shops.recheck(platform, shop_key, shop)
     if fresh is not None:
         shop, verdict = fresh, adapter.verify(headers, body, fresh.secrets_for(meta.subscription_id))
     if not verdict.ok:
-        log.warning("webhook.%s: %s shop %s", verdict.reason, platform, shop.id)
-        return _reply(verdict.status, verdict.reason)
+        log.warning("webhook.rejected-signature: %s shop %s: %s", platform, shop.id, verdict.reason)
+        return Reply(verdict.status, verdict.reason, {}, topic, counted_as="rejected-signature")
     return _accept(ctx, adapter, shop, meta, headers, body)
 
 
-def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes):
+def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes) -> Reply:
     try:
         payload = orjson.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        return _reply(400, "malformed-json", error=f"body is not valid JSON: {exc}")
+        return _reply(400, "malformed-json", meta.topic, error=f"body is not valid JSON: {exc}")
     if not isinstance(payload, dict):
-        return _reply(400, "malformed-json", error="body must be a JSON object")
+        return _reply(400, "malformed-json", meta.topic, error="body must be a JSON object")
     if not meta.topic:
         return _reply(400, "missing-topic", error="the topic header is missing")
     status, note = _classify(adapter, meta.topic)
@@ -89,11 +121,9 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes):
     with inbox_connection(ctx.runtime.engine) as conn:
         row_id = store_delivery(conn, shop.id, incoming)
     if row_id is None:
-        return _reply(200, "duplicate")
+        return _reply(200, "duplicate", meta.topic)
+    bind(delivery_id=row_id)
     log.info("webhook.%s: %s %s shop %s delivery %s", status, adapter.name, meta.topic, shop.id, row_id)
-    response = _reply(200, "accepted" if status == "received" else "ignored", delivery=row_id)
     if status == "received":
-        # Queued once the answer is out: the row is already committed, and if this process dies
-        # first, the periodic re-queue task picks the row up.
-        response[0].call_on_close(lambda: ctx.enqueue(row_id))
-    return response
+        return Reply(200, "accepted", {"delivery": row_id}, meta.topic, counted_as="received", row_id=row_id)
+    return _reply(200, "ignored", meta.topic, delivery=row_id)

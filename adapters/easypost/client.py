@@ -8,7 +8,7 @@ from decimal import Decimal
 import easypost
 from easypost.errors import ApiError, EasyPostError, HttpError, TimeoutError
 
-from adapters.http import PlatformError
+from adapters.http import PlatformError, platform_call
 
 DEFAULT_API_BASE = "https://api.easypost.com/v2"
 # Ounces and inches: a mid-size mailer box; a shop overrides it with its `return_parcel` setting.
@@ -17,6 +17,12 @@ _RETRYABLE = {408, 429, 500, 502, 503, 504}
 
 
 def _call(method, *args, **kwargs):
+    service = type(method.__self__).__name__.removesuffix("Service").lower()
+    with platform_call("easypost", f"{service}.{method.__name__}"):
+        return _send(method, *args, **kwargs)
+
+
+def _send(method, *args, **kwargs):
     try:
         return method(*args, **kwargs)
     except (TimeoutError, HttpError) as exc:

@@ -1,12 +1,13 @@
 """Shopify Admin GraphQL client (https://shopify.dev/docs/api/admin-graphql); every call has a timeout."""
 from __future__ import annotations
 
+import re
 import time
 
 import requests
 
 from adapters.common import maybe_when
-from adapters.http import PlatformError
+from adapters.http import PlatformError, platform_call
 from adapters.shopify.documents import API_VERSION, BACKGROUND, PRODUCT_FOR_RETURNS
 from adapters.shopify.throttle import BACKGROUND_FLOOR, BUCKETS
 from integration.domain import events as ev
@@ -23,6 +24,15 @@ def _throttle_wait(body: dict) -> float:
 
 # Longest wait for the bucket spent inside a worker thread; anything longer is rescheduled instead.
 MAX_INLINE_WAIT = 2.0
+
+
+_OPERATION = re.compile(r"\b(?:query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def operation_name(document: str) -> str:
+    """The GraphQL operation's name (our documents all have one), for the call metrics."""
+    match = _OPERATION.search(document)
+    return match.group(1) if match else "anonymous"
 
 
 def _numeric(gid: str) -> str:
@@ -66,6 +76,10 @@ class ShopifyClient:
     def _send(self, document: str, variables: dict) -> dict:
         bucket, cost = BUCKETS.bucket(self.url), BUCKETS.expected_cost(document)
         time.sleep(self._reserve(document, bucket, cost))
+        with platform_call("shopify", operation_name(document)):
+            return self._answer(document, variables, bucket, cost)
+
+    def _answer(self, document: str, variables: dict, bucket, cost: float) -> dict:
         body = None
         try:
             body = self._post(document, variables)

@@ -1,11 +1,13 @@
 """WooCommerce REST v3 client (the `woocommerce` package); every call has a timeout."""
 from __future__ import annotations
 
+import re
+
 import requests
 import woocommerce.api
 from woocommerce import API
 
-from adapters.http import PlatformError
+from adapters.http import PlatformError, platform_call
 from adapters.woocommerce.parse import parse_product
 from integration.domain import events as ev
 from integration.services.store_session import StoreSession, store_session
@@ -23,6 +25,11 @@ def _request(method, url, session=None, **kwargs):
 woocommerce.api.request = _request
 
 
+def _resource(path: str) -> str:
+    """The REST path with its ids taken out ("orders/:id/refunds"), so the metric's labels stay few."""
+    return re.sub(r"/\d+", "/:id", path.strip("/"))
+
+
 class WooCommerceClient:
     def __init__(self, store_url: str, consumer_key: str, consumer_secret: str, timeout: float,
                  session: StoreSession | None = None):
@@ -31,6 +38,10 @@ class WooCommerceClient:
         self.session = session or store_session()
 
     def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+        with platform_call("woocommerce", f"{method} {_resource(path)}"):
+            return self._send(method, path, body, params)
+
+    def _send(self, method: str, path: str, body: dict | None, params: dict | None):
         send = getattr(self.api, method)
         options = {"session": self.session, **({"params": params} if params else {})}
         try:

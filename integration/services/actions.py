@@ -21,6 +21,8 @@ from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, ActionAttempt, Decision, ReturnCase
+from integration.observability.context import binds
+from integration.observability.metrics import count_action
 from integration.services.compliance import REDACTED_ERROR
 from integration.services.order_locks import DatabaseOrderLocks
 
@@ -67,6 +69,7 @@ def _finish(rt, action_id: int, started, state: str, status: str, result=None, e
             action.next_attempt_at = utcnow() + delay
         action.attempt_log.append(ActionAttempt(started_at=started, finished_at=utcnow(), status=status,
                                                 response=_redact(result if result is not None else error)))
+    count_action(action.kind, state)
     return state
 
 
@@ -90,6 +93,7 @@ def _order_redacted(session, action: Action) -> bool:
                           .where(Decision.id == action.decision_pk)) is not None
 
 
+@binds("action_id")
 def run_action(rt, action_id: int, gateways: Gateways) -> str:
     """Run one action if it is due; returns its state afterwards."""
     started = utcnow()

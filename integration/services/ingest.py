@@ -13,6 +13,7 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookDelivery
 from integration.domain import events as ev
+from integration.observability.context import binds
 from integration.runtime import Runtime
 from integration.services.catalog import CATALOG_HANDLERS, ProductFetcher, fill_missing_products
 from integration.services.compliance import COMPLIANCE_HANDLERS
@@ -41,6 +42,7 @@ def _record_failure(rt: Runtime, delivery_id: int, status: str, error: str) -> N
             row.status, row.error, row.attempts = status, error[:2000], row.attempts + 1
 
 
+@binds("delivery_id")
 def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None = None,
                      enqueue_action=None) -> str:
     """Process one inbox row exactly once; returns its final status. Retryable failures re-raise.
@@ -60,6 +62,7 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
         return "failed"
     for action_id in new_actions:
         (enqueue_action or _queue_action)(action_id)
+    log.debug("ingest.processed: %s, %d actions planned", status, len(new_actions))
     return status
 
 

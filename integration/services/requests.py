@@ -14,6 +14,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.engine import decide, decide_as_merchant
 from integration.policy.loader import load_policy_text
+from integration.observability.metrics import count_decision
 from integration.services.evidence import ValidFile, file_json, list_files, store_files, with_stored_evidence
 from integration.services.customer_access import public_slug
 from integration.services.orders import decision_case
@@ -101,6 +102,7 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
                         document=document, decided_by=decided_by)
     case.decisions.append(decision)
+    count_decision(session, document["outcome"])
     case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
     session.flush()
     source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),

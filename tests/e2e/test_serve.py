@@ -66,3 +66,16 @@ def test_serve_runs_web_and_worker_and_a_signed_sample_lands_in_the_demo_shop(se
         time.sleep(0.5)
     order = json.loads(shown.stdout)
     assert order["line_items"][1]["tags"] == ["custom", "personalized"]
+
+
+def test_serve_is_ready_and_its_metrics_add_up_every_web_worker(service):
+    port, env = service
+    assert _get(f"http://127.0.0.1:{port}/readyz") == (200, {"database": "ok", "queue": "ok"})
+    posts = 6   # four web workers: the deliveries land on several of them
+    for _ in range(posts):
+        assert _cli(env, "demo", "post", "orders_create").returncode == 0
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    line = 'returnkit_webhook_deliveries_total{platform="shopify",status="received",topic="orders/create"}'
+    assert f"{line} {float(posts)}" in text, text
+    assert 'returnkit_queue_depth{queue="deliveries"}' in text

@@ -1,0 +1,1 @@
+"""Observability: health checks, Prometheus metrics and structured JSON logs."""

@@ -1,0 +1,43 @@
+"""GET /readyz, GET /metrics, and a request id for every HTTP request (X-Request-Id in, and back out)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Blueprint, Response, current_app, request
+
+from integration.observability import context
+from integration.observability.health import readiness
+from integration.observability.metrics import exposition
+from prometheus_client import CONTENT_TYPE_LATEST
+
+observability = Blueprint("observability", __name__)
+# A caller's id is kept only when it is short and plain, so it cannot forge or bloat a log line.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+@observability.before_app_request
+def _bind_request_id():
+    given = request.headers.get("X-Request-Id", "")
+    context.reset(request_id=given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
+
+
+@observability.after_app_request
+def _return_request_id(response: Response) -> Response:
+    response.headers["X-Request-Id"] = context.bound().get("request_id", "")
+    return response
+
+
+@observability.get("/readyz")
+def readyz():
+    """200 when the database and the queue answer; 503 naming what failed."""
+    from integration.jobs.queue import huey   # the queue this process sends to
+    checks = readiness(current_app.extensions["returnkit"].runtime.engine, huey)
+    ok = all(value == "ok" for value in checks.values())
+    return checks, 200 if ok else 503
+
+
+@observability.get("/metrics")
+def metrics():
+    """Prometheus text exposition."""
+    return Response(exposition(current_app.extensions["returnkit"].runtime.sessions), mimetype=CONTENT_TYPE_LATEST)
