@@ -7,7 +7,10 @@ import sys
 import pytest
 
 from adapters.http import PlatformError, platform_call
+from sqlalchemy import select
+
 from integration.db.engine import transaction
+from integration.db.request_models import Action
 from tests.e2e.test_shopify_actions import api_request, drain, shopify  # noqa: F401  (the fixture)
 from tests.observability.test_health_and_metrics import samples
 from tests.service.test_order_picture import STORY, replay
@@ -29,12 +32,15 @@ def test_a_decided_request_counts_its_decision_actions_and_platform_calls(client
     before, first_call = samples(client), len(shopify.calls)
     response, _key = api_request(client, rt, shops, DEFECTIVE)
     assert response.json["decision"]["outcome"] == "approved"
-    assert value(samples(client), "returnkit_queue_depth", queue="actions") == 2
+    with rt.sessions() as session:
+        planned = [a.kind for a in session.scalars(select(Action))]
+    assert planned == ["create_return", "tag_order", "order_note"]   # the return opened on Shopify, a label asked for
+    assert value(samples(client), "returnkit_queue_depth", queue="actions") == len(planned)
     states = drain(rt)
     after = samples(client)
     assert gained(before, after, "returnkit_decisions_total", outcome="approved") == 1
     assert sum(gained(before, after, "returnkit_actions_total", kind=kind, state="succeeded")
-               for kind in ("tag_order", "order_note")) == states.count("succeeded") == 2
+               for kind in planned) == states.count("succeeded") == len(planned)
     timed = {dict(labels)["operation"]: gained(before, after, name, **dict(labels)) for (name, labels) in after
              if name == "returnkit_platform_call_seconds_count" and dict(labels)["platform"] == "shopify"}
     made = Counter(operation for operation, _ in shopify.calls[first_call:])
