@@ -9,7 +9,7 @@ RECONCILE_ORDERS = f"""
 query ReconcileOrders($query: String!, $after: String) {{
   orders(first: {PAGE_SIZE}, after: $after, query: $query, sortKey: UPDATED_AT) {{
     nodes {{
-      id name createdAt updatedAt cancelledAt email tags currencyCode displayFinancialStatus
+      id name number createdAt updatedAt cancelledAt email tags currencyCode displayFinancialStatus
       customer {{ id }}
       shippingAddress {{ countryCodeV2 }}
       shippingLines(first: 10) {{ nodes {{ originalPriceSet {{ {_MONEY} }} discountedPriceSet {{ {_MONEY} }} }} }}

@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_, select
+
 from adapters.base import DeliveryHeaders
 from adapters.common import maybe_when
 from adapters.http import PlatformError
@@ -160,3 +162,9 @@ def sweep_shop(rt: Runtime, shop_id: int, since: datetime | None = None, fetch=N
         _save_state(rt, shop_id, last_error=report.error, last_error_at=started.isoformat())
     log.info("reconcile.swept: shop %s fetched %d new %d", shop_id, report.fetched, len(report.new))
     return report
+
+
+def sweepable_shops(session) -> list[int]:
+    """Ids of the active shops that have API credentials (the demo shop has none)."""
+    return list(session.scalars(select(Shop.id).where(
+        Shop.status == "active", or_(Shop.api_token.is_not(None), Shop.consumer_key.is_not(None))).order_by(Shop.id)))
