@@ -10,7 +10,6 @@ query ReconcileOrders($query: String!, $after: String) {{
   orders(first: {PAGE_SIZE}, after: $after, query: $query, sortKey: UPDATED_AT) {{
     nodes {{
       id name number createdAt updatedAt cancelledAt email tags currencyCode displayFinancialStatus
-      customer {{ id }}
       shippingAddress {{ countryCodeV2 }}
       shippingLines(first: 10) {{ nodes {{ originalPriceSet {{ {_MONEY} }} discountedPriceSet {{ {_MONEY} }} }} }}
       lineItems(first: 100) {{

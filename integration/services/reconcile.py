@@ -67,7 +67,7 @@ def sweep_state(shop: Shop) -> dict:
 def _save_state(rt: Runtime, shop_id: int, **changes) -> None:
     """Update the record under the shop's row lock; the cursor never moves back."""
     with transaction(rt.sessions) as session:
-        shop = session.get(Shop, shop_id, with_for_update=True)
+        shop = session.get(Shop, shop_id, with_for_update={"key_share": True})
         state = sweep_state(shop)
         cursor = changes.pop("cursor", None)
         if cursor is not None and (maybe_when(state.get("cursor")) or cursor) <= cursor:
@@ -103,13 +103,20 @@ def _store_page(rt: Runtime, shop: Shop, resources: list[dict]) -> list[int]:
     return new
 
 
+def _process_one(rt: Runtime, delivery_id: int, fetch, enqueue_action) -> str:
+    # Tried twice at once: a concurrent sweep or worker that inserted the same product first makes
+    # the first try an IntegrityError, and the second sees its row.
+    for attempt in (1, 2):
+        try:
+            return process_delivery(rt, delivery_id, fetch, enqueue_action)
+        except Exception as exc:  # retryable: the row stays received and the re-queue task takes it
+            log.warning("reconcile.retry: delivery %s attempt %d: %s", delivery_id, attempt, type(exc).__name__)
+    return "retrying"
+
+
 def _process(rt: Runtime, ids: list[int], report: SweepReport, fetch, enqueue_action) -> None:
     for delivery_id in ids:
-        try:
-            status = process_delivery(rt, delivery_id, fetch, enqueue_action)
-        except Exception as exc:  # retryable: the row stays received and the re-queue task takes it
-            log.warning("reconcile.retry: delivery %s: %s", delivery_id, type(exc).__name__)
-            status = "retrying"
+        status = _process_one(rt, delivery_id, fetch, enqueue_action)
         report.statuses[status] = report.statuses.get(status, 0) + 1
 
 

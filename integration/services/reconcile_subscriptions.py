@@ -37,19 +37,24 @@ def _mark(rt: Runtime, shop_id: int, statuses: dict[str, str], problem: str | No
         for topic, status in statuses.items():
             if topic in rows:
                 rows[topic].status, rows[topic].checked_at = status, now
-        shop = session.get(Shop, shop_id, with_for_update=True)
+        shop = session.get(Shop, shop_id, with_for_update={"key_share": True})
         state = dict((shop.settings or {}).get("reconcile") or {})
         state["subscription_problem"] = problem
         shop.settings = {**(shop.settings or {}), "reconcile": state}
         return [{"topic": r.topic, "status": r.status} for r in sorted(rows.values(), key=lambda r: r.topic)]
 
 
+def _missing(client, address: str) -> list[str]:
+    have = existing_subscriptions(client, address)
+    return [t for t in API_TOPICS if topic_enum(t) not in have]
+
+
 def _check_shopify(rt: Runtime, shop: Shop) -> tuple[dict[str, str], str | None]:
     address = f"{rt.settings.public_url}/webhooks/shopify"
     client = ADAPTERS["shopify"].client(shop, rt.settings.http_timeout)
-    have = existing_subscriptions(client, address)
-    missing = [t for t in API_TOPICS if topic_enum(t) not in have]
-    if missing and not register_subscriptions(rt.sessions, rt.settings, shop.id):
+    missing = _missing(client, address)
+    # A concurrent sweep may have created them first ("already taken"): what is still missing counts.
+    if missing and not register_subscriptions(rt.sessions, rt.settings, shop.id) and (missing := _missing(client, address)):
         log.warning("reconcile.subscriptions-unrepaired: shop %s: %d missing", shop.id, len(missing))
         return {t: ("missing" if t in missing else "active") for t in API_TOPICS}, \
             f"Shopify would not recreate {len(missing)} webhook subscription(s): {', '.join(missing)}"

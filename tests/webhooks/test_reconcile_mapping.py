@@ -1,4 +1,6 @@
 """The sweep's GraphQL orders, mapped to webhook bodies, parse exactly as the webhooks of the same orders do."""
+from dataclasses import replace
+
 import pytest
 
 from adapters.shopify import parse, reconcile
@@ -22,7 +24,9 @@ def test_the_sweep_document_validates_against_the_admin_schema():
 def test_a_graphql_order_parses_as_its_webhook(name):
     rest = load_fixture("shopify", name)
     mapped = reconcile.order_payload(order_node(rest))
-    assert parse.parse_order(mapped) == parse.parse_order(rest)
+    [swept], [delivered] = parse.parse_order(mapped), parse.parse_order(rest)
+    # All but the customer, which the sweep cannot read without the read_customers scope.
+    assert swept == replace(delivered, customer_ref=None) and swept.customer_email == delivered.customer_email
     assert reconcile.version_key("orders/updated", mapped) == reconcile.version_key("orders/create", rest)
 
 
