@@ -19,7 +19,7 @@ from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookSubscription
 from integration.runtime import Runtime
 from integration.services.install_shopify import register_subscriptions
-from integration.services.woo_webhooks import _remote_webhooks, delivery_url, sync_webhooks
+from integration.services.woo_webhooks import delivery_url, remote_webhooks, sync_webhooks
 
 log = logging.getLogger(__name__)
 BROKEN = ("disabled", "paused")
@@ -67,7 +67,7 @@ def _check_woocommerce(rt: Runtime, shop: Shop) -> tuple[dict[str, str], str | N
     client = ADAPTERS["woocommerce"].client(shop, rt.settings.http_timeout)
     with rt.sessions() as session:
         rows = _rows(session, shop.id)
-    remote = {str(w["id"]): w for w in _remote_webhooks(client, delivery_url(rt.settings.public_url, shop.domain))}
+    remote = {str(w["id"]): w for w in remote_webhooks(client, delivery_url(rt.settings.public_url, shop.domain))}
     found = {topic: remote.get(row.remote_id or "") for topic, row in rows.items()}
     seen = {topic: (hook["status"] if hook else "missing") for topic, hook in found.items()}
     try:

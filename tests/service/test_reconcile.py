@@ -115,6 +115,24 @@ def test_the_webhook_first_then_the_sweep_stores_nothing_again(client, rt, queue
     assert order_of(rt, shops["shopify"].id) == before
 
 
+def test_a_missed_return_request_is_swept_in_and_decided_once(client, rt, queue, shops, shopify):
+    from integration.db.request_models import Action, Decision, ReturnCase
+    from tests.emulators.shopify_orders_state import return_node
+    replay(client, rt, queue, "shopify", PRODUCTS + CURRENT)
+    unwanted = load_fixture("shopify", "returns_request__tee_unwanted")
+    node = current_node()
+    node["returns"]["nodes"].append(return_node(unwanted, "2026-05-21T10:00:00Z"))
+    shopify.state.add_order_node(node)
+    queued: list[int] = []
+    report = sweep_shop(rt, shops["shopify"].id, SINCE, FakeProducts(), enqueue_action=queued.append)
+    assert (len(report.new), report.statuses) == (1, {"processed": 1})
+    assert post_fixture(client, "shopify", "returns_request__tee_unwanted").json["status"] == "duplicate"
+    with rt.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ReturnCase)) == 1
+        assert session.scalar(select(Decision.outcome)) == "denied"
+        assert sorted(session.scalars(select(Action.id))) == sorted(queued) and queued
+
+
 def _numbered_order(n: int, minutes: int) -> dict:
     rest = load_fixture("shopify", "orders_create")
     stamp = (datetime(2026, 6, 1, tzinfo=timezone.utc) + timedelta(minutes=minutes)).isoformat()
@@ -224,3 +242,22 @@ def test_a_webhook_that_cannot_be_repaired_is_recorded_for_the_merchant(rt, shop
 def test_only_active_shops_with_credentials_are_swept(rt, shops, woo):
     with rt.sessions() as session:
         assert sweepable_shops(session) == [shops["woocommerce"].id]
+
+
+def test_the_periodic_task_queues_one_sweep_per_sweepable_shop(rt, shops, woo, shopify, monkeypatch):
+    from integration.jobs import queue as jobs
+    queued = []
+    monkeypatch.setattr(jobs, "runtime", lambda: rt)
+    monkeypatch.setattr(jobs, "reconcile_shop_task", queued.append)
+    with transaction(rt.sessions) as session:
+        session.get(Shop, shops["woocommerce"].id).status = "uninstalled"
+    jobs.reconcile_shops.call_local()
+    assert queued == [shops["shopify"].id]
+
+
+def test_the_sweep_interval_is_a_setting_with_a_clear_error():
+    from integration.settings import load_settings
+    assert load_settings({}).reconcile_minutes == 5
+    assert load_settings({"RETURNKIT_RECONCILE_MINUTES": "15"}).reconcile_minutes == 15
+    with pytest.raises(ValueError, match="RETURNKIT_RECONCILE_MINUTES.*1 to 60"):
+        load_settings({"RETURNKIT_RECONCILE_MINUTES": "0"})
