@@ -2,7 +2,7 @@
 import pytest
 
 from integration.app import create_app
-from tests.service.test_reconcile import _hooks, sweep, woo  # noqa: F401  (the woo fixture)
+from tests.service.test_reconcile import _hooks, shopify, sweep, woo  # noqa: F401  (the emulator fixtures)
 from tests.web_helpers import sign_in
 
 
@@ -34,3 +34,14 @@ def test_another_shops_webhook_problem_is_not_shown(web, rt, shops, woo):
     sign_in(web, shops["shopify"].id)
     page = web.get("/app/").data.decode()
     assert "not working" not in page and "order.updated" not in page
+
+
+def test_a_shopify_subscription_shopify_refuses_shows_on_the_home_page(web, rt, shops, shopify):
+    refusal = {"webhookSubscription": None,
+               "userErrors": [{"field": ["webhookSubscription", "uri"], "message": "Address is not allowed"}]}
+    shopify.state.webhookSubscriptionCreate = lambda _args: refusal
+    report = sweep(rt, shops)
+    assert report.error is None
+    sign_in(web, shops["shopify"].id)
+    page = web.get("/app/").data.decode()
+    assert 'role="alert"' in page and "Shopify would not recreate" in page and "orders/updated" in page
