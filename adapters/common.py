@@ -1,6 +1,7 @@
 """Small, strict readers for platform payloads shared by the adapters."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -57,3 +58,28 @@ def split_tags(value) -> tuple[str, ...]:
 def lower_headers(headers) -> dict[str, str]:
     """Headers keyed in lower case (HTTP header names are case-insensitive)."""
     return {k.lower(): v for k, v in headers.items()}
+
+
+def _canonical(value):
+    """A value in one spelling: times in UTC, amounts without trailing zeros, dataclasses as tuples."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "__dataclass_fields__"):
+        return (type(value).__name__, *(_canonical(getattr(value, f)) for f in value.__dataclass_fields__))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+def content_digest(events: list) -> str:
+    """A short digest of what a delivery means once parsed: the same for a webhook and a sweep of one version."""
+    return hashlib.sha256(repr(_canonical(events)).encode()).hexdigest()[:16]
+
+
+def version_key(kind: str, resource_id, stamp, events: list) -> str:
+    """The inbox key of one version of a resource, shared by its webhook and the reconciliation sweep."""
+    if isinstance(stamp, datetime):
+        stamp = stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{kind}:{resource_id}:{stamp}:{content_digest(events)}"

@@ -95,6 +95,24 @@ def cmd_shops_api_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shops_reconcile(args: argparse.Namespace) -> int:
+    """Sweep one shop now: its changed orders into the inbox, then its webhooks; print what was found."""
+    from adapters.common import PayloadError, when
+    from integration.services.reconcile import sweep_shop
+    try:
+        since = when(args.since, "--since") if args.since else None
+    except PayloadError as exc:
+        raise CommandError(f"{exc} (give an ISO 8601 time with an offset, e.g. 2026-05-01T00:00:00Z)") from None
+    with runtime().sessions() as session:
+        try:
+            shop_id = find_shop(session, args.domain).id
+        except ShopError as exc:
+            raise CommandError(str(exc)) from None
+    report = sweep_shop(runtime(), shop_id, since)
+    print(json.dumps(report.as_json(), indent=2))
+    return 1 if report.error else 0
+
+
 def login_link(shop) -> str:
     """A sign-in link to the shop's settings page, valid for ten minutes."""
     from integration.db.base import session_signing_key
@@ -171,6 +189,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     key = shops.add_parser("api-key", help="issue a new API key for the request API; printed once")
     key.add_argument("domain")
     key.set_defaults(run=cmd_shops_api_key)
+    rec = shops.add_parser("reconcile", help="sweep the shop now: changed orders since the last sweep, and its webhooks")
+    rec.add_argument("domain")
+    rec.add_argument("--since", help="ISO 8601 time to sweep from instead of the last sweep's cursor")
+    rec.set_defaults(run=cmd_shops_reconcile)
     link = shops.add_parser("login-link", help="print a sign-in link to the shop's settings page (10 minutes)")
     link.add_argument("domain")
     link.set_defaults(run=cmd_shops_login_link)

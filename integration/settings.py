@@ -46,11 +46,23 @@ class Settings:
     shopify_state_ttl: int = 600     # seconds an install's state nonce stays valid
     evidence: EvidenceLimits = field(default_factory=lambda: _evidence_limits({}))
     allow_private_store_urls: bool = False   # development only: store URLs on localhost / private networks
+    reconcile_minutes: int = 5               # how often each shop's orders and webhooks are swept
 
     @property
     def embedded(self) -> bool:
         """True on the embedded defaults (SQLite, no Redis)."""
         return self.database_url.startswith("sqlite") and not self.redis_url
+
+
+def _minutes(value) -> int:
+    """RETURNKIT_RECONCILE_MINUTES: a whole number of minutes from 1 to 60."""
+    try:
+        minutes = int(value)
+    except ValueError:
+        raise ValueError(f"RETURNKIT_RECONCILE_MINUTES: {value!r} is not a whole number of minutes (use 1 to 60)") from None
+    if not 1 <= minutes <= 60:
+        raise ValueError(f"RETURNKIT_RECONCILE_MINUTES: {minutes} is out of range (use 1 to 60)")
+    return minutes
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -76,4 +88,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         shopify_state_ttl=int(env.get("RETURNKIT_SHOPIFY_STATE_TTL", DEFAULTS["shopify"]["state_ttl_seconds"])),
         evidence=_evidence_limits(env),
         allow_private_store_urls=env.get("RETURNKIT_ALLOW_PRIVATE_STORE_URLS") == "1",
+        reconcile_minutes=_minutes(env.get("RETURNKIT_RECONCILE_MINUTES", DEFAULTS["reconcile"]["minutes"])),
     )

@@ -8,6 +8,7 @@ from adapters.base import DeliveryHeaders, Verification
 from adapters.common import lower_headers
 from adapters.shopify import topics as topic_table
 from adapters.shopify import client as api_client
+from adapters.shopify import reconcile
 from adapters.shopify import verify
 
 _ORDER_TOPICS = ("orders/",)
@@ -42,7 +43,13 @@ class ShopifyAdapter:
         return verify.verify(headers, body, secrets)
 
     def dedupe_key(self, meta: DeliveryHeaders, payload: object, body: bytes) -> str:
-        """X-Shopify-Webhook-Id identifies one delivery and stays the same on its retries."""
+        """Orders, fulfillments, refunds and returns: their version (shared with the reconciliation sweep).
+
+        Anything else: X-Shopify-Webhook-Id, which identifies one delivery and stays the same on its retries.
+        """
+        version = reconcile.version_key(meta.topic or "", payload)
+        if version:
+            return version
         if meta.delivery_id:
             return f"webhook:{meta.delivery_id}"
         return f"sha256:{hashlib.sha256((meta.topic or '').encode() + b'|' + body).hexdigest()}"

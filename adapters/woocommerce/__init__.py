@@ -8,6 +8,7 @@ from adapters.base import DeliveryHeaders, Verification
 from adapters.common import lower_headers
 from adapters.woocommerce import topics as topic_table
 from adapters.woocommerce import client as api_client
+from adapters.woocommerce import reconcile
 from adapters.woocommerce import verify
 
 
@@ -42,8 +43,12 @@ class WooCommerceAdapter:
 
         X-WC-Webhook-Delivery-ID hashes the webhook id with a time in whole seconds, so two deliveries
         in one second share it, and a redelivery of the same change gets a new one. What identifies a
-        change is the resource and its date_modified_gmt; a body without them falls back to its hash.
+        change is the resource and its date_modified_gmt (for orders, with a digest of what the body means,
+        shared with the reconciliation sweep); a body without them falls back to its hash.
         """
+        version = reconcile.version_key(meta.topic or "", payload)
+        if version:
+            return version
         if isinstance(payload, dict) and payload.get("id") is not None:
             modified = payload.get("date_modified_gmt") or ""
             return f"{meta.topic}:{payload['id']}:{modified}"

@@ -90,6 +90,23 @@ def refresh_shopify_tokens() -> None:
     refresh_expiring(runtime())
 
 
+@huey.periodic_task(crontab(minute=f"*/{load_settings().reconcile_minutes}"))
+def reconcile_shops() -> None:
+    """Queue one sweep per active shop with API credentials (RETURNKIT_RECONCILE_MINUTES apart)."""
+    from integration.services.reconcile import sweepable_shops
+    with runtime().sessions() as session:
+        shop_ids = sweepable_shops(session)
+    for shop_id in shop_ids:
+        reconcile_shop_task(shop_id)
+
+
+@huey.task()
+def reconcile_shop_task(shop_id: int) -> None:
+    """Sweep one shop: changed orders into the inbox, then its webhook subscriptions."""
+    from integration.services.reconcile import sweep_shop
+    sweep_shop(runtime(), shop_id)
+
+
 def enqueue_deliveries(delivery_ids: list[int]) -> None:
     """Queue stored deliveries for processing (called after their inserts have committed)."""
     if len(delivery_ids) == 1:

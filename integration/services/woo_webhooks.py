@@ -25,7 +25,7 @@ def delivery_url(public_url: str, store_url: str) -> str:
     return f"{public_url}/webhooks/woocommerce?{urlencode({'shop': store_url})}"
 
 
-def _remote_webhooks(client: WooCommerceClient, address: str) -> list[dict]:
+def remote_webhooks(client: WooCommerceClient, address: str) -> list[dict]:
     """The store's webhooks that deliver to our address, across pages."""
     found, page = [], 1
     while True:
@@ -51,7 +51,7 @@ def sync_webhooks(db: Session, shop: Shop, client: WooCommerceClient, public_url
     """Create or re-key returnkit's webhook for every processed topic, and record each with its secret."""
     address = delivery_url(public_url, shop.domain)
     rows = {row.topic: row for row in db.scalars(select(WebhookSubscription).where(WebhookSubscription.shop_id == shop.id))}
-    remote = _keep_one_per_topic(client, _remote_webhooks(client, address), {r.remote_id for r in rows.values()})
+    remote = _keep_one_per_topic(client, remote_webhooks(client, address), {r.remote_id for r in rows.values()})
     saved = []
     for topic in sorted(TOPICS):
         secret = secrets.token_hex(32)   # hex: WooCommerce passes secrets through wp_specialchars_decode

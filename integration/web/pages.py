@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 
-from integration.db.models import PolicyVersion, Shop
+from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
 from integration.services.customer_access import public_slug
 from integration.web.auth import Unauthenticated, login_shop, shop_from_login_token, shop_required
@@ -50,13 +50,23 @@ def _counts(db, shop_id: int) -> dict:
     return {"open_requests": waiting or 0, "dead_actions": dead or 0}
 
 
+def _sync(db, shop: Shop) -> dict:
+    """The last successful sweep, and the webhook subscriptions that are not working."""
+    from integration.services.reconcile import sweep_state
+    state = sweep_state(shop)
+    broken = db.scalars(select(WebhookSubscription).where(
+        WebhookSubscription.shop_id == shop.id, WebhookSubscription.status != "active").order_by(WebhookSubscription.topic))
+    return {"last_success_at": state.get("last_success_at"), "problem": state.get("subscription_problem"),
+            "broken": [(row.topic, row.status) for row in broken]}
+
+
 @blueprint.get("/")
 @shop_required
 def home():
-    """The shop at a glance: its policy version, what waits for the merchant, what failed."""
+    """The shop at a glance: its policy version, what waits for the merchant, what failed, webhook health."""
     version = g.db.get(PolicyVersion, g.shop.policy_version_id)
     base = current_app.extensions["returnkit"].runtime.settings.public_url
     request_page = base + url_for("customer.lookup", slug=public_slug(g.shop))
     return render_template("home.html", shop=g.shop, version=version, counts=_counts(g.db, g.shop.id),
-                           request_page=request_page,
+                           request_page=request_page, sync=_sync(g.db, g.shop),
                            embedded=bool(request.args.get("host")))

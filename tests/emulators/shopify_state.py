@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import graphql
 
+from tests.emulators.shopify_orders_state import OrdersConnectionMixin
 from tests.emulators.shopify_webhooks_state import WebhookSubscriptionsMixin
 
 _ids = itertools.count(1000)
+ROOT_METHODS = {"return": "return_", "orders": "orders_connection"}   # root fields whose names are taken
 
 
 def _arg_value(node, variables: dict):
@@ -29,6 +31,9 @@ def shape(value, selection: graphql.SelectionSetNode, variables: dict):
         return None
     out = {}
     for field in selection.selections:
+        if isinstance(field, graphql.InlineFragmentNode):  # the emulator's nodes are of the fragment's type
+            out.update(shape(value, field.selection_set, variables))
+            continue
         sub = value.get(field.name.value)
         if callable(sub):
             sub = sub(_args(field, variables))
@@ -37,7 +42,7 @@ def shape(value, selection: graphql.SelectionSetNode, variables: dict):
     return out
 
 
-class ShopState(WebhookSubscriptionsMixin):
+class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
     """Orders, returns, refunds and products of one emulated shop."""
 
     def __init__(self):
@@ -219,6 +224,6 @@ class ShopState(WebhookSubscriptionsMixin):
                 key = next((_args(d, variables)["key"] for d in field.directives if d.name.value == "idempotent"), None)
                 value = self.refundCreate(args, key)
             else:
-                value = getattr(self, "return_" if name == "return" else name)(args)
+                value = getattr(self, ROOT_METHODS.get(name, name))(args)
             data[field.alias.value if field.alias else name] = shape(value, field.selection_set, variables)
         return data

@@ -14,6 +14,7 @@ import requests
 from flask import jsonify, redirect, request
 
 from adapters.woocommerce.verify import sign
+from tests.emulators.woocommerce_orders import list_orders_page
 
 PREFIX = "/wp-json/wc/v3"
 REQUIRED = ("app_name", "scope", "user_id", "return_url", "callback_url")
@@ -71,13 +72,11 @@ class WooAuth:
         return None
 
     def list_orders(self):
-        """GET /orders?per_page=&page=: the newest orders first."""
+        """GET /orders: the list (tests/emulators/woocommerce_orders.py), the newest first by default."""
         refused = self._refused(write=False)
         if refused:
             return refused
-        per_page, page = int(request.args.get("per_page", 10)), int(request.args.get("page", 1))
-        orders = sorted(self.emulator.orders.values(), key=lambda o: int(o["id"]), reverse=True)
-        return jsonify(orders[(page - 1) * per_page: page * per_page]), 200
+        return jsonify(list_orders_page(self.emulator.orders.values(), request.args)), 200
 
     def _public(self, hook: dict) -> dict:
         return {k: v for k, v in hook.items() if k != "secret"}

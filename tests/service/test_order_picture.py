@@ -99,7 +99,10 @@ def test_refunds_accumulate_once_each(client, rt, queue, shops):
     from tests.webhook_helpers import load_fixture, post
     replay(client, rt, queue, "shopify", ["orders_create", "refunds_create"])
     refund = load_fixture("shopify", "refunds_create")
-    post(client, "shopify", "refunds/create", refund)  # the same refund again, as a new delivery
+    # The same refund again in a new delivery is the same version: the inbox holds it once.
+    assert post(client, "shopify", "refunds/create", refund).json["status"] == "duplicate"
+    restamped = {**refund, "created_at": "2026-05-20T09:00:01-06:00"}   # a new version of a known refund
+    post(client, "shopify", "refunds/create", restamped)
     second = {**refund, "id": 3330002, "transactions": [{**refund["transactions"][0], "amount": "10.00"}]}
     post(client, "shopify", "refunds/create", second)
     assert [process_delivery(rt, i) for i in queue] == ["processed", "processed"]

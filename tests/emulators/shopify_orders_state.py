@@ -1,0 +1,106 @@
+"""The emulated shop's `orders` connection (query "updated_at:>'…'", sortKey UPDATED_AT, first/after cursors),
+and how a test seeds it: a GraphQL Order node written from the REST fixture of the same order."""
+from __future__ import annotations
+
+import re
+from datetime import timezone
+
+from adapters.common import split_tags, when
+
+_UPDATED_AFTER = re.compile(r"updated_at:>'?([^'\s]+)'?")
+
+
+def _gid(kind: str, value) -> str:
+    return f"gid://shopify/{kind}/{value}"
+
+
+def _utc(value) -> str | None:
+    return None if value is None else when(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _money(value) -> dict:
+    return {"shopMoney": {"amount": str(value)}}
+
+
+def _line(li: dict) -> dict:
+    return {"id": _gid("LineItem", li["id"]), "title": li.get("title"), "name": li.get("name"), "quantity": li["quantity"],
+            "sku": li.get("sku"), "requiresShipping": li.get("requires_shipping"),
+            "originalUnitPriceSet": _money(li["price"]),
+            "discountAllocations": [{"allocatedAmountSet": _money(a["amount"])} for a in li.get("discount_allocations") or ()],
+            "product": {"id": _gid("Product", li["product_id"])} if li.get("product_id") else None,
+            "variant": {"id": _gid("ProductVariant", li["variant_id"])} if li.get("variant_id") else None}
+
+
+def fulfillment_node(f: dict) -> dict:
+    """A REST fulfillment as Shopify's Fulfillment object."""
+    return {"id": _gid("Fulfillment", f["id"]), "status": (f.get("status") or "success").upper(),
+            "displayStatus": (f.get("shipment_status") or "fulfilled").upper(), "createdAt": _utc(f["created_at"]),
+            "updatedAt": _utc(f.get("updated_at") or f["created_at"]),
+            "trackingInfo": [{"number": n} for n in f.get("tracking_numbers") or ()],
+            "fulfillmentLineItems": {"nodes": [{"quantity": li["quantity"], "lineItem": {"id": _gid("LineItem", li["id"])}}
+                                               for li in f.get("line_items") or ()]}}
+
+
+def refund_node(r: dict) -> dict:
+    """A REST refund as Shopify's Refund object."""
+    return {"id": _gid("Refund", r["id"]), "createdAt": _utc(r["created_at"]),
+            "transactions": {"nodes": [{"kind": t["kind"].upper(), "status": t.get("status", "success").upper(),
+                                        "amountSet": _money(t["amount"])} for t in r.get("transactions") or ()]},
+            "refundLineItems": {"nodes": [{"quantity": li["quantity"], "lineItem": {"id": _gid("LineItem", li["line_item_id"])},
+                                           "subtotalSet": _money(li["subtotal"]), "totalTaxSet": _money(li["total_tax"])}
+                                          for li in r.get("refund_line_items") or ()]}}
+
+
+def return_node(ret: dict, created_at: str) -> dict:
+    """A returns/* webhook body as Shopify's Return object."""
+    items = [{"quantity": li["quantity"], "returnReason": (li.get("return_reason") or "other").upper(),
+              "customerNote": li.get("customer_note"),
+              "fulfillmentLineItem": {"lineItem": {"id": _gid("LineItem", li["fulfillment_line_item"]["line_item"]["id"])}}}
+             for li in ret.get("return_line_items") or ()]
+    return {"id": _gid("Return", ret["id"]), "status": ret["status"].upper(), "createdAt": _utc(created_at),
+            "returnLineItems": {"nodes": items}}
+
+
+def order_node(rest: dict, fulfillments=None, refunds=None, returns=()) -> dict:
+    """The GraphQL Order for a REST order body (fulfillments and refunds default to the ones it embeds)."""
+    address, customer = rest.get("shipping_address") or {}, rest.get("customer") or {}
+    return {
+        "id": _gid("Order", rest["id"]), "name": rest.get("name"), "number": rest.get("order_number"),
+        "createdAt": _utc(rest["created_at"]), "updatedAt": _utc(rest["updated_at"]), "cancelledAt": _utc(rest.get("cancelled_at")),
+        "email": rest.get("email"), "tags": list(split_tags(rest.get("tags"))), "currencyCode": rest["currency"],
+        "displayFinancialStatus": (rest.get("financial_status") or "").upper() or None,
+        "customer": {"id": _gid("Customer", customer["id"])} if customer.get("id") else None,
+        "shippingAddress": {"countryCodeV2": address.get("country_code")} if address else None,
+        "shippingLines": {"nodes": [{"originalPriceSet": _money(s.get("price", 0)),
+                                     "discountedPriceSet": _money(s.get("discounted_price", s.get("price", 0)))}
+                                    for s in rest.get("shipping_lines") or ()]},
+        "lineItems": {"nodes": [_line(li) for li in rest["line_items"]]},
+        "fulfillments": [fulfillment_node(f) for f in (rest.get("fulfillments") or () if fulfillments is None else fulfillments)],
+        "refunds": [refund_node(r) for r in (rest.get("refunds") or () if refunds is None else refunds)],
+        "returns": {"nodes": list(returns)}}
+
+
+class OrdersConnectionMixin:
+    """Mixed into ShopState; `orders` is the root field, resolved by orders_connection."""
+
+    @property
+    def order_nodes(self) -> dict[str, dict]:
+        """gid → GraphQL Order node, as the test added them."""
+        if "_order_nodes" not in self.__dict__:
+            self._order_nodes = {}
+        return self._order_nodes
+
+    def add_order_node(self, node: dict) -> None:
+        """Add or replace an order (a new version of it: give it a later updatedAt)."""
+        self.order_nodes[node["id"]] = node
+
+    def orders_connection(self, args):
+        match = _UPDATED_AFTER.search(args.get("query") or "")
+        after = when(match.group(1)) if match else None
+        nodes = sorted((n for n in self.order_nodes.values() if after is None or when(n["updatedAt"]) > after),
+                       key=lambda n: (when(n["updatedAt"]), n["id"]), reverse=bool(args.get("reverse")))
+        ids = [n["id"] for n in nodes]
+        start = ids.index(args["after"]) + 1 if args.get("after") in ids else 0
+        page = nodes[start:start + (args.get("first") or 50)]
+        return {"nodes": page, "pageInfo": {"hasNextPage": start + len(page) < len(nodes),
+                                            "endCursor": page[-1]["id"] if page else None}}
