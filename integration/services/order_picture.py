@@ -52,9 +52,11 @@ def apply_order_seen(session: Session, shop: Shop, event: ev.OrderSeen) -> None:
     order.number, order.currency, order.placed_at = event.number, event.currency, event.placed_at
     order.platform_updated_at, order.status, order.tags = event.updated_at, event.status, list(event.tags)
     order.is_gift, order.shipping_paid, order.deleted = event.is_gift, event.shipping_paid, False
-    # A swept Shopify order carries no customer (read_customers is not granted): keep the one a webhook gave.
-    order.destination_country, order.customer_ref = event.destination_country, event.customer_ref or order.customer_ref
-    order.customer_email_hash = email_fingerprint(event.customer_email) or order.customer_email_hash
+    if order.redacted_at is None:  # after customers/redact, no later update brings the customer back
+        # A swept Shopify order carries no customer (read_customers is not granted): keep the one a webhook gave.
+        order.destination_country = event.destination_country
+        order.customer_ref = event.customer_ref or order.customer_ref
+        order.customer_email_hash = email_fingerprint(event.customer_email) or order.customer_email_hash
     order.cancelled_at = event.cancelled_at
     _sync_lines(order, event.lines)
     if order.production_started_at is None and production_signalled(shop, event.production_signals):

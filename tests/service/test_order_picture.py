@@ -254,3 +254,6 @@ def test_a_redacted_customer_is_never_written_back_to(client, rt, queue, shops):
             submit_request(session, shop, session.merge(order), {"type": "cancellation",
                                                                "submitted_at": "2026-06-01T10:00:00Z"}, "api", "x")
     assert refused.value.status == 410 and refused.value.errors[0].startswith("order_id:")
+    replay(client, rt, queue, "shopify", ["orders_updated__partially_refunded"])   # a later update of the order
+    later = _order_row(rt, shops)
+    assert later.customer_email_hash is None and later.customer_ref is None and later.destination_country is None
