@@ -46,6 +46,8 @@ class Settings:
     shopify_state_ttl: int = 600     # seconds an install's state nonce stays valid
     evidence: EvidenceLimits = field(default_factory=lambda: _evidence_limits({}))
     allow_private_store_urls: bool = False   # development only: store URLs on localhost / private networks
+    queue_name: str = "returnkit"    # the Huey queue's name: its keys in Redis, its rows in the queue file
+    trusted_proxies: int = 0         # how many proxies in front set X-Forwarded-*; 0 trusts none
 
     @property
     def embedded(self) -> bool:
@@ -76,4 +78,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         shopify_state_ttl=int(env.get("RETURNKIT_SHOPIFY_STATE_TTL", DEFAULTS["shopify"]["state_ttl_seconds"])),
         evidence=_evidence_limits(env),
         allow_private_store_urls=env.get("RETURNKIT_ALLOW_PRIVATE_STORE_URLS") == "1",
+        queue_name=env.get("RETURNKIT_QUEUE_NAME") or "returnkit",
+        trusted_proxies=int(env.get("RETURNKIT_TRUSTED_PROXIES") or 0),
     )

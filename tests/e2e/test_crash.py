@@ -112,7 +112,7 @@ def test_killing_the_worker_loses_nothing_and_refunds_each_intent_once(world):
     with rt.sessions() as session:
         ids = session.scalars(select(Action.id)).all()
     assert len(ids) == 4 * PER_PLATFORM  # a refund and a note per request
-    _python(env, f"from integration.jobs.queue import run_action_task\nfor i in {list(ids)}: run_action_task(i)")
+    _python(env, f"from integration.jobs.queue import enqueue_action\nfor i in {list(ids)}: enqueue_action(i)")
     # Phase 1: kill the worker every few seconds for as long as there is work (at most 10 minutes).
     deadline, kills = time.monotonic() + 600, 0
     while time.monotonic() < deadline and _states(rt).get("succeeded", 0) < len(ids):
