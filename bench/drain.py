@@ -20,27 +20,16 @@ TOKEN, DOMAIN = "shpat_bench", "drain-bench.myshopify.com"
 
 def _seed(emulator, refunds: int) -> list[int]:
     """One decision with `refunds` refund actions, each on an order of its own in the emulator."""
-    from integration.db.base import utcnow
     from integration.db.engine import transaction
-    from integration.db.order_models import Order
-    from integration.db.request_models import Action, Decision, ReturnCase
+    from integration.db.request_models import Action
     from integration.policy.loader import resolve_policy_path
     from integration.runtime import runtime
     from integration.services.shops import add_shop
+    from tests.fleet_helpers import seed_decision
     with transaction(runtime().sessions) as session:
         shop = add_shop(session, platform="shopify", domain=DOMAIN, webhook_secret="s", api_token=TOKEN,
                         api_base_url=emulator.url, policy_text=resolve_policy_path("kaolate").read_text())
-        order = Order(shop_id=shop.id, order_id="1", currency="USD", placed_at=utcnow(), platform_updated_at=utcnow(),
-                      tags=[], lines=[])
-        session.add(order)
-        session.flush()
-        case = ReturnCase(shop_id=shop.id, order_pk=order.id, source="api", source_ref="bench", request={})
-        session.add(case)
-        session.flush()
-        decision = Decision(case_pk=case.id, policy_version_id=shop.policy_version_id, outcome="approved",
-                            document={}, decided_by="policy")
-        session.add(decision)
-        session.flush()
+        decision = seed_decision(session, shop, "1", "bench")
         actions = [Action(shop_id=shop.id, decision_pk=decision.id, kind="refund", idempotency_key=f"bench-refund-{n}",
                           payload={"order_id": str(700000 + n), "amount": "10.00", "currency": "USD", "shipping": "0",
                                    "lines": [[str(800000 + n), 1]]}) for n in range(refunds)]
@@ -76,9 +65,9 @@ def main(refunds: int = 1000, restore: float = 200.0) -> dict:
     emulator.url = served.url
     upgrade(runtime().settings.database_url)
     ids = _seed(emulator, refunds)
-    from integration.jobs.queue import run_action_task
+    from integration.jobs.queue import enqueue_action
     for action_id in ids:
-        run_action_task(action_id)
+        enqueue_action(action_id)
     started = time.monotonic()
     worker = subprocess.Popen([sys.executable, "-m", "integration.cli", "worker", "--workers", "4"],
                               env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from integration.api import api
 from integration.api_requests import requests_api
@@ -35,8 +36,8 @@ _DELIVERY_BATCHER = DeliveryBatcher(_send_deliveries)
 
 
 def _queue_action(action_id: int) -> None:
-    from integration.jobs.queue import run_action_task
-    run_action_task(action_id)
+    from integration.jobs.queue import enqueue_action
+    enqueue_action(action_id)
 
 
 def create_app(overrides: dict | None = None, rt: Runtime | None = None,
@@ -57,6 +58,9 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.register_blueprint(requests_api)
     app.register_blueprint(observability)  # /readyz, /metrics, X-Request-Id
     register_web(app, rt.settings)
+    if rt.settings.trusted_proxies:   # behind a load balancer: trust that many hops of X-Forwarded-*
+        hops = rt.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
 
     @app.get("/healthz")
     def healthz():

@@ -47,6 +47,8 @@ class Settings:
     evidence: EvidenceLimits = field(default_factory=lambda: _evidence_limits({}))
     allow_private_store_urls: bool = False   # development only: store URLs on localhost / private networks
     reconcile_minutes: int = 5               # how often each shop's orders and webhooks are swept
+    queue_name: str = "returnkit"    # the Huey queue's name: its keys in Redis, its rows in the queue file
+    trusted_proxies: int = 0         # how many proxies in front set X-Forwarded-*; 0 trusts none
 
     @property
     def embedded(self) -> bool:
@@ -89,4 +91,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         evidence=_evidence_limits(env),
         allow_private_store_urls=env.get("RETURNKIT_ALLOW_PRIVATE_STORE_URLS") == "1",
         reconcile_minutes=_minutes(env.get("RETURNKIT_RECONCILE_MINUTES", DEFAULTS["reconcile"]["minutes"])),
+        queue_name=env.get("RETURNKIT_QUEUE_NAME") or "returnkit",
+        trusted_proxies=int(env.get("RETURNKIT_TRUSTED_PROXIES") or 0),
     )

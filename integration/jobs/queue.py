@@ -4,10 +4,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from huey import RedisHuey, SqliteHuey, crontab
+from huey import crontab
+from sqlalchemy import select
 
 from integration.db.base import utcnow
 from integration.db.engine import transaction
+from integration.jobs.fleet import FleetRedisHuey, FleetSqliteHuey
 from integration.runtime import runtime
 from integration.services.inbox import pending_deliveries
 from integration.settings import Settings, load_settings
@@ -16,13 +18,16 @@ log = logging.getLogger(__name__)
 
 
 def make_huey(settings: Settings):
-    """RedisHuey with REDIS_URL, else SqliteHuey in the data directory."""
+    """RedisHuey with REDIS_URL (any number of machines), else SqliteHuey in the data directory (one machine).
+
+    Either way every periodic task is queued once per tick however many consumers run (jobs/fleet.py).
+    """
     if settings.redis_url:
-        return RedisHuey("returnkit", url=settings.redis_url)
+        return FleetRedisHuey(settings.queue_name, url=settings.redis_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # No fsync per message: the database row is the truth, and a message lost in a power cut is
     # re-queued by requeue_lost_deliveries.
-    return SqliteHuey("returnkit", filename=str(settings.data_dir / "queue.sqlite3"), fsync=False)
+    return FleetSqliteHuey(settings.queue_name, filename=str(settings.data_dir / "queue.sqlite3"), fsync=False)
 
 
 huey = make_huey(load_settings())
@@ -61,26 +66,72 @@ def requeue_lost_deliveries() -> None:
         log.warning("inbox.requeued: %d deliveries", len(ids))
 
 
+# A drain message waiting in the queue holds its shop's flag, so a shop has at most one waiting; the flag
+# lapses after DRAIN_FLAG_SECONDS in case its message was lost (and the reaper queues a drain anyway).
+DRAIN_FLAG_SECONDS = 60
+
+
+def enqueue_action(action_id: int) -> None:
+    """Make sure the action's shop has a drain queued (called after the action's insert has committed)."""
+    from integration.db.request_models import Action
+    with runtime().sessions() as session:
+        shop_id = session.scalar(select(Action.shop_id).where(Action.id == action_id))
+    if shop_id is not None:
+        ensure_drain(shop_id)
+
+
+def ensure_drain(shop_id: int) -> None:
+    """Queue a drain for the shop at the tail, unless one is already waiting."""
+    if huey.set_flag(f"drain.{shop_id}", DRAIN_FLAG_SECONDS):
+        drain_shop_task(shop_id)
+
+
+@huey.task()
+def drain_shop_task(shop_id: int) -> None:
+    """Run the shop's due actions for a bounded time; queue the rest behind the other shops."""
+    from integration.services.drain import DRAIN_MAX_ACTIONS, drain_shop, due_action_ids
+    from integration.services.gateways import platform_gateway
+    huey.clear_flag(f"drain.{shop_id}")   # from here on a new action queues the next drain
+    with runtime().sessions() as session:
+        busy = len(due_action_ids(session, shop_id, utcnow(), DRAIN_MAX_ACTIONS + 1)) > DRAIN_MAX_ACTIONS
+    if busy:   # more than one drain's worth: let an idle thread take the next share at once
+        ensure_drain(shop_id)
+    report = drain_shop(runtime(), shop_id, platform_gateway)
+    if report.more_due:
+        ensure_drain(shop_id)
+    elif report.next_due_at is not None:   # a retry waiting out its backoff: wake the shop when it is due
+        _wake_when_due(shop_id, report.next_due_at)
+
+
+def _wake_when_due(shop_id: int, due_at) -> None:
+    delay = max((due_at - utcnow()).total_seconds(), 0)
+    # One wake-up per shop and due second, however many drains ended before it.
+    if huey.set_flag(f"wake.{shop_id}.{int(due_at.timestamp())}", delay + DRAIN_FLAG_SECONDS):
+        wake_shop_task.schedule((shop_id,), delay=delay)
+
+
+@huey.task()
+def wake_shop_task(shop_id: int) -> None:
+    """A retry came due: queue the shop's drain (deduplicated, so wake-ups never pile up drains)."""
+    ensure_drain(shop_id)
+
+
 @huey.task()
 def run_action_task(action_id: int) -> None:
-    """Run one outbox action (the row says what and whether); a retry is scheduled for its due time."""
-    from integration.db.request_models import Action
-    from integration.services.actions import run_action
-    from integration.services.gateways import platform_gateway
-    if run_action(runtime(), action_id, platform_gateway) == "retrying":
-        with runtime().sessions() as session:
-            due = session.get(Action, action_id).next_attempt_at
-        run_action_task.schedule((action_id,), delay=max((due - utcnow()).total_seconds(), 0))
+    """Messages queued before per-shop drains existed: hand the action to its shop's drain."""
+    enqueue_action(action_id)
 
 
 @huey.periodic_task(crontab(minute="*"))
 def reap_actions() -> None:
-    """Take back actions from killed workers and queue every due action (the rows are the truth)."""
+    """Take back actions from killed workers and queue a drain for every shop with due actions."""
     from integration.services.actions import reap
+    from integration.services.drain import shops_with_due_actions
     with transaction(runtime().sessions) as session:
-        due = reap(session, utcnow())
-    for action_id in due:
-        run_action_task(action_id)
+        reap(session, utcnow())
+        shop_ids = shops_with_due_actions(session, utcnow())
+    for shop_id in shop_ids:
+        ensure_drain(shop_id)
 
 
 @huey.periodic_task(crontab(minute="*"))

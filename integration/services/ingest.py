@@ -67,8 +67,8 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
 
 
 def _queue_action(action_id: int) -> None:
-    from integration.jobs.queue import run_action_task
-    run_action_task(action_id)
+    from integration.jobs.queue import enqueue_action
+    enqueue_action(action_id)
 
 
 def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> str:
