@@ -12,6 +12,7 @@ from integration.api_requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
 from integration.observability.web import observability
 from integration.runtime import Runtime, runtime
+from integration.services.ingest import action_queue
 from integration.web import register_web
 from webhooks.receiver import webhooks
 from webhooks.shop_cache import ShopCache
@@ -35,11 +36,6 @@ def _send_deliveries(delivery_ids: list[int]) -> None:
 _DELIVERY_BATCHER = DeliveryBatcher(_send_deliveries)
 
 
-def _queue_action(action_id: int) -> None:
-    from integration.jobs.queue import enqueue_action
-    enqueue_action(action_id)
-
-
 def create_app(overrides: dict | None = None, rt: Runtime | None = None,
                enqueue: Callable[[int], None] | None = None,
                enqueue_action: Callable[[int], None] | None = None) -> Flask:
@@ -52,7 +48,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     if enqueue is None:
         import integration.jobs.queue  # noqa: F401  (opens the queue now, not on a worker's first delivery)
     app.extensions["returnkit"] = AppContext(rt, enqueue or _DELIVERY_BATCHER.put, ShopCache(rt.sessions),
-                                             enqueue_action or _queue_action)
+                                             enqueue_action or action_queue(rt))
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
     app.register_blueprint(requests_api)

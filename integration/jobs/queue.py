@@ -71,10 +71,11 @@ def requeue_lost_deliveries() -> None:
 DRAIN_FLAG_SECONDS = 60
 
 
-def enqueue_action(action_id: int) -> None:
-    """Make sure the action's shop has a drain queued (called after the action's insert has committed)."""
+def enqueue_action(action_id: int, rt=None) -> None:
+    """Make sure the action's shop has a drain queued (called after the action's insert has committed);
+    `rt` is the caller's runtime, whose database holds the action."""
     from integration.db.request_models import Action
-    with runtime().sessions() as session:
+    with (rt or runtime()).sessions() as session:
         shop_id = session.scalar(select(Action.shop_id).where(Action.id == action_id))
     if shop_id is not None:
         ensure_drain(shop_id)

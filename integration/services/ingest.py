@@ -61,14 +61,17 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
         _record_failure(rt, delivery_id, "failed", f"{type(exc).__name__}: {exc}")
         return "failed"
     for action_id in new_actions:
-        (enqueue_action or _queue_action)(action_id)
+        (enqueue_action or action_queue(rt))(action_id)
     log.debug("ingest.processed: %s, %d actions planned", status, len(new_actions))
     return status
 
 
-def _queue_action(action_id: int) -> None:
-    from integration.jobs.queue import enqueue_action
-    enqueue_action(action_id)
+def action_queue(rt):
+    """What queues a committed action of this runtime's database: its shop's drain (the queue opens on first use)."""
+    def queue(action_id: int) -> None:
+        from integration.jobs.queue import enqueue_action
+        enqueue_action(action_id, rt)
+    return queue
 
 
 def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> str:
