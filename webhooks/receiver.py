@@ -11,6 +11,8 @@ import orjson
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
+
 from adapters.common import lower_headers
 from adapters.registry import ADAPTERS
 from integration.services.inbox import Incoming, inbox_connection, kept_headers, store_delivery
@@ -69,7 +71,8 @@ def receive(platform: str):
         shop, verdict = fresh, adapter.verify(headers, body, fresh.secrets_for(meta.subscription_id))
     if not verdict.ok:
         log.warning("webhook.%s: %s shop %s", verdict.reason, platform, shop.id)
-        return _reply(verdict.status, verdict.reason)
+        return _reply(verdict.status, verdict.reason, error=f"{adapter.signature_header}: {verdict.reason}; it must be "
+                      "the base64 HMAC-SHA256 of the raw UTF-8 body with this shop's webhook secret")
     return _accept(ctx, adapter, shop, meta, headers, body)
 
 
@@ -86,8 +89,14 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes):
     resource_id, customer_ref = adapter.delivery_refs(meta.topic, payload)
     incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(headers),
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
-    with inbox_connection(ctx.runtime.engine) as conn:
-        row_id = store_delivery(conn, shop.id, incoming)
+    try:
+        with inbox_connection(ctx.runtime.engine) as conn:
+            row_id = store_delivery(conn, shop.id, incoming)
+    except IntegrityError:
+        # Only the shop's foreign key can fail (duplicates are skipped): shop/redact deleted it since the
+        # snapshot was taken.
+        log.warning("webhook.shop-gone: %s shop %s", adapter.name, shop.id)
+        return _reply(404, "unknown-shop", error="the shop this delivery names was removed from returnkit")
     if row_id is None:
         return _reply(200, "duplicate")
     log.info("webhook.%s: %s %s shop %s delivery %s", status, adapter.name, meta.topic, shop.id, row_id)
