@@ -85,3 +85,45 @@ def test_a_return_whose_order_is_a_number_is_answered_not_500(client):
     # delivery_refs called .get on "order": 1e30 before the delivery was stored: a 500 to Shopify.
     body = {**load_fixture("shopify", "returns_request"), "order": 10**30}
     assert post(client, "shopify", "returns/request", body).status_code == 200
+
+
+def _api_case(client, rt, queue, shops):
+    from integration.db.engine import transaction
+    from integration.db.models import Shop
+    from integration.services.shops import issue_api_key
+    from tests.request_helpers import DEFECTIVE_HOODIE, shopify_story
+    shopify_story(client, rt, queue)
+    with transaction(rt.sessions) as session:
+        key = issue_api_key(session.get(Shop, shops["shopify"].id))
+    client.application.extensions["returnkit"].enqueue_action = lambda _id: None
+    headers = {"Authorization": f"Bearer {key}"}
+    created = client.post("/api/v1/requests", headers=headers, json={
+        "shop": "kaolate-demo.myshopify.com", "order_id": "5550001", "request": DEFECTIVE_HOODIE})
+    return created.json["request_id"], headers
+
+
+def test_a_json_body_nested_past_the_recursion_limit_is_400_not_500(client, rt, queue, shops):
+    # Flask's get_json(silent=True) lets RecursionError through.
+    case_id, headers = _api_case(client, rt, queue, shops)
+    for url in ("/api/v1/requests", f"/api/v1/requests/{case_id}/evidence"):
+        response = client.post(url, data=b"[" * 5_000 + b"]" * 5_000, content_type="application/json", headers=headers)
+        assert response.status_code == 400 and response.json["errors"][0]["field"]
+
+
+def test_evidence_counts_of_the_wrong_type_are_422_naming_the_field(client, rt, queue, shops):
+    # add_evidence ran int() on whatever came: a dict or "\x00" was a 500.
+    case_id, headers = _api_case(client, rt, queue, shops)
+    for body, field in (({"photos": {"a": 1}}, "photos"), ({"videos": "2"}, "videos"), ({"photos": -1}, "photos"),
+                        ({"photos": True}, "photos"), ({"description": "yes"}, "description")):
+        response = client.post(f"/api/v1/requests/{case_id}/evidence", json=body, headers=headers)
+        assert (response.status_code, response.json["errors"][0]["field"]) == (422, field)
+
+
+def test_a_lone_surrogate_or_nul_in_a_json_body_is_400_not_500(client, rt, queue, shops):
+    # json.loads let "\ud800" through to the database's UTF-8 encoder (and "\u0000" to PostgreSQL's text).
+    case_id, headers = _api_case(client, rt, queue, shops)
+    for text in ("\\ud800", "\\u0000"):
+        body = ('{"items": {"9002": "used"}, "by": "%s"}' % text).encode()
+        response = client.post(f"/api/v1/requests/{case_id}/inspection", data=body, content_type="application/json",
+                               headers=headers)
+        assert response.status_code == 400 and response.json["errors"][0]["field"] == "(body)"
