@@ -34,6 +34,11 @@ def _classify(adapter, topic: str) -> tuple[str, str | None]:
     return "ignored", "unknown topic"
 
 
+def _text(value: str | None) -> str | None:
+    """A value read from the payload, storable as text everywhere (PostgreSQL text cannot hold NUL)."""
+    return value.replace("\x00", "\\u0000") if value else value
+
+
 def _read_body(limit: int) -> bytes | None:
     """The raw body, or None when it is larger than the limit."""
     if request.content_length is not None and request.content_length > limit:
@@ -85,9 +90,13 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes):
         return _reply(400, "malformed-json", error="body must be a JSON object")
     if not meta.topic:
         return _reply(400, "missing-topic", error="the topic header is missing")
+    kept = kept_headers(headers)
+    if bad := next((name for name, value in kept.items() if "\x00" in value), None):
+        # PostgreSQL text cannot hold NUL: refused here, not a 500 from the inbox insert.
+        return _reply(400, "bad-header", error=f"{bad}: contains a NUL character")
     status, note = _classify(adapter, meta.topic)
-    resource_id, customer_ref = adapter.delivery_refs(meta.topic, payload)
-    incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(headers),
+    resource_id, customer_ref = (_text(ref) for ref in adapter.delivery_refs(meta.topic, payload))
+    incoming = Incoming(adapter.name, meta.topic, _text(adapter.dedupe_key(meta, payload, body)), kept,
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
     try:
         with inbox_connection(ctx.runtime.engine) as conn:

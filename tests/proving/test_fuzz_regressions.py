@@ -127,3 +127,17 @@ def test_a_lone_surrogate_or_nul_in_a_json_body_is_400_not_500(client, rt, queue
         response = client.post(f"/api/v1/requests/{case_id}/inspection", data=body, content_type="application/json",
                                headers=headers)
         assert response.status_code == 400 and response.json["errors"][0]["field"] == "(body)"
+
+
+def test_a_nul_in_a_kept_header_is_400_naming_it(client, rt):
+    # PostgreSQL text takes no NUL: the inbox insert raised DataError (500) for "orders/create\x00".
+    response = post(client, "shopify", "orders/create\x00", {"id": 1})
+    assert (response.status_code, response.json["status"]) == (400, "bad-header")
+    assert response.json["error"].startswith("x-shopify-topic:")
+    with rt.sessions() as session:
+        assert session.scalars(select(WebhookDelivery)).all() == []
+
+
+def test_a_nul_in_an_id_the_receiver_keeps_is_stored(client, rt):
+    # order.deleted {"id": "\u0000"}: the id went into resource_id and the dedupe key, and PostgreSQL refused it.
+    assert post(client, "woocommerce", "order.deleted", {"id": "\x00"}).status_code == 200
