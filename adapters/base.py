@@ -31,6 +31,7 @@ class PlatformAdapter(Protocol):
     name: str
     topics: Mapping[str, Callable]          # supported topic -> parser
     ignored_topics: frozenset[str]          # known topics we do not use
+    signature_header: str                   # the header that carries the delivery's signature
 
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders: ...
 

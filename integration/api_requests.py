@@ -26,6 +26,7 @@ from integration.services.shops import ShopError, find_shop
 
 requests_api = Blueprint("requests_api", __name__, url_prefix="/api/v1/requests")
 BAD_INPUT = (RequestError, EvidenceError)
+MAX_COUNT = 1000  # photos or videos counted in one /evidence call
 
 
 def api_key_hash(key: str) -> str:
@@ -166,6 +167,16 @@ def _redecide(case_id: int, change, body=None):
     return _decide_and_queue(work, 200)
 
 
+def _check_counts(body: dict) -> None:
+    """photos and videos are whole numbers from 0 to MAX_COUNT, description true or false; RequestError otherwise."""
+    for kind in ("photos", "videos"):
+        value = body.get(kind, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            raise RequestError([f"{kind}: send how many, a whole number from 0 to {MAX_COUNT}, not {value!r}"], 422)
+    if not isinstance(body.get("description", False), bool):
+        raise RequestError([f"description: send true or false, not {body['description']!r}"], 422)
+
+
 @requests_api.post("/<int:case_id>/evidence")
 def post_evidence(case_id: int):
     """Add evidence (JSON {photos, videos, description}, or multipart files and a description); decided again."""
@@ -183,6 +194,7 @@ def post_evidence(case_id: int):
         bad = [k for k in body if k not in ("photos", "videos", "description")]
         if bad:
             raise RequestError([f"{bad[0]}: unknown field; allowed: photos, videos, description"], 422)
+        _check_counts(body)
         return add_evidence(session, shop, case, body, files)
     return _redecide(case_id, change, body)
 

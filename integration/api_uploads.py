@@ -5,9 +5,7 @@ only by the evidence limits (config/defaults.toml [evidence]); the limit is chec
 """
 from __future__ import annotations
 
-import json
-
-from flask import Response, after_this_request, request
+from flask import Response, after_this_request, current_app, request
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -105,7 +103,7 @@ def request_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
     """POST /api/v1/requests as multipart: the `payload` field's JSON and the validated files."""
     form, files = _parse_form(limits, ("payload",))
     try:
-        body = json.loads(form.get("payload", ""))
+        body = current_app.json.loads(form.get("payload", ""))  # the app's strict JSON, as for a JSON body
     except ValueError:
         body = None
     if not isinstance(body, dict):

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import re
 
+import orjson
 from flask import Flask, jsonify
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from integration.api import api
@@ -36,11 +39,22 @@ def _send_deliveries(delivery_ids: list[int]) -> None:
 _DELIVERY_BATCHER = DeliveryBatcher(_send_deliveries)
 
 
+class StrictJSON(DefaultJSONProvider):
+    """Request bodies parsed as the webhook receiver does (orjson): deep nesting, NaN, lone surrogates and NUL
+    characters are invalid JSON (a 400), never a RecursionError or a database encoding error (a 500)."""
+
+    def loads(self, s, **kwargs):
+        if re.search(rb"\\u0000" if isinstance(s, bytes) else r"\\u0000", s):
+            raise ValueError("the JSON holds a NUL character (\\u0000)")
+        return orjson.loads(s)
+
+
 def create_app(overrides: dict | None = None, rt: Runtime | None = None,
                enqueue: Callable[[int], None] | None = None,
                enqueue_action: Callable[[int], None] | None = None) -> Flask:
     """Build the app; tests pass their own runtime, queue and configuration."""
     app = Flask(__name__)
+    app.json = StrictJSON(app)
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.config.update(overrides or {})
     app.json.sort_keys = False

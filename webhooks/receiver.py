@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import orjson
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
 from adapters.common import lower_headers
 from adapters.registry import ADAPTERS
@@ -47,6 +48,11 @@ def _classify(adapter, topic: str) -> tuple[str, str | None]:
         return "ignored", "known topic that returnkit does not use"
     log.warning("webhook.unknown-topic: %s %s", adapter.name, topic)
     return "ignored", "unknown topic"
+
+
+def _text(value: str | None) -> str | None:
+    """A value read from the payload, storable as text everywhere (PostgreSQL text cannot hold NUL)."""
+    return value.replace("\x00", "\\u0000") if value else value
 
 
 def _read_body(limit: int) -> bytes | None:
@@ -101,7 +107,9 @@ def _receive(ctx, adapter) -> Reply:
         shop, verdict = fresh, adapter.verify(headers, body, fresh.secrets_for(meta.subscription_id))
     if not verdict.ok:
         log.warning("webhook.rejected-signature: %s shop %s: %s", platform, shop.id, verdict.reason)
-        return Reply(verdict.status, verdict.reason, {}, topic, counted_as="rejected-signature")
+        error = (f"{adapter.signature_header}: {verdict.reason}; it must be the base64 HMAC-SHA256 of the raw UTF-8 "
+                 "body with this shop's webhook secret")
+        return Reply(verdict.status, verdict.reason, {"error": error}, topic, counted_as="rejected-signature")
     return _accept(ctx, adapter, shop, meta, headers, body)
 
 
@@ -114,12 +122,22 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes) -> Reply:
         return _reply(400, "malformed-json", meta.topic, error="body must be a JSON object")
     if not meta.topic:
         return _reply(400, "missing-topic", error="the topic header is missing")
+    kept = kept_headers(headers)
+    if bad := next((name for name, value in kept.items() if "\x00" in value), None):
+        # PostgreSQL text cannot hold NUL: refused here, not a 500 from the inbox insert.
+        return _reply(400, "bad-header", meta.topic, error=f"{bad}: contains a NUL character")
     status, note = _classify(adapter, meta.topic)
-    resource_id, customer_ref = adapter.delivery_refs(meta.topic, payload)
-    incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept_headers(headers),
+    resource_id, customer_ref = (_text(ref) for ref in adapter.delivery_refs(meta.topic, payload))
+    incoming = Incoming(adapter.name, meta.topic, _text(adapter.dedupe_key(meta, payload, body)), kept,
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
-    with inbox_connection(ctx.runtime.engine) as conn:
-        row_id = store_delivery(conn, shop.id, incoming)
+    try:
+        with inbox_connection(ctx.runtime.engine) as conn:
+            row_id = store_delivery(conn, shop.id, incoming)
+    except IntegrityError:
+        # Only the shop's foreign key can fail (duplicates are skipped): shop/redact deleted it since the
+        # snapshot was taken.
+        log.warning("webhook.shop-gone: %s shop %s", adapter.name, shop.id)
+        return _reply(404, "unknown-shop", meta.topic, error="the shop this delivery names was removed from returnkit")
     if row_id is None:
         return _reply(200, "duplicate", meta.topic)
     bind(delivery_id=row_id)

@@ -19,6 +19,7 @@ class ShopifyAdapter:
     name = "shopify"
     topics = topic_table.TOPICS
     ignored_topics = topic_table.IGNORED_TOPICS
+    signature_header = verify.HMAC_HEADER
     compliance_topics = topic_table.COMPLIANCE_TOPICS
 
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders:
@@ -64,7 +65,8 @@ class ShopifyAdapter:
         if topic.startswith(_ORDER_ID_TOPICS):
             return _id(payload.get("order_id")), None
         if topic.startswith("returns/"):
-            return _id((payload.get("order") or {}).get("id") or payload.get("order_id")), None
+            order = payload.get("order") if isinstance(payload.get("order"), dict) else {}
+            return _id(order.get("id") or payload.get("order_id")), None
         return None, _id(customer.get("id"))
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from shopify_app import verify_webhook_req
 
 from adapters.base import Verification
+from adapters.common import lower_headers
 
 HMAC_HEADER = "X-Shopify-Hmac-Sha256"
 
@@ -24,9 +25,16 @@ def verify(headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> V
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return Verification(False, 401, "body-not-utf8")
+    if not str(lower_headers(headers).get(HMAC_HEADER.lower(), "")).isascii():
+        # A base64 digest is ASCII; shopifyapp's compare_digest raises TypeError on anything else.
+        return Verification(False, 401, "invalid-hmac")
     config = {"client_id": "returnkit", "client_secret": secrets[0],
               "old_client_secret": secrets[1] if len(secrets) > 1 else None}
-    result = verify_webhook_req({"method": "POST", "headers": dict(headers), "url": "", "body": text}, config)
+    try:
+        result = verify_webhook_req({"method": "POST", "headers": dict(headers), "url": "", "body": text}, config)
+    except RecursionError:
+        # shopifyapp parses the body with the stdlib json (to redact its log) before checking the HMAC.
+        return Verification(False, 400, "body-too-deeply-nested")
     if result.ok:
         return Verification(True)
     code = result.log.code if result.log else "invalid_hmac"

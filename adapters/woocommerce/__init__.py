@@ -16,6 +16,7 @@ class WooCommerceAdapter:
     name = "woocommerce"
     topics = topic_table.TOPICS
     ignored_topics = topic_table.IGNORED_TOPICS
+    signature_header = verify.SIGNATURE_HEADER
     compliance_topics = topic_table.COMPLIANCE_TOPICS
 
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders:

@@ -62,8 +62,10 @@ class Encrypted(TypeDecorator):
 
 
 def email_fingerprint(email: str | None) -> str | None:
-    """The keyed hash of an email address (trimmed, lower-cased), or None."""
-    return _require_box().fingerprint(email.strip().lower()) if email and email.strip() else None
+    """The keyed hash of an email address (trimmed, lower-cased), or None (also for a non-text value)."""
+    if not isinstance(email, str) or not email.strip():
+        return None
+    return _require_box().fingerprint(email.strip().lower())
 
 
 def session_signing_key() -> str:

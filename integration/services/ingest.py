@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.orm import Session
 
 from adapters.common import PayloadError, maybe_when
@@ -56,7 +56,9 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
         # IntegrityError: a concurrent worker took the same request first; the retry sees its row.
         _record_failure(rt, delivery_id, "received", f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
         raise
-    except (PayloadError, ValueError, KeyError, TypeError) as exc:
+    except (PayloadError, ValueError, KeyError, TypeError, StatementError) as exc:
+        if isinstance(exc, StatementError) and not _unstorable(exc):
+            raise
         log.error("ingest.unprocessable: delivery %s: %s", delivery_id, exc)
         _record_failure(rt, delivery_id, "failed", f"{type(exc).__name__}: {exc}")
         return "failed"
@@ -74,6 +76,14 @@ def action_queue(rt):
     return queue
 
 
+def _unstorable(exc: StatementError) -> bool:
+    """A value from the payload the database refuses (wrong type, NUL, out of range): retrying cannot help.
+
+    Connection and lock errors (OperationalError) and races (IntegrityError) are not this: they re-raise.
+    """
+    return isinstance(exc, (DataError, ProgrammingError)) or isinstance(exc.orig, (TypeError, ValueError))
+
+
 def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> str:
     """Apply one inbox row in one transaction; the ids of actions it planned go to new_actions."""
     with transaction(rt.sessions) as session:
@@ -85,7 +95,7 @@ def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> st
         if not shop.active and row.topic not in adapter.compliance_topics:
             row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
             return "ignored"
-        events = adapter.topics[row.topic](json.loads(row.body))
+        events = _parse(adapter, row)
         session.info["delivery_time"] = _delivery_time(row)
         apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
         if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
@@ -94,6 +104,15 @@ def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> st
         return "processed"
 
 
+def _parse(adapter, row: WebhookDelivery) -> list:
+    """The delivery's canonical events; a payload its parser cannot read is a PayloadError, never a crash."""
+    try:
+        return adapter.topics[row.topic](json.loads(row.body))
+    except PayloadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser only reads untrusted JSON: any failure means unreadable
+        raise PayloadError(f"{row.topic}: the payload has the wrong shape ({type(exc).__name__}: "
+                           f"{str(exc)[:200]})") from None
 
 
 def _delivery_time(row: WebhookDelivery):

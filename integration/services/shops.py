@@ -31,7 +31,10 @@ def normalize_domain(platform: str, domain: str) -> str:
         if not _SHOPIFY_DOMAIN.match(value):
             raise ShopError(f"domain: {domain!r} is not a Shopify shop domain; write e.g. 'my-shop.myshopify.com'")
         return value
-    parts = urlsplit(value if "://" in value else f"https://{value}")
+    try:
+        parts = urlsplit(value if "://" in value else f"https://{value}")
+    except ValueError:  # e.g. an unbalanced "[" (urlsplit reads it as an IPv6 host)
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ShopError(f"domain: {domain!r} is not a store URL; write e.g. 'https://shop.example.com'")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

@@ -1,0 +1,224 @@
+"""The chaos replay: signed orders and return requests for many orders at gunicorn + `returnkit worker`, while web
+and worker processes are SIGKILLed at random and restarted. A delivery that got no answer is sent again, as a
+platform retries. Afterwards every answered delivery is stored and processed once, and nothing is duplicated.
+
+Usage: python -m bench.chaos [DELIVERIES]  (default 10,000; figures in docs/reliability.md, "## Chaos").
+Embedded defaults in a temp dir; PostgreSQL + Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.ingest import _port
+from bench.latency import _delivery, _ids
+from bench.load import send
+
+SECRET, TOKEN, DOMAIN = "bench-secret", "shpat_bench", "latency-bench.myshopify.com"
+SWEEP = """
+from integration.db.engine import transaction
+from integration.jobs.queue import process_delivery_task, reap_actions
+from integration.runtime import runtime
+from integration.services.inbox import pending_deliveries
+from integration.db.base import utcnow
+with transaction(runtime().sessions) as session:
+    ids = pending_deliveries(session, utcnow())
+for i in ids:
+    process_delivery_task(i)
+reap_actions.call_local()
+"""
+
+
+class Fleet:
+    """One gunicorn web (its own process group) and one worker, each killable and restartable."""
+
+    def __init__(self, env: dict, port: int):
+        self.env, self.port, self.procs, self.kills = env, port, {}, {"web": 0, "worker": 0}
+
+    def start(self, name: str) -> None:
+        """Start the web or the worker."""
+        cmd = ([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+                "--log-level", "error", "integration.app:create_app()"] if name == "web"
+               else [sys.executable, "-m", "integration.cli", "worker", "--workers", "4"])
+        self.procs[name] = subprocess.Popen(cmd, env=self.env, start_new_session=True,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL the whole process group (gunicorn's master and its workers; the consumer and its threads)."""
+        proc = self.procs[name]
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        self.kills[name] += 1
+
+    def stop(self) -> None:
+        """Kill everything still running."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def _env(data: str, emulator_url: str) -> dict:
+    from cryptography.fernet import Fernet
+    env = {**os.environ, "RETURNKIT_DATA_DIR": data, "RETURNKIT_ACTION_LEASE_SECONDS": "4",
+           "RETURNKIT_ACTION_BACKOFF_SECONDS": "1"}
+    for name in ("DATABASE_URL", "REDIS_URL", "RETURNKIT_SECRET_KEY"):
+        env.pop(name, None)
+    if os.environ.get("TEST_DATABASE_URL") and os.environ.get("TEST_REDIS_URL"):
+        schema = f"rk_chaos_{uuid.uuid4().hex[:8]}"
+        subprocess.run([sys.executable, "-c", f"from sqlalchemy import create_engine, text; e = create_engine("
+                        f"{os.environ['TEST_DATABASE_URL'].replace('postgresql://', 'postgresql+psycopg://')!r}); "
+                        f"c = e.connect(); c.execute(text('CREATE SCHEMA {schema}')); c.commit()"], check=True)
+        base = os.environ["TEST_DATABASE_URL"]
+        env.update(DATABASE_URL=f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}",
+                   REDIS_URL=os.environ["TEST_REDIS_URL"], RETURNKIT_SECRET_KEY=Fernet.generate_key().decode(),
+                   CHAOS_SCHEMA=schema)
+    subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain", DOMAIN,
+                    "--webhook-secret", SECRET, "--api-token", TOKEN, "--api-base-url", emulator_url, "--policy",
+                    "kaolate"], env=env, check=True, capture_output=True)
+    return env
+
+
+def _deliveries(orders: int, emulator) -> list[list[tuple[bytes, dict]]]:
+    """Phases: the products, then an order each, then a return request on each (fresh ids, as bench.latency)."""
+    for n in range(orders):
+        ids = _ids(n)
+        emulator.state.add_order(ids["5550001"], [("9001", 2, "22.50"), ("9002", 1, "60.00")], shipping="6.50")
+        emulator.state.add_return(ids["2220002"])
+    return [[_delivery(f, "products/create", {}) for f in ("products_create", "products_create__hoodie")],
+            [_delivery("orders_create", "orders/create", _ids(n)) for n in range(orders)],
+            [_delivery("returns_request__tee_unwanted", "returns/request", _ids(n)) for n in range(orders)]]
+
+
+def _send_until_answered(port: int, delivery, stats: dict) -> None:
+    """Send, and send again (the same webhook id) until a 200 comes back, as a platform retries."""
+    while True:
+        try:
+            if send(port, *delivery) == 200:
+                return
+            stats["5xx_or_other"] += 1
+        except OSError:
+            stats["no_answer"] += 1
+        time.sleep(0.2)
+
+
+def _chaos(fleet: Fleet, stop: threading.Event, pause: tuple[float, float]) -> None:
+    while not stop.wait(random.uniform(*pause)):
+        name = random.choice(("web", "worker"))
+        fleet.kill(name)
+        time.sleep(random.uniform(0.1, 0.5))
+        fleet.start(name)
+
+
+def _query(env: dict, sql: str):
+    out = subprocess.run([sys.executable, "-c", "import json; from integration.runtime import runtime; from sqlalchemy "
+                          f"import text; print(json.dumps([list(r) for r in runtime().engine.connect().execute("
+                          f"text({sql!r}))], default=str))"], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def _drain(env: dict, orders: int, seconds: float) -> None:
+    """Until every row is processed and every action done; the sweep does at once what the periodic tasks do."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = _query(env, "select (select count(*) from webhook_deliveries where status = 'received') + "
+                           "(select count(*) from actions where state <> 'succeeded') + "
+                           f"{orders} - (select count(*) from return_cases)")[0][0]
+        if left == 0:
+            return
+        subprocess.run([sys.executable, "-c", SWEEP], env=env, check=True, capture_output=True)
+        time.sleep(3)
+
+
+def _verify(env: dict, emulator, orders: int) -> dict:
+    refunds: dict[str, int] = {}
+    for refund in emulator.state.refunds:
+        refunds[refund["key"]] = refunds.get(refund["key"], 0) + 1
+    return {
+        "deliveries_by_status": dict(_query(env, "select status, count(*) from webhook_deliveries group by status")),
+        "orders_stored": _query(env, "select count(*) from orders")[0][0],
+        "requests": _query(env, "select count(*) from return_cases")[0][0],
+        "requests_decided_twice": _query(env, "select count(*) from (select case_pk from decisions group by case_pk "
+                                              "having count(*) > 1) twice")[0][0],
+        "actions_by_state": dict(_query(env, "select state, count(*) from actions group by state")),
+        "duplicate_actions": _query(env, "select count(*) from (select decision_pk, kind from actions group by "
+                                         "decision_pk, kind having count(*) > 1) twice")[0][0],
+        "refunds": len(emulator.state.refunds), "duplicate_refunds": sum(c - 1 for c in refunds.values()),
+        "platform_calls": _call_counts(emulator),
+    }
+
+
+def _call_counts(emulator) -> dict:
+    counts: dict[str, int] = {}
+    for _at, name, _variables in list(emulator.timeline):
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _drop_schema(env: dict) -> None:
+    if env.get("CHAOS_SCHEMA"):
+        subprocess.run([sys.executable, "-c", f"from sqlalchemy import create_engine, text; e = create_engine("
+                        f"{os.environ['TEST_DATABASE_URL'].replace('postgresql://', 'postgresql+psycopg://')!r}); "
+                        f"c = e.connect(); c.execute(text('DROP SCHEMA {env['CHAOS_SCHEMA']} CASCADE')); c.commit()"],
+                       check=True)
+
+
+def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), concurrency: int = 16,
+         drain_seconds: float = 900) -> dict:
+    """Replay `deliveries` (half orders, half return requests, plus two products) under random SIGKILLs."""
+    from tests.emulators.server import Served
+    from tests.emulators.shopify import ShopifyEmulator
+    from tests.shopify_schema import admin_schema
+    admin_schema()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's access log
+    orders = max(deliveries // 2, 1)
+    emulator = ShopifyEmulator(token=TOKEN, bucket=10**7, restore_rate=10**6)
+    served = Served(emulator.app)
+    stats, lock, stop = {"5xx_or_other": 0, "no_answer": 0}, threading.Lock(), threading.Event()
+
+    def deliver(delivery):
+        local = {"5xx_or_other": 0, "no_answer": 0}
+        _send_until_answered(fleet.port, delivery, local)
+        with lock:
+            for key, value in local.items():
+                stats[key] += value
+
+    with tempfile.TemporaryDirectory() as data:
+        env = _env(data, served.url)
+        fleet = Fleet(env, _port())
+        fleet.start("web"), fleet.start("worker")
+        chaos = threading.Thread(target=_chaos, args=(fleet, stop, pause))
+        started = time.monotonic()
+        try:
+            chaos.start()
+            for phase in _deliveries(orders, emulator):
+                with ThreadPoolExecutor(concurrency) as pool:
+                    list(pool.map(deliver, phase))
+            stop.set()
+            chaos.join()
+            replayed = time.monotonic() - started
+            _drain(env, orders, drain_seconds)
+            result = _verify(env, emulator, orders)
+        finally:
+            stop.set()
+            fleet.stop()
+            served.stop()
+            _drop_schema(env)
+    return {"deliveries": 2 + 2 * orders, "orders": orders, "kills": fleet.kills, "resent": stats,
+            "replay_seconds": round(replayed, 1), "total_seconds": round(time.monotonic() - started, 1),
+            "backend": "postgresql+redis" if env.get("CHAOS_SCHEMA") else "embedded", **result}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000), indent=2))
