@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import shopify
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from adapters.http import PlatformError
 from adapters.shopify.client import client_for
@@ -185,11 +186,19 @@ def register_subscriptions(sessions, settings, shop_id: int) -> bool:
     except PlatformError as exc:
         log.warning("install.shopify.subscriptions-failed: shop %s: %s", shop_id, exc)
         return False
+    try:
+        _record_subscriptions(sessions, shop_id, remote, address)
+    except IntegrityError:   # another install or sweep recorded them at the same moment: theirs stand, update them
+        _record_subscriptions(sessions, shop_id, remote, address)
+    return True
+
+
+def _record_subscriptions(sessions, shop_id: int, remote: dict, address: str) -> None:
     with transaction(sessions) as session:
+        session.get(Shop, shop_id, with_for_update=True)   # one recorder per shop at a time
         rows = {row.topic: row for row in session.scalars(select(WebhookSubscription).where(
             WebhookSubscription.shop_id == shop_id))}
         for topic, remote_id in remote.items():
             row = rows.get(topic) or WebhookSubscription(shop_id=shop_id, topic=topic)
             row.remote_id, row.address, row.status, row.checked_at = remote_id, address, "active", utcnow()
             session.add(row)
-    return True
