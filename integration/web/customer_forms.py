@@ -37,7 +37,7 @@ def request_from_form(form, lines: dict[str, int], submitted_at: str) -> tuple[d
     quantities = {}
     for line_id, ordered in lines.items():
         raw = form.get(f"qty-{line_id}", "0") or "0"
-        if not raw.isdigit() or int(raw) > ordered:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > ordered:   # "¹".isdigit() is True
             raise ValidationError({"quantities": [f"at most {ordered} of this item can be sent back"]})
         quantities[line_id] = int(raw)
     data = CustomerRequestForm().load({"type": form.get("type", ""), "reason": form.get("reason") or None,
