@@ -73,8 +73,10 @@ def crash_shops(session, servers):
 
 @pytest.fixture()
 def world(tmp_path):
+    # The lease outlasts a platform call (10 s timeout): a slow call is never taken back while it runs, and
+    # only a killed worker's actions wait for their lease to lapse.
     env = {**os.environ, "RETURNKIT_DATA_DIR": str(tmp_path), "RETURNKIT_SECRET_KEY": Fernet.generate_key().decode(),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'crash.sqlite3'}", "RETURNKIT_ACTION_LEASE_SECONDS": "4",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'crash.sqlite3'}", "RETURNKIT_ACTION_LEASE_SECONDS": "12",
            "RETURNKIT_ACTION_BACKOFF_SECONDS": "1"}
     env.pop("REDIS_URL", None)
     rt = build_runtime(load_settings(env))
