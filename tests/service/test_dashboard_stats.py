@@ -26,7 +26,7 @@ class Gateway:
     def __call__(self, shop):
         return self
 
-    def perform(self, kind, payload, key, ledger):
+    def perform(self, kind, payload, key, ledger=None, locks=None):
         if self.error:
             raise PlatformError(self.error, status=500 if self.retryable else 422, retryable=self.retryable)
         return {"id": f"gid://shopify/Refund/{key}"}

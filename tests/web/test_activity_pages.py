@@ -22,7 +22,7 @@ class Gateway:
     def __call__(self, shop):
         return self
 
-    def perform(self, kind, payload, key, ledger):
+    def perform(self, kind, payload, key, ledger=None, locks=None):
         if kind in self.refuse:
             raise PlatformError("422 order is archived", status=422)
         return {"ok": True, "kind": kind}
