@@ -59,33 +59,32 @@ class ShopifyClient:
             time.sleep(exc.retry_after)
             return self._send(document, variables)
 
-    def _reserve(self, document: str, bucket, cost: float) -> float:
-        """The seconds to wait before sending; a long wait, or any for bookkeeping, goes back to the queue."""
+    def _reserve(self, document: str, bucket, cost: float):
+        """Book the call in the bucket; a long wait, or any for bookkeeping, goes back to the queue."""
         if document in BACKGROUND:  # room for its follow-up too, so a started note is never stuck halfway
             floor = bucket.maximum * BACKGROUND_FLOOR if bucket.reported else 0.0
-            wait = bucket.reserve_above(cost, floor + sum(map(BUCKETS.expected_cost, BACKGROUND[document])))
+            booking = bucket.reserve(cost, 0.0, floor + sum(map(BUCKETS.expected_cost, BACKGROUND[document])))
         else:
-            wait = bucket.reserve(cost)
-            if wait > MAX_INLINE_WAIT:
-                bucket.release(cost)
-        if wait > MAX_INLINE_WAIT or (wait and document in BACKGROUND):  # this worker serves others meanwhile
+            booking = bucket.reserve(cost, MAX_INLINE_WAIT)
+        if not booking.taken:  # this worker serves others meanwhile
             raise PlatformError("shopify: cost bucket low, waiting for it to refill", 200, retryable=True,
-                                retry_after=wait, throttled=True)
-        return wait
+                                retry_after=booking.wait, throttled=True)
+        return booking
 
     def _send(self, document: str, variables: dict) -> dict:
-        bucket, cost = BUCKETS.bucket(self.url), BUCKETS.expected_cost(document)
-        time.sleep(self._reserve(document, bucket, cost))
+        bucket = BUCKETS.bucket(self.url)
+        booking = self._reserve(document, bucket, BUCKETS.expected_cost(document))
+        time.sleep(booking.wait)
         with platform_call("shopify", operation_name(document)):
-            return self._answer(document, variables, bucket, cost)
+            return self._answer(document, variables, bucket, booking)
 
-    def _answer(self, document: str, variables: dict, bucket, cost: float) -> dict:
+    def _answer(self, document: str, variables: dict, bucket, booking) -> dict:
         body = None
         try:
             body = self._post(document, variables)
         finally:
             extensions = ((body or {}).get("extensions") or {}).get("cost")
-            bucket.observe(cost, (extensions or {}).get("throttleStatus"))
+            bucket.observe(booking, (extensions or {}).get("throttleStatus"))
             BUCKETS.learn_cost(document, extensions)
         if body.get("errors"):
             error = body["errors"][0] if isinstance(body["errors"], list) else {"message": str(body["errors"])}

@@ -1,15 +1,17 @@
 """Stay under Shopify's cost bucket instead of running into it.
 
 Shopify reports each shop's leaky bucket with every answer (extensions.cost.throttleStatus). We keep
-that picture per shop, project it forward at the restore rate, and have each call reserve its
-expected cost first: a call that would overdraw the bucket waits its turn, briefly, in its thread;
+that picture per shop as a schedule, project it forward at the restore rate, and have each call book
+its expected cost first: a call that would overdraw the bucket waits its turn, briefly, in its thread;
 a longer wait goes back to the queue as a retry at the right time, so a throttled shop never holds a
 worker that another shop's actions could use.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
+from dataclasses import dataclass
 
 # Shopify's standard plan: a 1,000-point bucket refilled at 50 points a second, until a shop says otherwise.
 DEFAULT_MAXIMUM, DEFAULT_RESTORE = 1000.0, 50.0
@@ -22,59 +24,81 @@ PACE = 0.9
 BACKGROUND_FLOOR = 0.5
 
 
+@dataclass(eq=False)
+class Reservation:
+    """One call's claim on the bucket: its cost and when it may be sent (`taken` False: nothing claimed)."""
+    cost: float
+    send_at: float
+    wait: float
+    taken: bool = True
+
+
 class CostBucket:
-    """One shop's bucket as last reported, projected forward; calls reserve their cost before sending."""
+    """One shop's bucket as a schedule: the level after every call booked so far, projected at the restore
+    rate and capped at the maximum as Shopify's is, so points a full bucket cannot hold are never counted."""
 
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self.maximum, self.restore = DEFAULT_MAXIMUM, DEFAULT_RESTORE
         # Until the first answer tells us the shop's figures, assume little is left: a cold start paces
         # a burst for a moment instead of overdrawing a bucket that someone else has emptied.
-        self.available, self.at = 2 * DEFAULT_COST, clock()
-        self.in_flight = 0.0
+        self.level, self.at = 2 * DEFAULT_COST, clock()   # `at` is the last booked send, or later
+        self.pending: list[Reservation] = []               # booked, not answered yet
         self.reported = False   # True once Shopify has told us this shop's figures
         self.lock = threading.Lock()
 
-    def _refill(self, now: float) -> None:
-        self.available = min(self.maximum, self.available + (now - self.at) * self.restore * PACE)
-        self.at = now
+    @property
+    def rate(self) -> float:
+        """Points a second we count on getting back."""
+        return self.restore * PACE
 
-    def reserve(self, cost: float) -> float:
-        """Take `cost` points; the seconds to wait before sending (0 when the bucket holds them now)."""
-        with self.lock:
-            self._refill(self.clock())
-            self.available -= cost       # may go negative: later callers queue behind this one
-            self.in_flight += cost
-            return max(-self.available / (self.restore * PACE), 0.0)
+    def _level_at(self, when: float) -> float:
+        return self.level if when <= self.at else min(self.maximum, self.level + (when - self.at) * self.rate)
 
-    def reserve_above(self, cost: float, floor: float) -> float:
-        """Take `cost` points only if `floor` points stay in the bucket: 0 when taken, else the seconds until
-        they would (nothing is taken, so the caller queues behind no one and no one behind it)."""
+    def reserve(self, cost: float, max_wait: float = math.inf, floor: float = 0.0) -> Reservation:
+        """Book `cost` points for the earliest moment `floor` points stay in the bucket after it; nothing is
+        booked (taken False) when that is more than `max_wait` seconds away."""
         with self.lock:
-            self._refill(self.clock())
-            if self.available - cost < floor:
-                return (floor + cost - self.available) / (self.restore * PACE)
-            self.available -= cost
-            self.in_flight += cost
-            return 0.0
+            now = self.clock()
+            when = max(self.at, now)
+            level = self._level_at(when)
+            floor = min(floor, max(self.maximum - cost, 0.0))
+            short = cost + floor - level
+            if short > 0:
+                when, level = when + short / self.rate, level + short
+            booking = Reservation(cost, when, when - now, taken=when - now <= max_wait)
+            if booking.taken:
+                self.level, self.at = level - cost, when
+                self.pending.append(booking)
+            return booking
 
-    def release(self, cost: float) -> None:
-        """Give back a reservation whose call was not sent."""
+    def observe(self, booking: Reservation | None, status: dict | None) -> None:
+        """The booked call (None: a figure from elsewhere) has answered; take Shopify's figures when it sent them."""
         with self.lock:
-            self.available += cost
-            self.in_flight = max(self.in_flight - cost, 0.0)
-
-    def observe(self, cost: float, status: dict | None) -> None:
-        """The call reserved with `cost` has answered; take Shopify's own figures when it sent them."""
-        with self.lock:
-            self.in_flight = max(self.in_flight - cost, 0.0)
+            if booking in self.pending:
+                self.pending.remove(booking)
             if not status:
                 return
-            self.reported = True
             self.maximum = float(status.get("maximumAvailable") or self.maximum)
             self.restore = float(status.get("restoreRate") or self.restore)
-            # Calls still in flight were reserved against the old picture; keep them reserved.
-            self.available, self.at = float(status.get("currentlyAvailable", self.available)) - self.in_flight, self.clock()
+            now = self.clock()
+            level, when = self._replay(float(status.get("currentlyAvailable", self.level)), now)
+            if self.reported:
+                # Answers can arrive out of order: an older one does not count a newer call that has
+                # already answered, so after the first report a figure only ever lowers the projection.
+                level = min(level, self._level_at(when))
+            self.reported = True
+            self.level, self.at = level, when
+
+    def _replay(self, available: float, now: float) -> tuple[float, float]:
+        """Shopify's level now, less the calls sent but not answered, then the booked calls still to send."""
+        # A sent call may already be in Shopify's figure; counting it twice is the safe way to be wrong.
+        level = available - sum(b.cost for b in self.pending if b.send_at <= now)
+        when = now
+        for booking in sorted((b for b in self.pending if b.send_at > now), key=lambda b: b.send_at):
+            level = min(self.maximum, level + (booking.send_at - when) * self.rate) - booking.cost
+            when = booking.send_at
+        return level, when
 
 
 class Buckets:

@@ -26,13 +26,42 @@ class Clock:
 def test_a_bucket_lets_calls_through_while_it_holds_their_cost_then_queues_them():
     clock = Clock()
     bucket = CostBucket(clock)
-    bucket.observe(0, {"maximumAvailable": 100, "currentlyAvailable": 25, "restoreRate": 10})
-    assert [bucket.reserve(10), bucket.reserve(10)] == [0, 0]
-    assert bucket.reserve(10) == pytest.approx(0.5 / PACE)       # 5 left: waits for 5 more points
-    assert bucket.reserve(10) == pytest.approx(1.5 / PACE)       # and the next one queues behind it
+    bucket.observe(None, {"maximumAvailable": 100, "currentlyAvailable": 25, "restoreRate": 10})
+    first, second, third, fourth = (bucket.reserve(10) for _ in range(4))
+    assert [first.wait, second.wait] == [0, 0]
+    assert third.wait == pytest.approx(0.5 / PACE)       # 5 left: waits for 5 more points
+    assert fourth.wait == pytest.approx(1.5 / PACE)      # and the next one queues behind it
     clock.now += 1.5
-    bucket.observe(10, {"maximumAvailable": 100, "currentlyAvailable": 0, "restoreRate": 10})
-    assert bucket.available == pytest.approx(-30)           # Shopify's figure, less the three calls still in flight
+    bucket.observe(first, {"maximumAvailable": 100, "currentlyAvailable": 0, "restoreRate": 10})
+    # Shopify's figure, less the two calls sent since, then the one still to send at its booked time.
+    assert bucket.at == pytest.approx(fourth.send_at)
+    assert bucket.level == pytest.approx(0 - 20 + (fourth.send_at - clock.now) * 10 * PACE - 10)
+
+
+def test_a_full_bucket_holds_no_more_than_its_maximum_while_calls_wait():
+    clock = Clock()
+    bucket = CostBucket(clock)     # a cold start books a burst slowly, at Shopify's default rate
+    booked = [bucket.reserve(10) for _ in range(5)]
+    assert booked[-1].wait > 0.5
+    # The first answer: a 40-point bucket refilled at 100 a second. The three calls still waiting to be
+    # sent find it full at their times; the points it could not hold meanwhile were never there.
+    bucket.observe(booked[0], {"maximumAvailable": 40, "currentlyAvailable": 30, "restoreRate": 100})
+    assert bucket.at == pytest.approx(booked[-1].send_at) and bucket.level == pytest.approx(30)
+    more = [bucket.reserve(10) for _ in range(4)]
+    assert [b.send_at for b in more[:3]] == [booked[-1].send_at] * 3
+    assert more[3].send_at == pytest.approx(booked[-1].send_at + 10 / (100 * PACE))
+
+
+def test_an_older_answer_arriving_late_never_raises_the_bucket():
+    clock = Clock()
+    bucket = CostBucket(clock)
+    bucket.observe(None, {"maximumAvailable": 40, "currentlyAvailable": 40, "restoreRate": 10})
+    older, newer = bucket.reserve(10), bucket.reserve(10)
+    bucket.observe(newer, {"maximumAvailable": 40, "currentlyAvailable": 20, "restoreRate": 10})
+    bucket.observe(older, {"maximumAvailable": 40, "currentlyAvailable": 30, "restoreRate": 10})   # late
+    assert bucket.level <= 20        # Shopify holds 20 now; the late answer's 30 would overdraw it
+    bucket.observe(None, {"maximumAvailable": 40, "currentlyAvailable": 5, "restoreRate": 10})     # spent elsewhere
+    assert bucket.level == pytest.approx(5)
 
 
 @pytest.fixture()
@@ -121,11 +150,12 @@ def test_a_throttled_action_is_rescheduled_without_spending_an_attempt(rt, shops
 def test_bookkeeping_leaves_the_last_half_of_the_bucket_to_decisions():
     clock = Clock()
     bucket = CostBucket(clock)
-    bucket.observe(0, {"maximumAvailable": 100, "currentlyAvailable": 70, "restoreRate": 10})
-    assert bucket.reserve_above(10, 50) == 0                      # 60 left: above the floor
-    assert bucket.reserve_above(20, 50) == pytest.approx(1 / PACE)   # would leave 40: waits, takes nothing
-    assert bucket.available == pytest.approx(60)
-    assert bucket.reserve(10) == 0 and bucket.reserve(10) == 0    # a decision's call may spend below it
+    bucket.observe(None, {"maximumAvailable": 100, "currentlyAvailable": 70, "restoreRate": 10})
+    assert bucket.reserve(10, 0.0, floor=50).wait == 0            # 60 left: above the floor
+    held = bucket.reserve(20, 0.0, floor=50)                      # would leave 40: takes nothing
+    assert not held.taken and held.wait == pytest.approx(1 / PACE)
+    assert bucket.level == pytest.approx(60)
+    assert bucket.reserve(10).wait == 0 and bucket.reserve(10).wait == 0    # a decision's call may spend below it
 
 
 @pytest.fixture()
