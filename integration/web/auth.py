@@ -12,6 +12,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from integration.db.models import Shop
@@ -27,10 +28,22 @@ class Unauthenticated(Exception):
     """No shop session: pages redirect to the sign-in help; forms answer 401."""
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, without building the signer for a request that brings no cookie
+    (every webhook delivery: it was a twentieth of a delivery's time)."""
+
+    def open_session(self, app, request):
+        """An empty session when there is no cookie; else Flask's own."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def configure_sessions(app: Flask, settings) -> None:
     """Signed cookie sessions under a key derived from the secrets key ring; CSRF on every unsafe request."""
     from integration.db.base import session_signing_key
     app.secret_key = session_signing_key()
+    app.session_interface = CookieSessions()
     public_https = (settings.public_url or "").startswith("https://")
     # Inside Shopify admin the page is in a cross-site iframe: the cookie must be SameSite=None; Secure.
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SECURE=public_https,

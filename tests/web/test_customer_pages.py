@@ -105,6 +105,15 @@ def test_order_lookups_are_rate_limited(customer):
     assert statuses[:10] == [404] * 10 and statuses[-1] == 429
 
 
+def test_only_the_customer_pages_pay_for_the_limiter(customer):
+    from flask.globals import request_ctx
+    with customer:   # keeps each request's context, where the limiter keeps its per-request state
+        customer.get("/healthz")
+        assert not hasattr(request_ctx._get_current_object(), "_limiter_request_context")
+        assert "X-RateLimit-Limit" in _find(customer, "1001", "guess@example.com").headers
+        assert hasattr(request_ctx._get_current_object(), "_limiter_request_context")
+
+
 def test_forms_need_the_csrf_token(customer):
     assert customer.post(PAGE, data={"order_number": "1001", "email": EMAIL}).status_code == 400
 

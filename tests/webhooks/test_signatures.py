@@ -62,3 +62,19 @@ def test_the_previous_secret_is_accepted_during_a_rotation(client, rt, shops, pl
     assert post(client, platform, topic, payload, secret=SECRET).status_code == 200
     assert post(client, platform, topic, {**payload, "title": "x"}, secret="whsec_new").status_code == 200
     assert post(client, platform, topic, {**payload, "title": "y"}, secret="whsec_other").status_code == 401
+
+
+def test_shopifyapp_still_checks_the_hmac_without_parsing_the_body():
+    """The receiver skips shopifyapp's log redaction of the body; if a shopifyapp release moves the function,
+    this says so (the verification would still be right, only slower)."""
+    from shopify_app.verify import _body_hmac_in_header
+    from adapters.shopify import verify
+    assert _body_hmac_in_header.redact_http_log is verify._redact_without_body
+    body = b'{"id": 1, "access_token": "shpat_secret"}'
+    headers = {verify.HMAC_HEADER: verify.sign(body, "s1")}
+    assert verify.verify(headers, body, ["s1"]).ok
+    assert not verify.verify(headers, body, ["s2"]).ok and verify.verify(headers, body, ["s2", "s1"]).ok
+    assert verify.verify(headers, b"[" * 100_000 + b"]" * 100_000, ["s1"]).status == 401   # deep nesting: no parse
+    redacted = verify._redact_without_body({"method": "POST", "headers": {"X-Shopify-Access-Token": "shpat_x"},
+                                            "url": "/?hmac=abc", "body": body.decode()})
+    assert redacted["body"] is None and "shpat_x" not in str(redacted) and "abc" not in redacted["url"]
