@@ -32,6 +32,28 @@ def money(value, name: str = "amount") -> Decimal:
         raise PayloadError(f"{name}: {value!r} is not an amount") from None
 
 
+# No order line holds more; a larger figure is a corrupt payload, and would not fit the database's integers.
+MAX_COUNT = 1_000_000
+
+
+def _shown(value) -> str:
+    try:
+        return repr(value)[:40]
+    except ValueError:        # an int too long to print
+        return "a number too long to print"
+
+
+def count(value, name: str = "quantity") -> int:
+    """A platform quantity as an int from 0 to MAX_COUNT, or PayloadError naming the field."""
+    try:
+        number = None if isinstance(value, bool) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    if number is None or not 0 <= number <= MAX_COUNT:
+        raise PayloadError(f"{name}: {_shown(value)} is not a count from 0 to {MAX_COUNT:,}")
+    return number
+
+
 def when(value, name: str = "time", naive_is_utc: bool = False) -> datetime:
     """An ISO 8601 time; naive ones only where the platform documents them as GMT."""
     try:

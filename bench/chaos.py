@@ -2,7 +2,7 @@
 and worker processes are SIGKILLed at random and restarted. A delivery that got no answer is sent again, as a
 platform retries. Afterwards every answered delivery is stored and processed once, and nothing is duplicated.
 
-Usage: python -m bench.chaos [DELIVERIES]  (default 10,000; figures in docs/reliability.md, "## Chaos").
+Usage: python -m bench.chaos [DELIVERIES [POLICY]]  (default 10,000 and kaolate; figures in docs/reliability.md).
 Embedded defaults in a temp dir; PostgreSQL + Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Fleet:
                 proc.wait()
 
 
-def _env(data: str, emulator_url: str) -> dict:
+def _env(data: str, emulator_url: str, policy: str) -> dict:
     from cryptography.fernet import Fernet
     env = {**os.environ, "RETURNKIT_DATA_DIR": data, "RETURNKIT_ACTION_LEASE_SECONDS": "4",
            "RETURNKIT_ACTION_BACKOFF_SECONDS": "1"}
@@ -86,7 +86,7 @@ def _env(data: str, emulator_url: str) -> dict:
     subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain", DOMAIN,
                     "--webhook-secret", SECRET, "--api-token", TOKEN, "--api-base-url", emulator_url, "--policy",
-                    "kaolate"], env=env, check=True, capture_output=True)
+                    policy], env=env, check=True, capture_output=True)
     return env
 
 
@@ -155,8 +155,18 @@ def _verify(env: dict, emulator, orders: int) -> dict:
         "duplicate_actions": _query(env, "select count(*) from (select decision_pk, kind from actions group by "
                                          "decision_pk, kind having count(*) > 1) twice")[0][0],
         "refunds": len(emulator.state.refunds), "duplicate_refunds": sum(c - 1 for c in refunds.values()),
+        # Each refunded order's total, counted: one amount for every order means none was refunded twice.
+        "orders_by_amount_refunded": _amounts(emulator),
         "platform_calls": _call_counts(emulator),
     }
+
+
+def _amounts(emulator) -> dict:
+    counts: dict[str, int] = {}
+    for order in list(emulator.state.orders.values()):
+        if order["refunded"]:
+            counts[str(order["refunded"])] = counts.get(str(order["refunded"]), 0) + 1
+    return counts
 
 
 def _call_counts(emulator) -> dict:
@@ -175,8 +185,10 @@ def _drop_schema(env: dict) -> None:
 
 
 def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), concurrency: int = 16,
-         drain_seconds: float = 900) -> dict:
-    """Replay `deliveries` (half orders, half return requests, plus two products) under random SIGKILLs."""
+         drain_seconds: float = 900, policy: str = "kaolate") -> dict:
+    """Replay `deliveries` (half orders, half return requests, plus two products) under random SIGKILLs.
+
+    kaolate declines these change-of-mind returns; kinectr approves them and refunds on approval."""
     from tests.emulators.server import Served
     from tests.emulators.shopify import ShopifyEmulator
     from tests.shopify_schema import admin_schema
@@ -195,7 +207,7 @@ def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), conc
                 stats[key] += value
 
     with tempfile.TemporaryDirectory() as data:
-        env = _env(data, served.url)
+        env = _env(data, served.url, policy)
         fleet = Fleet(env, _port())
         fleet.start("web"), fleet.start("worker")
         chaos = threading.Thread(target=_chaos, args=(fleet, stop, pause))
@@ -217,8 +229,9 @@ def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), conc
             _drop_schema(env)
     return {"deliveries": 2 + 2 * orders, "orders": orders, "kills": fleet.kills, "resent": stats,
             "replay_seconds": round(replayed, 1), "total_seconds": round(time.monotonic() - started, 1),
-            "backend": "postgresql+redis" if env.get("CHAOS_SCHEMA") else "embedded", **result}
+            "backend": "postgresql+redis" if env.get("CHAOS_SCHEMA") else "embedded", "policy": policy, **result}
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000), indent=2))
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000,
+                          policy=sys.argv[2] if len(sys.argv) > 2 else "kaolate"), indent=2))

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from adapters.common import field, maybe_when, money, split_tags, text_id, when
+from adapters.common import count, field, maybe_when, money, split_tags, text_id, when
 from integration.domain import events as ev
 
 
 def _unit_price(line: dict) -> Decimal:
-    quantity = max(int(line.get("quantity") or 1), 1)
+    quantity = max(count(line.get("quantity") or 1, "line_items.quantity"), 1)
     discount = sum((money(a.get("amount", 0)) for a in line.get("discount_allocations") or ()), Decimal(0))
     return money(field(line, "price"), "line_items.price") - discount / quantity
 
@@ -19,7 +19,7 @@ def _unit_price(line: dict) -> Decimal:
 def _line(line: dict) -> ev.OrderLine:
     return ev.OrderLine(
         id=text_id(field(line, "id")), title=line.get("title") or line.get("name") or "",
-        quantity=int(field(line, "quantity")), unit_price=_unit_price(line),
+        quantity=count(field(line, "quantity"), "line_items.quantity"), unit_price=_unit_price(line),
         product_id=text_id(line["product_id"]) if line.get("product_id") else None,
         variant_id=text_id(line["variant_id"]) if line.get("variant_id") else None,
         sku=line.get("sku") or None, requires_shipping=line.get("requires_shipping"))
@@ -48,7 +48,7 @@ def parse_order(payload: dict) -> list:
 
 
 def _line_quantities(items, key: str = "id") -> tuple[tuple[str, int], ...]:
-    return tuple((text_id(field(li, key)), int(li.get("quantity") or 1)) for li in items or ())
+    return tuple((text_id(field(li, key)), count(li.get("quantity") or 1, "line_items.quantity")) for li in items or ())
 
 
 def parse_fulfillment(payload: dict) -> list:
@@ -88,7 +88,7 @@ def _return_lines(payload: dict) -> tuple[tuple[str, int], ...]:
     for item in payload.get("return_line_items") or ():
         line = ((item.get("fulfillment_line_item") or {}).get("line_item") or {}).get("id") or item.get("line_item_id")
         if line is not None:
-            out.append((text_id(line).rsplit("/", 1)[-1], int(item.get("quantity") or 1)))
+            out.append((text_id(line).rsplit("/", 1)[-1], count(item.get("quantity") or 1, "return_line_items.quantity")))
     return tuple(out)
 
 

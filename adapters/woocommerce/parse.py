@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from adapters.common import field, maybe_when, money, split_tags, text_id, when
+from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text_id, when
 from integration.domain import events as ev
 
 TRACKING_META = "_wc_shipment_tracking_items"      # Shipment Tracking, also written by AST
@@ -25,7 +25,7 @@ def _meta(payload: dict) -> dict:
 
 
 def _line(line: dict) -> ev.OrderLine:
-    quantity = max(int(field(line, "quantity")), 1)
+    quantity = max(count(field(line, "quantity"), "line_items.quantity"), 1)
     product = line.get("variation_id") or line.get("product_id")
     return ev.OrderLine(
         id=text_id(field(line, "id")), title=line.get("name") or "", quantity=quantity,
@@ -89,13 +89,22 @@ def parse_order(payload: dict) -> list:
     return [order, *_tracking(payload, meta, modified)]
 
 
+def _shipped_at(shipped, modified):
+    """Shipment Tracking's date_shipped (a Unix time), else the order's modified time."""
+    if not (isinstance(shipped, (int, str)) and str(shipped).isdigit()):
+        return modified
+    try:
+        return datetime.fromtimestamp(int(shipped), timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        raise PayloadError(f"date_shipped: {str(shipped)[:20]} is not a Unix time") from None
+
+
 def _tracking(payload: dict, meta: dict, modified) -> list:
     out = []
     for item in meta.get(TRACKING_META) or ():
         if not isinstance(item, dict) or not item.get("tracking_number"):
             continue
-        shipped = item.get("date_shipped")
-        shipped_at = datetime.fromtimestamp(int(shipped), timezone.utc) if str(shipped or "").isdigit() else modified
+        shipped_at = _shipped_at(item.get("date_shipped"), modified)
         out.append(ev.FulfillmentSeen(
             order_id=text_id(payload["id"]), fulfillment_id=str(item.get("tracking_id") or item["tracking_number"]),
             updated_at=shipped_at, status="success", tracking_numbers=(str(item["tracking_number"]),)))

@@ -56,7 +56,8 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
         # IntegrityError: a concurrent worker took the same request first; the retry sees its row.
         _record_failure(rt, delivery_id, "received", f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
         raise
-    except (PayloadError, ValueError, KeyError, TypeError, StatementError) as exc:
+    except (PayloadError, ValueError, KeyError, TypeError, OverflowError, StatementError) as exc:
+        # OverflowError: the SQLite driver's answer to an integer too large for a column, a value retrying cannot fix.
         if isinstance(exc, StatementError) and not _unstorable(exc):
             raise
         log.error("ingest.unprocessable: delivery %s: %s", delivery_id, exc)
