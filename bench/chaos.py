@@ -2,11 +2,12 @@
 and worker processes are SIGKILLed at random and restarted. A delivery that got no answer is sent again, as a
 platform retries. Afterwards every answered delivery is stored and processed once, and nothing is duplicated.
 
-Usage: python -m bench.chaos [DELIVERIES [POLICY]]  (default 10,000 and kaolate; figures in docs/reliability.md).
+Usage: python -m bench.chaos [DELIVERIES [POLICY [claims]]]  (default 10,000, kaolate; docs/reliability.md, "Chaos").
 Embedded defaults in a temp dir; PostgreSQL + Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from bench import chaos_claims
 from bench.ingest import _port
 from bench.latency import _delivery, _ids
 from bench.load import send
@@ -90,14 +92,15 @@ def _env(data: str, emulator_url: str, policy: str) -> dict:
     return env
 
 
-def _deliveries(orders: int, emulator) -> list[list[tuple[bytes, dict]]]:
-    """Phases: the products, then an order each, then a return request on each (fresh ids, as bench.latency)."""
+def _deliveries(orders: int, emulator, claims: bool) -> list[list[tuple[bytes, dict]]]:
+    """Phases: the products, then an order each, (its delivery,) then a return request on each (fresh ids)."""
     for n in range(orders):
         ids = _ids(n)
         emulator.state.add_order(ids["5550001"], [("9001", 2, "22.50"), ("9002", 1, "60.00")], shipping="6.50")
         emulator.state.add_return(ids["2220002"])
     return [[_delivery(f, "products/create", {}) for f in ("products_create", "products_create__hoodie")],
             [_delivery("orders_create", "orders/create", _ids(n)) for n in range(orders)],
+            *([chaos_claims.fulfillments(orders)] if claims else []),
             [_delivery("returns_request__tee_unwanted", "returns/request", _ids(n)) for n in range(orders)]]
 
 
@@ -108,7 +111,7 @@ def _send_until_answered(port: int, delivery, stats: dict) -> None:
             if send(port, *delivery) == 200:
                 return
             stats["5xx_or_other"] += 1
-        except OSError:
+        except (OSError, http.client.HTTPException):   # killed mid-answer: IncompleteRead, RemoteDisconnected
             stats["no_answer"] += 1
         time.sleep(0.2)
 
@@ -128,13 +131,13 @@ def _query(env: dict, sql: str):
     return json.loads(out.stdout)
 
 
-def _drain(env: dict, orders: int, seconds: float) -> None:
+def _drain(env: dict, requests: int, seconds: float) -> None:
     """Until every row is processed and every action done; the sweep does at once what the periodic tasks do."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         left = _query(env, "select (select count(*) from webhook_deliveries where status = 'received') + "
                            "(select count(*) from actions where state <> 'succeeded') + "
-                           f"{orders} - (select count(*) from return_cases)")[0][0]
+                           f"{requests} - (select count(*) from return_cases)")[0][0]
         if left == 0:
             return
         subprocess.run([sys.executable, "-c", SWEEP], env=env, check=True, capture_output=True)
@@ -184,11 +187,40 @@ def _drop_schema(env: dict) -> None:
                        check=True)
 
 
+def _send_all(items, send_one, concurrency: int, stats: dict) -> None:
+    """send_one(item, counts) for every item, `concurrency` at a time; each send's retries added to stats."""
+    lock = threading.Lock()
+
+    def send(item):
+        local = {"5xx_or_other": 0, "no_answer": 0}
+        send_one(item, local)
+        with lock:
+            for key, value in local.items():
+                stats[key] += value
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(send, items))
+
+
+def _replay(fleet: Fleet, env: dict, emulator, orders: int, claims: bool, concurrency: int, stats: dict,
+            drain_seconds: float) -> None:
+    for phase in _deliveries(orders, emulator, claims):
+        _send_all(phase, lambda delivery, counts: _send_until_answered(fleet.port, delivery, counts), concurrency, stats)
+    if claims:
+        # A customer claims days after the delivery: the deliveries are applied first, or a claim could meet
+        # an order not yet known to be delivered (rightly sent to the merchant to review, but not this test).
+        _drain(env, orders, drain_seconds)
+        key = chaos_claims.api_key(env, DOMAIN)
+        _send_all(range(orders), lambda n, counts: chaos_claims.submit_until_created(fleet.port, key, DOMAIN, n, counts),
+                  concurrency, stats)
+
+
 def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), concurrency: int = 16,
-         drain_seconds: float = 900, policy: str = "kaolate") -> dict:
+         drain_seconds: float = 900, policy: str = "kaolate", claims: bool = False) -> dict:
     """Replay `deliveries` (half orders, half return requests, plus two products) under random SIGKILLs.
 
-    kaolate declines these change-of-mind returns; kinectr approves them and refunds on approval."""
+    kaolate and kinectr decline these change-of-mind returns; with `claims` (kinectr) each order is also
+    delivered and claimed as damaged in transit through the request API, and refunded on approval."""
     from tests.emulators.server import Served
     from tests.emulators.shopify import ShopifyEmulator
     from tests.shopify_schema import admin_schema
@@ -197,15 +229,7 @@ def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), conc
     orders = max(deliveries // 2, 1)
     emulator = ShopifyEmulator(token=TOKEN, bucket=10**7, restore_rate=10**6)
     served = Served(emulator.app)
-    stats, lock, stop = {"5xx_or_other": 0, "no_answer": 0}, threading.Lock(), threading.Event()
-
-    def deliver(delivery):
-        local = {"5xx_or_other": 0, "no_answer": 0}
-        _send_until_answered(fleet.port, delivery, local)
-        with lock:
-            for key, value in local.items():
-                stats[key] += value
-
+    stats, stop = {"5xx_or_other": 0, "no_answer": 0}, threading.Event()
     with tempfile.TemporaryDirectory() as data:
         env = _env(data, served.url, policy)
         fleet = Fleet(env, _port())
@@ -214,24 +238,24 @@ def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), conc
         started = time.monotonic()
         try:
             chaos.start()
-            for phase in _deliveries(orders, emulator):
-                with ThreadPoolExecutor(concurrency) as pool:
-                    list(pool.map(deliver, phase))
+            _replay(fleet, env, emulator, orders, claims, concurrency, stats, drain_seconds)
             stop.set()
             chaos.join()
             replayed = time.monotonic() - started
-            _drain(env, orders, drain_seconds)
+            _drain(env, orders * (2 if claims else 1), drain_seconds)
             result = _verify(env, emulator, orders)
         finally:
             stop.set()
             fleet.stop()
             served.stop()
             _drop_schema(env)
-    return {"deliveries": 2 + 2 * orders, "orders": orders, "kills": fleet.kills, "resent": stats,
+    return {"deliveries": 2 + (3 if claims else 2) * orders, "orders": orders, "kills": fleet.kills, "resent": stats,
             "replay_seconds": round(replayed, 1), "total_seconds": round(time.monotonic() - started, 1),
-            "backend": "postgresql+redis" if env.get("CHAOS_SCHEMA") else "embedded", "policy": policy, **result}
+            "backend": "postgresql+redis" if env.get("CHAOS_SCHEMA") else "embedded", "policy": policy,
+            "claims": claims, **result}
 
 
 if __name__ == "__main__":
     print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000,
-                          policy=sys.argv[2] if len(sys.argv) > 2 else "kaolate"), indent=2))
+                          policy=sys.argv[2] if len(sys.argv) > 2 else "kaolate",
+                          claims=len(sys.argv) > 3 and sys.argv[3] == "claims"), indent=2))

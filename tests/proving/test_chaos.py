@@ -1,6 +1,7 @@
 """Chaos at CI size: a replay of signed deliveries while web and worker processes are SIGKILLed at random.
 
-RETURNKIT_CHAOS_DELIVERIES sets the size (default 1,000); `python -m bench.chaos` runs 10,000 (docs/reliability.md).
+RETURNKIT_CHAOS_DELIVERIES sets the size (default 1,000; the refund run a fifth of it); `python -m bench.chaos` runs
+10,000 (docs/reliability.md).
 On PostgreSQL + Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set, else on the embedded defaults."""
 import os
 
@@ -20,3 +21,15 @@ def test_killing_web_and_worker_loses_nothing_and_duplicates_nothing():
     assert report["duplicate_refunds"] == 0, report
     # Each return was declined once and noted once on its order, however often a worker died mid-action.
     assert report["platform_calls"].get("DeclineReturn") == orders, report
+
+
+def test_refunds_issued_while_processes_are_killed_are_issued_once():
+    # kinectr: each order delivered, its return declined, then a transit-damage claim approved and refunded.
+    report = main(max(DELIVERIES // 5, 100), pause=(0.5, 2.0), drain_seconds=300, policy="kinectr", claims=True)
+    orders = report["orders"]
+    assert report["kills"]["web"] + report["kills"]["worker"] >= 1, report
+    assert report["deliveries_by_status"] == {"processed": report["deliveries"]}, report
+    assert report["requests"] == 2 * orders and report["requests_decided_twice"] == 0, report
+    assert report["actions_by_state"] == {"succeeded": 4 * orders} and report["duplicate_actions"] == 0, report
+    assert report["refunds"] == orders and report["duplicate_refunds"] == 0, report
+    assert report["orders_by_amount_refunded"] == {"22.50": orders}, report   # one tee each, never twice
