@@ -64,3 +64,9 @@ def test_stored_but_unprocessed_deliveries_are_found_for_requeueing(rt, shops):
         session.add_all([old, fresh, done])
     with rt.sessions() as session:
         assert pending_deliveries(session, utcnow() - timedelta(minutes=2)) == [old.id]
+
+
+def test_a_row_is_requeued_at_most_once_in_ten_minutes(huey):
+    from integration.jobs.queue import not_requeued_lately
+    assert not_requeued_lately(huey, [1, 2]) == [1, 2]
+    assert not_requeued_lately(huey, [1, 2, 3]) == [3]   # a backlog's old rows are not queued again each minute
