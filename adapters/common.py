@@ -98,8 +98,11 @@ def _canonical(value):
 def content_digest(events: list) -> str:
     """A short digest of what a delivery means once parsed: the same for a webhook and a sweep of one version."""
     # orjson writes the dataclasses, tuples and strings in C; this runs for every delivery we receive.
-    spelled = orjson.dumps([(type(e).__name__, e) for e in events], default=_canonical,
-                           option=orjson.OPT_PASSTHROUGH_DATETIME)
+    try:
+        spelled = orjson.dumps([(type(e).__name__, e) for e in events], default=_canonical,
+                               option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError:   # a value orjson cannot write (none of our parsers makes one): any stable spelling does
+        spelled = repr(events).encode()
     return hashlib.sha256(spelled).hexdigest()[:16]
 
 

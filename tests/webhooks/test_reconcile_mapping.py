@@ -74,3 +74,17 @@ def test_a_woocommerce_order_from_the_list_is_its_webhook_body():
     assert (topic, woo_parse_order(body)) == ("order.updated", woo_parse_order(rest))
     assert woo_reconcile.version_key("order.created", rest) == woo_reconcile.version_key(topic, body)
     assert woo_reconcile.version_key("order.deleted", {"id": 1}) is None
+
+
+def test_the_content_digest_is_stable_and_never_raises():
+    from datetime import datetime, timedelta, timezone
+    from decimal import Decimal
+
+    from adapters.common import content_digest
+    from integration.domain import events as ev
+    at = datetime(2026, 5, 1, 10, tzinfo=timezone(timedelta(hours=-6)))
+    one = ev.RefundRecorded(order_id="1", refund_id="2", amount=Decimal("5.50"), created_at=at)
+    same = ev.RefundRecorded(order_id="1", refund_id="2", amount=Decimal("5.5000"), created_at=at.astimezone(timezone.utc))
+    assert content_digest([one]) == content_digest([same])          # one spelling for a time and an amount
+    assert content_digest([one]) != content_digest([ev.RefundRecorded("1", "2", Decimal("5.51"), at)])
+    assert content_digest([ev.ProductDeleted(product_id={1, 2})]) == content_digest([ev.ProductDeleted(product_id={1, 2})])
