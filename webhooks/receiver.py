@@ -6,6 +6,7 @@ returnkit_webhook_deliveries_total{platform, topic, status}.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import NamedTuple
 
@@ -53,6 +54,20 @@ def _classify(adapter, topic: str) -> tuple[str, str | None]:
 def _text(value: str | None) -> str | None:
     """A value read from the payload, storable as text everywhere (PostgreSQL text cannot hold NUL)."""
     return value.replace("\x00", "\\u0000") if value else value
+
+
+# The inbox's column sizes (integration/db/models.py): PostgreSQL refuses a longer value, SQLite would keep it.
+ID_LIMIT, REF_LIMIT = 255, 100
+
+
+def _fitting(value: str | None, limit: int) -> str | None:
+    text = _text(value)
+    return text if text is None or len(text) <= limit else None
+
+
+def _key(value: str) -> str:
+    text = _text(value)
+    return text if len(text) <= ID_LIMIT else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _read_body(limit: int) -> bytes | None:
@@ -126,9 +141,13 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes) -> Reply:
     if bad := next((name for name, value in kept.items() if "\x00" in value), None):
         # PostgreSQL text cannot hold NUL: refused here, not a 500 from the inbox insert.
         return _reply(400, "bad-header", meta.topic, error=f"{bad}: contains a NUL character")
+    if max(len(meta.delivery_id or ""), len(meta.event_id or "")) > ID_LIMIT:
+        return _reply(400, "bad-header", meta.topic, error=f"the delivery or event id header is over {ID_LIMIT} characters")
     status, note = _classify(adapter, meta.topic)
-    resource_id, customer_ref = (_text(ref) for ref in adapter.delivery_refs(meta.topic, payload))
-    incoming = Incoming(adapter.name, meta.topic, _text(adapter.dedupe_key(meta, payload, body)), kept,
+    # An id that cannot be one (an object where the order id goes) is not kept for the redaction lookups; the
+    # worker fails such a payload with its reason. A long dedupe key is kept as its digest.
+    resource_id, customer_ref = (_fitting(ref, REF_LIMIT) for ref in adapter.delivery_refs(meta.topic, payload))
+    incoming = Incoming(adapter.name, meta.topic, _key(adapter.dedupe_key(meta, payload, body)), kept,
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
     try:
         with inbox_connection(ctx.runtime.engine) as conn:

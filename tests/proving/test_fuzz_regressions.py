@@ -155,3 +155,17 @@ def test_a_quantity_too_large_for_any_database_integer_fails_the_delivery_with_i
         assert post(client, platform, topic, body).status_code == 200
         assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
         assert "line_items.quantity: 1180591620717411303424 is not a count from 0 to 1,000,000" in _row(rt, queue[-1]).error
+
+
+def test_an_object_where_an_id_goes_and_overlong_ids_never_reach_the_inbox_columns(client, rt, queue):
+    # returns/cancel with "order_id": {...}: its text went into resource_id, varchar(100) on PostgreSQL (a 500).
+    body = {**load_fixture("shopify", "returns_cancel"), "order_id": {"x" * 60: "y" * 60}}
+    assert post(client, "shopify", "returns/cancel", body).status_code == 200
+    assert _row(rt, queue[-1]).resource_id is None
+    long_id = {"X_Shopify_Webhook_Id": "w" * 300}
+    answer = post(client, "shopify", "orders/create", load_fixture("shopify", "orders_create"), **long_id)
+    assert (answer.status_code, answer.json["status"]) == (400, "bad-header")
+    # WooCommerce keys a delivery by what it says (resource id, modified time, topic): a long one is digested.
+    woo = {**load_fixture("woocommerce", "order_created"), "id": "9" * 300}
+    assert post(client, "woocommerce", "order.created", woo).status_code == 200
+    assert _row(rt, queue[-1]).dedupe_key.startswith("sha256:")
