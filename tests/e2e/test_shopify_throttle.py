@@ -70,7 +70,7 @@ def tight_shop():
     emulator.state.add_order("1", [("11", 1, "5.00")])
     admin_schema()  # loaded before the clock matters
     served = Served(emulator.app)
-    yield emulator, ShopifyClient(served.url, "shpat_t", timeout=5)
+    yield emulator, ShopifyClient(served.url, "shpat_t", timeout=15)   # a loaded CI machine validates slowly
     served.stop()
 
 
@@ -99,8 +99,9 @@ def test_a_burst_from_many_threads_is_paced_and_never_throttled(tight_shop):
     assert sent >= 8 and time.monotonic() - started >= (sent * 10 - 40) / 100   # paced at Shopify's rate
 
 
-def test_a_long_wait_is_handed_back_to_the_queue(tight_shop, monkeypatch):
-    emulator, client = tight_shop
+def test_a_long_wait_is_handed_back_to_the_queue(slow_shop, monkeypatch):
+    # A bucket that barely refills: on a slow machine a call can take longer than 10 points' refill elsewhere.
+    emulator, client = slow_shop
     monkeypatch.setattr(shopify_client, "MAX_INLINE_WAIT", 0.0)
     client.graphql(docs.TAG_ORDER, {"id": "gid://shopify/Order/1", "tags": ["a"]})  # learns the 40-point bucket
     for _ in range(10):
