@@ -143,6 +143,8 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes) -> Reply:
         return _reply(400, "bad-header", meta.topic, error=f"{bad}: contains a NUL character")
     if max(len(meta.delivery_id or ""), len(meta.event_id or "")) > ID_LIMIT:
         return _reply(400, "bad-header", meta.topic, error=f"the delivery or event id header is over {ID_LIMIT} characters")
+    if len(meta.topic) > REF_LIMIT:
+        return _reply(400, "bad-header", error=f"the topic header is over {REF_LIMIT} characters")
     status, note = _classify(adapter, meta.topic)
     # An id that cannot be one (an object where the order id goes) is not kept for the redaction lookups; the
     # worker fails such a payload with its reason. A long dedupe key is kept as its digest.

@@ -165,6 +165,8 @@ def test_an_object_where_an_id_goes_and_overlong_ids_never_reach_the_inbox_colum
     long_id = {"X_Shopify_Webhook_Id": "w" * 300}
     answer = post(client, "shopify", "orders/create", load_fixture("shopify", "orders_create"), **long_id)
     assert (answer.status_code, answer.json["status"]) == (400, "bad-header")
+    answer = post(client, "shopify", "orders/" + "x" * 120, load_fixture("shopify", "orders_create"))
+    assert (answer.status_code, answer.json["status"]) == (400, "bad-header") and "topic" in answer.json["error"]
     # WooCommerce keys a delivery by what it says (resource id, modified time, topic): a long one is digested.
     woo = {**load_fixture("woocommerce", "order_created"), "id": "9" * 300}
     assert post(client, "woocommerce", "order.created", woo).status_code == 200
