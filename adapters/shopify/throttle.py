@@ -52,8 +52,14 @@ class CostBucket:
         """Points a second we count on getting back."""
         return self.restore * PACE
 
+    @property
+    def ceiling(self) -> float:
+        """The most we plan to find in the bucket: a plan that spends a full bucket at one instant leaves no room
+        for the refill a full bucket loses while the calls are on their way, nor for Shopify's rounding."""
+        return self.maximum * PACE
+
     def _level_at(self, when: float) -> float:
-        return self.level if when <= self.at else min(self.maximum, self.level + (when - self.at) * self.rate)
+        return self.level if when <= self.at else min(self.ceiling, self.level + (when - self.at) * self.rate)
 
     def reserve(self, cost: float, max_wait: float = math.inf, floor: float = 0.0) -> Reservation:
         """Book `cost` points for the earliest moment `floor` points stay in the bucket after it; nothing is
@@ -62,7 +68,7 @@ class CostBucket:
             now = self.clock()
             when = max(self.at, now)
             level = self._level_at(when)
-            floor = min(floor, max(self.maximum - cost, 0.0))
+            floor = min(floor, max(self.ceiling - cost, 0.0))
             short = cost + floor - level
             if short > 0:
                 when, level = when + short / self.rate, level + short
@@ -93,10 +99,10 @@ class CostBucket:
     def _replay(self, available: float, now: float) -> tuple[float, float]:
         """Shopify's level now, less the calls sent but not answered, then the booked calls still to send."""
         # A sent call may already be in Shopify's figure; counting it twice is the safe way to be wrong.
-        level = available - sum(b.cost for b in self.pending if b.send_at <= now)
+        level = min(available, self.ceiling) - sum(b.cost for b in self.pending if b.send_at <= now)
         when = now
         for booking in sorted((b for b in self.pending if b.send_at > now), key=lambda b: b.send_at):
-            level = min(self.maximum, level + (booking.send_at - when) * self.rate) - booking.cost
+            level = min(self.ceiling, level + (booking.send_at - when) * self.rate) - booking.cost
             when = booking.send_at
         return level, when
 

@@ -46,10 +46,12 @@ def test_a_full_bucket_holds_no_more_than_its_maximum_while_calls_wait():
     # The first answer: a 40-point bucket refilled at 100 a second. The three calls still waiting to be
     # sent find it full at their times; the points it could not hold meanwhile were never there.
     bucket.observe(booked[0], {"maximumAvailable": 40, "currentlyAvailable": 30, "restoreRate": 100})
-    assert bucket.at == pytest.approx(booked[-1].send_at) and bucket.level == pytest.approx(30)
+    # Planned at most 90 % full (36 points), so the last waiting call leaves 26, not what 40 would give.
+    assert bucket.at == pytest.approx(booked[-1].send_at) and bucket.level == pytest.approx(40 * PACE - 10)
     more = [bucket.reserve(10) for _ in range(4)]
-    assert [b.send_at for b in more[:3]] == [booked[-1].send_at] * 3
-    assert more[3].send_at == pytest.approx(booked[-1].send_at + 10 / (100 * PACE))
+    assert [b.send_at for b in more[:2]] == [booked[-1].send_at] * 2
+    assert more[2].send_at == pytest.approx(booked[-1].send_at + 4 / (100 * PACE))
+    assert more[3].send_at == pytest.approx(booked[-1].send_at + 14 / (100 * PACE))
 
 
 def test_an_older_answer_arriving_late_never_raises_the_bucket():
@@ -66,7 +68,9 @@ def test_an_older_answer_arriving_late_never_raises_the_bucket():
 
 @pytest.fixture()
 def tight_shop():
-    emulator = ShopifyEmulator(token="shpat_t", bucket=40, restore_rate=100.0)
+    # Ten calls of room: a client's threads (or the emulator's) starved by a loaded CI machine can wake late
+    # and land together, which a four-call bucket turned into THROTTLED answers no pacing could prevent.
+    emulator = ShopifyEmulator(token="shpat_t", bucket=100, restore_rate=100.0)
     emulator.state.add_order("1", [("11", 1, "5.00")])
     admin_schema()  # loaded before the clock matters
     served = Served(emulator.app)
@@ -85,7 +89,7 @@ def test_a_burst_from_many_threads_is_paced_and_never_throttled(tight_shop):
             errors.append(exc)
 
     started = time.monotonic()
-    threads = [threading.Thread(target=tag, args=(n,)) for n in range(24)]   # 240 points against a 40-point bucket
+    threads = [threading.Thread(target=tag, args=(n,)) for n in range(24)]   # 240 points against a 100-point bucket
     for t in threads:
         t.start()
     for t in threads:
@@ -96,7 +100,7 @@ def test_a_burst_from_many_threads_is_paced_and_never_throttled(tight_shop):
     assert all(e.throttled and "cost bucket low" in str(e) for e in errors) and sent + len(errors) == 24
     # How many fit inline depends on whether Shopify's first answer (its real restore rate) arrives before the
     # burst has reserved: on a loaded machine it comes later and the cautious cold-start rate holds more back.
-    assert sent >= 8 and time.monotonic() - started >= (sent * 10 - 40) / 100   # paced at Shopify's rate
+    assert sent >= 8 and time.monotonic() - started >= (sent * 10 - 100) / 100   # paced at Shopify's rate
 
 
 def test_a_long_wait_is_handed_back_to_the_queue(slow_shop, monkeypatch):
