@@ -69,7 +69,8 @@ def not_requeued_lately(queue, delivery_ids: list[int]) -> list[int]:
 def requeue_lost_deliveries() -> None:
     """Re-queue deliveries stored over two minutes ago and still unprocessed (a lost queue message)."""
     with transaction(runtime().sessions) as session:
-        ids = not_requeued_lately(huey, pending_deliveries(session, utcnow() - timedelta(minutes=2)))
+        stale = pending_deliveries(session, utcnow() - timedelta(minutes=2))
+    ids = not_requeued_lately(huey, stale)   # the queue's flags, once the database transaction is closed
     for delivery_id in ids:
         process_delivery_task(delivery_id)
     if ids:
