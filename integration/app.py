@@ -15,6 +15,7 @@ from integration.api_requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
 from integration.observability.web import observability
 from integration.runtime import Runtime, runtime
+from integration.services.inbox import InboxWriter
 from integration.services.ingest import action_queue
 from integration.web import register_web
 from webhooks.receiver import webhooks
@@ -28,6 +29,7 @@ class AppContext:
     enqueue: Callable[[int], None]
     shops: ShopCache
     enqueue_action: Callable[[int], None]
+    inbox: InboxWriter
 
 
 def _send_deliveries(delivery_ids: list[int]) -> None:
@@ -62,7 +64,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     if enqueue is None:
         import integration.jobs.queue  # noqa: F401  (opens the queue now, not on a worker's first delivery)
     app.extensions["returnkit"] = AppContext(rt, enqueue or _DELIVERY_BATCHER.put, ShopCache(rt.sessions),
-                                             enqueue_action or action_queue(rt))
+                                             enqueue_action or action_queue(rt), InboxWriter(rt.engine))
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
     app.register_blueprint(requests_api)

@@ -13,6 +13,8 @@ import re
 import sys
 from datetime import datetime, timezone
 
+import orjson
+
 from integration.observability.context import bound
 from integration.observability.redact import redact
 
@@ -41,7 +43,10 @@ class JsonFormatter(logging.Formatter):
         line.update(bound())
         if record.exc_info:
             line["exception"] = redact(self.formatException(record.exc_info))
-        return json.dumps(line, ensure_ascii=False, default=str)
+        try:   # orjson: a line is written for every delivery we receive
+            return orjson.dumps(line, default=str).decode()
+        except TypeError:   # what orjson refuses (an int past 64 bits, a key that is not a string)
+            return json.dumps(line, ensure_ascii=False, default=str)
 
 
 class _Stderr(logging.StreamHandler):

@@ -5,9 +5,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from integration.db.base import utcnow
@@ -50,26 +52,78 @@ def _insert(dialect: str):
 _INSERTS = {name: _insert(name) for name in ("sqlite", "postgresql")}
 
 
+def _values(shop_id: int, incoming: Incoming) -> dict:
+    return dict(shop_id=shop_id, platform=incoming.platform, topic=incoming.topic,
+                dedupe_key=incoming.dedupe_key[:255], delivery_id=incoming.delivery_id, event_id=incoming.event_id,
+                resource_id=incoming.resource_id, customer_ref=incoming.customer_ref, headers=incoming.headers,
+                body=incoming.body, status=incoming.status, error=incoming.note, attempts=0, received_at=utcnow())
+
+
 @contextmanager
 def inbox_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection for the one-statement inbox insert, committed when the block ends."""
-    if engine.dialect.name == "postgresql":
-        # The insert is atomic on its own: autocommit spares PostgreSQL's BEGIN and COMMIT round
-        # trips (~17 % per delivery). SQLite commits locally, where toggling autocommit costs more.
-        with engine.connect() as conn:
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
-    else:
-        with engine.begin() as conn:
-            yield conn
+    """A connection for inbox inserts (the reconciliation sweep's pages), committed when the block ends."""
+    with engine.begin() as conn:
+        yield conn
 
 
 def store_delivery(conn: Connection, shop_id: int, incoming: Incoming) -> int | None:
     """Insert the delivery; its row id, or None when the same delivery was stored before."""
-    values = dict(shop_id=shop_id, platform=incoming.platform, topic=incoming.topic,
-                  dedupe_key=incoming.dedupe_key[:255], delivery_id=incoming.delivery_id, event_id=incoming.event_id,
-                  resource_id=incoming.resource_id, customer_ref=incoming.customer_ref, headers=incoming.headers,
-                  body=incoming.body, status=incoming.status, error=incoming.note, attempts=0, received_at=utcnow())
-    return conn.execute(_INSERTS[conn.dialect.name], values).scalar_one_or_none()
+    return conn.execute(_INSERTS[conn.dialect.name], _values(shop_id, incoming)).scalar_one_or_none()
+
+
+class InboxWriter:
+    """The receiver's one-statement inbox insert, on the driver's own pooled connection.
+
+    The statement is compiled once per process with its column types' converters, so a delivery pays
+    for the database's work only: SQLAlchemy's per-execution machinery (context, result, transaction
+    objects) cost as much as SQLite's own insert and commit. Errors come out as SQLAlchemy's.
+    """
+
+    def __init__(self, engine: Engine):
+        self._engine, dialect = engine, engine.dialect
+        sample = _values(0, Incoming("", "", "", {}, b"", ""))
+        compiled = _INSERTS[dialect.name].compile(dialect=dialect, column_keys=list(sample))
+        self._sql, self._order = compiled.string, compiled.positiontup   # positiontup: None for named styles
+        columns = WebhookDelivery.__table__.c
+        self._convert = {key: columns[key].type.bind_processor(dialect) for key in sample}
+        # A flat dict of header strings: orjson writes JSON the column reads back as json.dumps' would be, 20x faster.
+        self._convert["headers"] = lambda headers: orjson.dumps(headers).decode()
+        self._autocommit = dialect.name == "postgresql"
+
+    def _params(self, values: dict):
+        converted = {key: convert(values[key]) if convert else values[key] for key, convert in self._convert.items()}
+        return tuple(converted[key] for key in self._order) if self._order else converted
+
+    def store(self, shop_id: int, incoming: Incoming) -> int | None:
+        """Insert and commit; the new row's id, or None when the same delivery was stored before."""
+        params = self._params(_values(shop_id, incoming))
+        dbapi = self._engine.dialect.loaded_dbapi
+        raw = self._engine.raw_connection()
+        try:
+            return self._execute(raw, params)
+        except dbapi.Error as exc:
+            if self._engine.dialect.is_disconnect(exc, raw.dbapi_connection, None):
+                raw.invalidate(exc)
+            raise DBAPIError.instance(self._sql, params, exc, dbapi.Error, hide_parameters=True) from exc
+        finally:
+            raw.close()   # back to the pool, which rolls back anything left open
+
+    def _execute(self, raw, params) -> int | None:
+        driver = raw.driver_connection
+        if self._autocommit:
+            # The insert is atomic on its own: autocommit spares PostgreSQL's BEGIN and COMMIT round trips.
+            driver.autocommit = True
+        try:
+            cursor = raw.cursor()
+            cursor.execute(self._sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+            if not self._autocommit:
+                raw.commit()
+            return row[0] if row else None
+        finally:
+            if self._autocommit:
+                driver.autocommit = False
 
 
 def pending_deliveries(session: Session, older_than) -> list[int]:
