@@ -13,12 +13,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from integration.api import api
 from integration.api_requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
-from integration.observability.web import observability
+from integration.observability.web import add_request_ids, observability
 from integration.runtime import Runtime, runtime
 from integration.services.inbox import InboxWriter
 from integration.services.ingest import action_queue
 from integration.web import register_web
-from webhooks.receiver import webhooks
+from webhooks.edge import mount_edge
 from webhooks.shop_cache import ShopCache
 
 
@@ -66,10 +66,11 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.extensions["returnkit"] = AppContext(rt, enqueue or _DELIVERY_BATCHER.put, ShopCache(rt.sessions),
                                              enqueue_action or action_queue(rt), InboxWriter(rt.engine))
     app.register_blueprint(api)
-    app.register_blueprint(webhooks)
     app.register_blueprint(requests_api)
-    app.register_blueprint(observability)  # /readyz, /metrics, X-Request-Id
+    app.register_blueprint(observability)  # /readyz, /metrics
+    add_request_ids(app)
     register_web(app, rt.settings)
+    mount_edge(app)   # POST /webhooks/<platform>, without the pages' request hooks
     if rt.settings.trusted_proxies:   # behind a load balancer: trust that many hops of X-Forwarded-*
         hops = rt.settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from integration.observability import context
 from integration.observability.health import readiness
@@ -16,16 +16,21 @@ observability = Blueprint("observability", __name__)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
-@observability.before_app_request
 def _bind_request_id():
     given = request.headers.get("X-Request-Id", "")
     context.reset(request_id=given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
 
 
-@observability.after_app_request
 def _return_request_id(response: Response) -> Response:
     response.headers["X-Request-Id"] = context.bound().get("request_id", "")
     return response
+
+
+def add_request_ids(app: Flask) -> None:
+    """Every request of this app gets an id (the caller's X-Request-Id if plain, else a new one), bound
+    into its log lines and sent back in X-Request-Id."""
+    app.before_request(_bind_request_id)
+    app.after_request(_return_request_id)
 
 
 @observability.get("/readyz")

@@ -68,7 +68,7 @@ def test_only_the_json_apis_and_webhooks_are_exempt_and_they_take_posts_without_
     client, failures = web_app.test_client(), []
     sign_in(client, mine.shop_id)
     rules = _unsafe_rules(web_app, exempt=True)
-    assert {"/api/v1/decide", "/api/v1/requests", "/webhooks/<platform>"} <= {r.rule for r in rules}
+    assert {"/api/v1/decide", "/api/v1/requests"} <= {r.rule for r in rules}
     assert set(SERVER_TO_SERVER) <= {r.rule for r in rules}, "remove SERVER_TO_SERVER entries that are not exempt"
     for rule in rules:
         if not rule.rule.startswith(("/api/", "/webhooks/")) and rule.rule not in SERVER_TO_SERVER:
@@ -81,6 +81,18 @@ def test_only_the_json_apis_and_webhooks_are_exempt_and_they_take_posts_without_
         if REFUSED in response.get_data(as_text=True):
             failures.append(f"POST {url} was refused for CSRF, but its callers are not browsers")
     assert not failures, "\n".join(failures)
+
+
+def test_the_webhook_receivers_are_served_by_the_edge_app_where_no_session_or_csrf_applies(web_app, tenants):
+    mine, _ = tenants
+    edge = web_app.extensions["webhooks_edge"]
+    assert {r.rule for r in edge.url_map.iter_rules() if r.methods & UNSAFE} == {"/webhooks/<platform>"}
+    assert not any(r.rule.startswith("/webhooks") for r in web_app.url_map.iter_rules())
+    client = web_app.test_client()
+    sign_in(client, mine.shop_id)
+    response = client.post("/webhooks/shopify", json={}, headers={"X-Shopify-Shop-Domain": mine.domain})
+    assert response.status_code == 401 and REFUSED not in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers and response.headers["X-Request-Id"]
 
 
 def test_session_routes_without_a_blueprint_cannot_slip_past(web_app):
