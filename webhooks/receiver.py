@@ -109,7 +109,7 @@ def _receive(ctx, adapter) -> Reply:
         return _reply(200, "pong")
     meta = adapter.read_headers(headers)
     topic = meta.topic
-    shop_key = request.args.get("shop") or meta.shop_key
+    shop_key = (request.args.get("shop") if request.query_string else None) or meta.shop_key
     shop = ctx.shops.lookup(platform, shop_key)
     if shop is None:
         log.warning("webhook.unknown-shop: %s", platform)

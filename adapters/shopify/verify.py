@@ -7,12 +7,14 @@ import hmac
 from collections.abc import Mapping, Sequence
 
 from shopify_app import verify_webhook_req
-from shopify_app.verify import _body_hmac_in_header as _shopifyapp_hmac
+from shopify_app.verify import _body_hmac_in_header as _shopifyapp_hmac, webhook as _shopifyapp_webhook
 
 from adapters.base import Verification
 from adapters.common import lower_headers
 
 HMAC_HEADER = "X-Shopify-Hmac-Sha256"
+# The headers shopifyapp's webhook check reads, by its own lists (a release that renames them fails this import).
+_HMAC_HEADERS, _SHOP_HEADERS = _shopifyapp_webhook._WEBHOOK_HMAC_HEADER_NAMES, _shopifyapp_webhook._WEBHOOK_SHOP_HEADER_NAMES
 _library_redact = _shopifyapp_hmac.redact_http_log
 
 
@@ -39,12 +41,15 @@ def verify(headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> V
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return Verification(False, 401, "body-not-utf8")
-    if not str(lower_headers(headers).get(HMAC_HEADER.lower(), "")).isascii():
+    # Only the headers shopifyapp reads: it copies and normalizes all it is given, for every delivery.
+    given = lower_headers(headers)
+    read = {name: given[name] for name in (*_HMAC_HEADERS, *_SHOP_HEADERS) if name in given}
+    if not all(str(read[name]).isascii() for name in _HMAC_HEADERS if name in read):
         # A base64 digest is ASCII; shopifyapp's compare_digest raises TypeError on anything else.
         return Verification(False, 401, "invalid-hmac")
     config = {"client_id": "returnkit", "client_secret": secrets[0],
               "old_client_secret": secrets[1] if len(secrets) > 1 else None}
-    result = verify_webhook_req({"method": "POST", "headers": dict(headers), "url": "", "body": text}, config)
+    result = verify_webhook_req({"method": "POST", "headers": read, "url": "", "body": text}, config)
     if result.ok:
         return Verification(True)
     code = result.log.code if result.log else "invalid_hmac"

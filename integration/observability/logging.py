@@ -69,6 +69,10 @@ def setup_logging(level: str | None = None, stream=None) -> logging.Handler:
     for old in [h for h in root.handlers if isinstance(h.formatter, JsonFormatter)]:
         root.removeHandler(old)
     root.addHandler(handler)
+    # A JSON line says nothing of the calling line, thread or process, so logging need not look them up for
+    # every record (the logging HOWTO's "Optimization" section): a line is written for every delivery.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root.setLevel((level or os.environ.get("RETURNKIT_LOG_LEVEL", "INFO")).upper())
     for name in ("gunicorn.error", "gunicorn.access", "huey"):
         library = logging.getLogger(name)

@@ -78,3 +78,19 @@ def test_shopifyapp_still_checks_the_hmac_without_parsing_the_body():
     redacted = verify._redact_without_body({"method": "POST", "headers": {"X-Shopify-Access-Token": "shpat_x"},
                                             "url": "/?hmac=abc", "body": body.decode()})
     assert redacted["body"] is None and "shpat_x" not in str(redacted) and "abc" not in redacted["url"]
+
+
+def test_shopifyapps_unprefixed_signature_header_is_checked_too(client, rt):
+    """The receiver hands shopifyapp only the headers it reads, by shopifyapp's own lists: its newer
+    `Shopify-Hmac-Sha256` spelling still verifies, and a wrong one is still a 401."""
+    topic, payload = PAYLOADS["shopify"]
+    body = json.dumps(payload).encode()
+    good = signed_headers("shopify", topic, body)
+    good["Shopify-Hmac-Sha256"] = good.pop("X-Shopify-Hmac-Sha256")
+    response = client.post("/webhooks/shopify", data=body, headers=good, content_type="application/json")
+    assert (response.status_code, response.json["status"]) == (200, "accepted")
+    bad = signed_headers("shopify", topic, body)
+    bad.pop("X-Shopify-Hmac-Sha256")
+    bad["Shopify-Hmac-Sha256"] = "é" * 44
+    assert client.post("/webhooks/shopify", data=body, headers=bad, content_type="application/json").status_code == 401
+    assert _rows(rt) == 1
