@@ -65,11 +65,12 @@ def _alternate(ports: dict, seconds: float, rounds: int) -> dict:
     """Throughput of each server in turn, `rounds` times; the ratio is the median of each round's own.
 
     Both servers are up all along and only one is loaded at a time, so a slow spell of this shared
-    machine hits both sides of a round alike instead of skewing one 10-second run.
+    machine hits both sides of a round alike instead of skewing one 10-second run; which side goes
+    first alternates from round to round, so a spell that starts or ends mid-round favours neither.
     """
     runs: dict[str, list] = {"bare": [], "ingest": []}
     for n in range(rounds):
-        for name in ("bare", "ingest"):
+        for name in (("bare", "ingest") if n % 2 == 0 else ("ingest", "bare")):
             runs[name].append(_throughput(ports[name], seconds, 1_000_000 * (n + 1) + (500_000 if name == "ingest" else 0)))
     ratios = [i["requests_per_s"] / b["requests_per_s"] for b, i in zip(runs["bare"], runs["ingest"])]
     return {"runs": runs, "round_ratios": [round(r, 2) for r in ratios], "ratio": round(statistics.median(ratios), 2)}
@@ -97,7 +98,7 @@ def _stored(env: dict) -> int:
     return int(out.stdout)
 
 
-def main(backend: str = "embedded", seconds: float = 6, workers: int = 4, rounds: int = 3) -> dict:
+def main(backend: str = "embedded", seconds: float = 6, workers: int = 4, rounds: int = 5) -> dict:
     """Run both servers in turn and compare; backend is embedded (SQLite + SqliteHuey) or postgres (+ Redis)."""
     with tempfile.TemporaryDirectory() as data:
         env = _environment(data, backend)
