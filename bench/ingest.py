@@ -40,12 +40,12 @@ def _deliveries(count: int, first_id: int) -> list[tuple[bytes, dict]]:
     return out
 
 
-def _start(app: str, env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+def _start(app: str, env: dict, workers: int, threads: int = 1) -> tuple[subprocess.Popen, int]:
     port = _port()
     # Ours runs as the Procfile runs it: JSON logs and Prometheus multiprocess metrics (integration/gunicorn_conf.py).
     config = ["-c", "integration/gunicorn_conf.py"] if app.startswith("integration.") else []
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *config, "--bind", f"127.0.0.1:{port}", "--workers",
-                             str(workers), "--log-level", "warning", app], env=env)
+                             str(workers), "--threads", str(threads), "--log-level", "warning", app], env=env)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/nothing", timeout=1)
@@ -98,7 +98,7 @@ def _stored(env: dict) -> int:
     return int(out.stdout)
 
 
-def main(backend: str = "embedded", seconds: float = 6, workers: int = 4, rounds: int = 5) -> dict:
+def main(backend: str = "embedded", seconds: float = 6, workers: int = 4, rounds: int = 5, threads: int = 1) -> dict:
     """Run both servers in turn and compare; backend is embedded (SQLite + SqliteHuey) or postgres (+ Redis)."""
     with tempfile.TemporaryDirectory() as data:
         env = _environment(data, backend)
@@ -108,7 +108,7 @@ def main(backend: str = "embedded", seconds: float = 6, workers: int = 4, rounds
         procs, ports = {}, {}
         try:
             for name, app in (("bare", "bench.bare_app:create_bare_app()"), ("ingest", "integration.app:create_app()")):
-                procs[name], ports[name] = _start(app, env, workers)
+                procs[name], ports[name] = _start(app, env, workers, threads)
             results = _alternate(ports, seconds, rounds)
             for name in ("bare", "ingest"):
                 results[name] = {"requests_per_s": statistics.median(r["requests_per_s"] for r in results["runs"][name]),
