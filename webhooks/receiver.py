@@ -6,7 +6,6 @@ returnkit_webhook_deliveries_total{platform, topic, status}.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import NamedTuple
 
@@ -18,7 +17,7 @@ from adapters.common import lower_headers
 from adapters.registry import ADAPTERS
 from integration.observability.context import bind
 from integration.observability.metrics import count_delivery
-from integration.services.inbox import Incoming, kept_headers
+from integration.services.inbox import KEY_LIMIT, Incoming, kept_headers
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -57,17 +56,12 @@ def _text(value: str | None) -> str | None:
 
 
 # The inbox's column sizes (integration/db/models.py): PostgreSQL refuses a longer value, SQLite would keep it.
-ID_LIMIT, REF_LIMIT = 255, 100
+ID_LIMIT, REF_LIMIT = KEY_LIMIT, 100
 
 
 def _fitting(value: str | None, limit: int) -> str | None:
     text = _text(value)
     return text if text is None or len(text) <= limit else None
-
-
-def _key(value: str) -> str:
-    text = _text(value)
-    return text if len(text) <= ID_LIMIT else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _read_body(limit: int) -> bytes | None:
@@ -151,7 +145,7 @@ def _accept(ctx, adapter, shop, meta, headers: dict, body: bytes) -> Reply:
     # An id that cannot be one (an object where the order id goes) is not kept for the redaction lookups; the
     # worker fails such a payload with its reason. A long dedupe key is kept as its digest.
     resource_id, customer_ref = (_fitting(ref, REF_LIMIT) for ref in adapter.delivery_refs(meta.topic, payload))
-    incoming = Incoming(adapter.name, meta.topic, _key(adapter.dedupe_key(meta, payload, body)), kept,
+    incoming = Incoming(adapter.name, meta.topic, adapter.dedupe_key(meta, payload, body), kept,
                         body, status, meta.delivery_id, meta.event_id, resource_id, customer_ref, note)
     try:
         row_id = ctx.inbox.store(shop.id, incoming)

@@ -1,10 +1,9 @@
 """The webhook inbox: store each accepted delivery once (deduplicated) before anything else happens."""
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
@@ -54,18 +53,22 @@ def _insert(dialect: str):
 _INSERTS = {name: _insert(name) for name in ("sqlite", "postgresql")}
 
 
+# The dedupe key's column size (integration/db/models.py): PostgreSQL refuses a longer value, SQLite would keep it.
+KEY_LIMIT = 255
+
+
+def stored_key(key: str) -> str:
+    """The dedupe key as the inbox keeps it: NUL spelled out (PostgreSQL text cannot hold it), a long one as its
+    SHA-256, so a webhook and a sweep of one version still meet on the same key."""
+    text = key.replace("\x00", "\\u0000")
+    return text if len(text) <= KEY_LIMIT else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def _values(shop_id: int, incoming: Incoming) -> dict:
     return dict(shop_id=shop_id, platform=incoming.platform, topic=incoming.topic,
-                dedupe_key=incoming.dedupe_key[:255], delivery_id=incoming.delivery_id, event_id=incoming.event_id,
+                dedupe_key=stored_key(incoming.dedupe_key), delivery_id=incoming.delivery_id, event_id=incoming.event_id,
                 resource_id=incoming.resource_id, customer_ref=incoming.customer_ref, headers=incoming.headers,
                 body=incoming.body, status=incoming.status, error=incoming.note, attempts=0, received_at=utcnow())
-
-
-@contextmanager
-def inbox_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection for inbox inserts (the reconciliation sweep's pages), committed when the block ends."""
-    with engine.begin() as conn:
-        yield conn
 
 
 def store_delivery(conn: Connection, shop_id: int, incoming: Incoming) -> int | None:
@@ -123,9 +126,11 @@ class InboxWriter:
         return kept[1]
 
     def _give_back(self, raw, failed: bool) -> None:
-        if not self._keep or failed:
-            self._kept.raw = None
-            raw.close()   # back to the pool, which rolls back anything left open
+        if self._keep and not failed:
+            return
+        if self._keep:
+            self._kept.raw = None   # a failed connection is not kept: the next delivery checks out a fresh one
+        raw.close()   # back to the pool, which rolls back anything left open
 
     def _execute(self, raw, params) -> int | None:
         driver = raw.driver_connection

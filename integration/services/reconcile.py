@@ -24,7 +24,7 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.runtime import Runtime
-from integration.services.inbox import Incoming, inbox_connection, store_delivery
+from integration.services.inbox import Incoming, store_delivery
 from integration.services.ingest import process_delivery
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def _store_page(rt: Runtime, shop: Shop, resources: list[dict]) -> list[int]:
     """Store every delivery of one page in one transaction; the ids of those the inbox did not hold yet."""
     source = SOURCES[shop.platform]
     new = []
-    with inbox_connection(rt.engine) as conn:
+    with rt.engine.begin() as conn:
         for resource in resources:
             for topic, body, happened in source.deliveries(resource):
                 row_id = store_delivery(conn, shop.id, _incoming(shop.platform, topic, body, happened))

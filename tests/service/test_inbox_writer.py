@@ -44,3 +44,13 @@ def test_a_missing_shop_is_sqlalchemys_integrity_error_without_the_body_in_it(rt
     assert '{"id": 1}' not in str(raised.value)
     # The connection went back to the pool in a usable state.
     assert writer.store(shops["shopify"].id, _incoming("k-4")) is not None
+
+
+def test_a_long_key_is_the_same_digest_from_the_receiver_and_from_the_sweep(rt, shops):
+    from integration.services.inbox import store_delivery
+    long_key = "order:1:" + "9" * 300
+    first = InboxWriter(rt.engine).store(shops["shopify"].id, _incoming(long_key))
+    with rt.engine.begin() as conn:   # the reconciliation sweep's path
+        assert store_delivery(conn, shops["shopify"].id, _incoming(long_key)) is None
+    with rt.sessions() as session:
+        assert session.get(WebhookDelivery, first).dedupe_key.startswith("sha256:")
