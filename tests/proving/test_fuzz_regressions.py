@@ -171,3 +171,12 @@ def test_an_object_where_an_id_goes_and_overlong_ids_never_reach_the_inbox_colum
     woo = {**load_fixture("woocommerce", "order_created"), "id": "9" * 300}
     assert post(client, "woocommerce", "order.created", woo).status_code == 200
     assert _row(rt, queue[-1]).dedupe_key.startswith("sha256:")
+
+
+def test_a_return_reason_that_is_not_text_fails_the_delivery_with_its_reason(client, rt, queue):
+    # Found by the fuzzer: an integer "return_reason" reached the decision and crashed the worker.
+    body = load_fixture("shopify", "returns_request")
+    body["return_line_items"][0]["return_reason"] = 7
+    assert post(client, "shopify", "returns/request", body).status_code == 200
+    assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
+    assert "return_reason: 7 is not text" in _row(rt, queue[-1]).error
