@@ -13,7 +13,6 @@ import orjson
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from adapters.common import lower_headers
 from adapters.registry import ADAPTERS
 from integration.observability.context import bind
 from integration.observability.metrics import count_delivery
@@ -64,12 +63,24 @@ def _fitting(value: str | None, limit: int) -> str | None:
     return text if text is None or len(text) <= limit else None
 
 
-def _read_body(limit: int) -> bytes | None:
+def _read_body(req, limit: int) -> bytes | None:
     """The raw body, or None when it is larger than the limit."""
-    if request.content_length is not None and request.content_length > limit:
+    if req.content_length is not None and req.content_length > limit:
         return None
-    body = request.stream.read(limit + 1)
+    body = req.stream.read(limit + 1)
     return None if len(body) > limit else body
+
+
+_BODY_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+
+
+def request_headers(environ) -> dict[str, str]:
+    """The request's headers keyed in lower case, read from the WSGI environ as werkzeug's Headers view reads them."""
+    # Built here rather than from request.headers: that view re-spells every environ key on each pass, per delivery.
+    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()
+               if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")}
+    headers.update((name, environ[key]) for key, name in _BODY_HEADERS.items() if environ.get(key))
+    return headers
 
 
 @webhooks.post("/<platform>")
@@ -80,7 +91,7 @@ def receive(platform: str):
         error = f"no platform {platform!r}; use one of: {', '.join(ADAPTERS)}"
         return jsonify(status="unknown-platform", error=error), 404
     ctx = current_app.extensions["returnkit"]
-    reply = _receive(ctx, adapter)
+    reply = _receive(ctx, adapter, request._get_current_object())   # the request itself, not its proxy, from here on
     count_delivery(platform, _topic_label(adapter, reply.topic), (reply.counted_as or reply.outcome).replace("-", "_"))
     # orjson, not jsonify: the answer is a few strings and ids, and this runs for every delivery.
     response = current_app.response_class(orjson.dumps({"status": reply.outcome, **reply.fields}), reply.status,
@@ -93,17 +104,17 @@ def receive(platform: str):
     return response
 
 
-def _receive(ctx, adapter) -> Reply:
+def _receive(ctx, adapter, req) -> Reply:
     platform = adapter.name
     limit = ctx.runtime.settings.webhook_max_body_bytes
-    request.max_content_length = None  # the webhook cap below applies, after the shop is known
-    body = _read_body(limit)
-    headers = lower_headers(request.headers)  # once: the adapters and the inbox read plain dicts
+    req.max_content_length = None  # the webhook cap below applies, after the shop is known
+    body = _read_body(req, limit)
+    headers = request_headers(req.environ)  # once: the adapters and the inbox read plain dicts
     if body is not None and adapter.is_ping(headers, body):
         return _reply(200, "pong")
     meta = adapter.read_headers(headers)
     topic = meta.topic
-    shop_key = (request.args.get("shop") if request.query_string else None) or meta.shop_key
+    shop_key = (req.args.get("shop") if req.query_string else None) or meta.shop_key
     shop = ctx.shops.lookup(platform, shop_key)
     if shop is None:
         log.warning("webhook.unknown-shop: %s", platform)

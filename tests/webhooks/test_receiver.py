@@ -1,11 +1,16 @@
 """The receiver matrix: 405, 400, 401, 413, ignored, unknown, duplicate, unknown shop, uninstalled, ping."""
 import json
 
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import select
+from werkzeug.datastructures import EnvironHeaders
+
+from adapters.common import lower_headers
 
 from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookDelivery
 from tests.webhook_helpers import SHOPIFY_DOMAIN, post, signed_headers
+from webhooks.receiver import request_headers
 
 PRODUCT = {"id": 7001, "title": "Organic tee", "tags": "organic", "updated_at": "2026-05-01T10:00:00-06:00"}
 
@@ -100,3 +105,13 @@ def test_accepted_delivery_is_stored_with_its_metadata_and_queued_by_id(client, 
     assert (row.platform, row.topic, row.status) == ("shopify", "products/update", "received")
     assert json.loads(row.body) == PRODUCT
     assert row.dedupe_key.startswith("webhook:") and "x-shopify-hmac-sha256" not in row.headers
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["HTTP_X_SHOPIFY_TOPIC", "HTTP_X_WC_WEBHOOK_ID", "HTTP_CONTENT_TYPE",
+                                        "HTTP_CONTENT_LENGTH", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_", "HTTP_A_B_C",
+                                        "SERVER_NAME", "wsgi.url_scheme", "PATH_INFO"]),
+                       st.text(max_size=8)))
+def test_the_receiver_reads_the_headers_that_werkzeug_reads(environ):
+    """request_headers (read from the environ for every delivery) is werkzeug's Headers view, keyed in lower case."""
+    assert request_headers(environ) == lower_headers(EnvironHeaders(environ))
