@@ -30,7 +30,7 @@ def post_fork(server, worker):
 def post_worker_init(worker):
     """The app is loaded: its objects (about 135,000: modules, models, schemas) leave the garbage collector's view."""
     # A full collection walked them all, a pause of about 70 ms here every few thousand deliveries; they live until
-    # the process exits anyway. New objects are still collected as before (the gc.freeze docs' pre-fork advice).
+    # the process exits anyway. Objects made after this are still collected as before.
     gc.freeze()
 
 

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from werkzeug.datastructures import EnvironHeaders
 
 from adapters.common import lower_headers
-
 from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookDelivery
 from tests.webhook_helpers import SHOPIFY_DOMAIN, post, signed_headers
