@@ -44,16 +44,18 @@ class ShopifyAdapter:
         return verify.verify(headers, body, secrets)
 
     def dedupe_key(self, meta: DeliveryHeaders, payload: object, body: bytes) -> str:
-        """Orders, fulfillments, refunds and returns: their version (shared with the reconciliation sweep).
+        """X-Shopify-Webhook-Id, which identifies one delivery and stays the same on its retries (else the body's hash).
 
-        Anything else: X-Shopify-Webhook-Id, which identifies one delivery and stays the same on its retries.
+        Read off the headers, not the body: the receiver keys every delivery before it answers. Two deliveries
+        of one version (two subscriptions, or a webhook and the sweep) meet later, on `version_key`.
         """
-        version = reconcile.version_key(meta.topic or "", payload)
-        if version:
-            return version
         if meta.delivery_id:
             return f"webhook:{meta.delivery_id}"
         return f"sha256:{hashlib.sha256((meta.topic or '').encode() + b'|' + body).hexdigest()}"
+
+    def version_key(self, topic: str, payload: object) -> str | None:
+        """Orders, fulfillments, refunds and returns: their version, shared with the reconciliation sweep."""
+        return reconcile.version_key(topic, payload)
 
     def delivery_refs(self, topic: str, payload: object) -> tuple[str | None, str | None]:
         """(order id the delivery is about, customer id) so redaction can find the raw payload."""

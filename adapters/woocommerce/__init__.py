@@ -40,20 +40,23 @@ class WooCommerceAdapter:
         return verify.verify(headers, body, secrets)
 
     def dedupe_key(self, meta: DeliveryHeaders, payload: object, body: bytes) -> str:
-        """Resource id + modification time + topic.
+        """Resource id + modification time + topic, and a digest of the body.
 
         X-WC-Webhook-Delivery-ID hashes the webhook id with a time in whole seconds, so two deliveries
         in one second share it, and a redelivery of the same change gets a new one. What identifies a
-        change is the resource and its date_modified_gmt (for orders, with a digest of what the body means,
-        shared with the reconciliation sweep); a body without them falls back to its hash.
+        change is the resource, its date_modified_gmt and what the body says (two changes within one
+        second share the time); a body without an id falls back to its hash. Deliveries of one order
+        version under different topics, or from the sweep, meet later on `version_key`.
         """
-        version = reconcile.version_key(meta.topic or "", payload)
-        if version:
-            return version
+        digest = hashlib.sha256((meta.topic or "").encode() + b"|" + body).hexdigest()
         if isinstance(payload, dict) and payload.get("id") is not None:
             modified = payload.get("date_modified_gmt") or ""
-            return f"{meta.topic}:{payload['id']}:{modified}"
-        return f"sha256:{hashlib.sha256((meta.topic or '').encode() + b'|' + body).hexdigest()}"
+            return f"{meta.topic}:{payload['id']}:{modified}:{digest[:16]}"
+        return f"sha256:{digest}"
+
+    def version_key(self, topic: str, payload: object) -> str | None:
+        """Orders: id, date_modified_gmt and a digest of what the order says, shared with the reconciliation sweep."""
+        return reconcile.version_key(topic, payload)
 
     def delivery_refs(self, topic: str, payload: object) -> tuple[str | None, str | None]:
         """(order id, customer id) of an order delivery."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from integration.db.base import Base, Encrypted, UTCDateTime, utcnow
@@ -62,13 +62,18 @@ class WebhookDelivery(Base):
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (UniqueConstraint("shop_id", "dedupe_key"),
-                      Index("ix_webhook_deliveries_status", "status", "received_at"))
+                      Index("ix_webhook_deliveries_status", "status", "received_at"),
+                      # One processed delivery per version of a resource (a webhook and a sweep of one change).
+                      Index("uq_webhook_deliveries_shop_version", "shop_id", "version_key", unique=True,
+                            sqlite_where=text("version_key IS NOT NULL"),
+                            postgresql_where=text("version_key IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(20))
     topic: Mapped[str] = mapped_column(String(100))
-    dedupe_key: Mapped[str] = mapped_column(String(255))
+    dedupe_key: Mapped[str] = mapped_column(String(255))    # the platform's delivery identity (a sweep's: the version)
+    version_key: Mapped[str | None] = mapped_column(String(255))   # set when processed (a sweep's: when stored)
     delivery_id: Mapped[str | None] = mapped_column(String(255))
     event_id: Mapped[str | None] = mapped_column(String(255))
     resource_id: Mapped[str | None] = mapped_column(String(100))

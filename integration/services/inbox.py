@@ -35,6 +35,7 @@ class Incoming:
     resource_id: str | None = None
     customer_ref: str | None = None
     note: str | None = None
+    version_key: str | None = None   # known when stored only for a sweep's delivery; the worker sets the rest
 
 
 def kept_headers(headers) -> dict:
@@ -45,8 +46,8 @@ def kept_headers(headers) -> dict:
 def _insert(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = WebhookDelivery.__table__
-    return (insert(table).on_conflict_do_nothing(index_elements=["shop_id", "dedupe_key"])
-            .returning(table.c.id))
+    # No conflict target: a repeated delivery key, or a sweep's version already held, each leave the row unwritten.
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 # Built once per dialect: the statement is compiled once and cached, the values travel as parameters.
@@ -64,9 +65,14 @@ def stored_key(key: str) -> str:
     return text if len(text) <= KEY_LIMIT else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def _stored_version(key: str | None) -> str | None:
+    return None if key is None else stored_key(key)
+
+
 def _values(shop_id: int, incoming: Incoming) -> dict:
     return dict(shop_id=shop_id, platform=incoming.platform, topic=incoming.topic,
-                dedupe_key=stored_key(incoming.dedupe_key), delivery_id=incoming.delivery_id, event_id=incoming.event_id,
+                dedupe_key=stored_key(incoming.dedupe_key), version_key=_stored_version(incoming.version_key),
+                delivery_id=incoming.delivery_id, event_id=incoming.event_id,
                 resource_id=incoming.resource_id, customer_ref=incoming.customer_ref, headers=incoming.headers,
                 body=incoming.body, status=incoming.status, error=incoming.note, attempts=0, received_at=utcnow())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from integration.observability.context import binds
 from integration.runtime import Runtime
 from integration.services.catalog import CATALOG_HANDLERS, ProductFetcher, fill_missing_products
 from integration.services.compliance import COMPLIANCE_HANDLERS
+from integration.services.inbox import stored_key
 from integration.services.order_picture import ORDER_HANDLERS, OrderNotYetKnown, find_order
 from integration.services.platform_returns import apply_return_and_decide
 
@@ -96,7 +98,10 @@ def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> st
         if not shop.active and row.topic not in adapter.compliance_topics:
             row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
             return "ignored"
-        events = _parse(adapter, row)
+        payload, events = _parse(adapter, row)
+        if (applied := _claim_version(session, adapter, row, payload)) is not None:
+            row.status, row.error, row.processed_at = "ignored", f"the same version as delivery {applied}", utcnow()
+            return "ignored"
         session.info["delivery_time"] = _delivery_time(row)
         apply_events(session, shop, events, fetch if fetch is not None else default_fetcher(rt))
         if session.get(WebhookDelivery, delivery_id) is not None:  # shop/redact deletes it with the shop
@@ -105,10 +110,29 @@ def _process(rt: Runtime, delivery_id: int, fetch, new_actions: list[int]) -> st
         return "processed"
 
 
-def _parse(adapter, row: WebhookDelivery) -> list:
-    """The delivery's canonical events; a payload its parser cannot read is a PayloadError, never a crash."""
+def _claim_version(session: Session, adapter, row: WebhookDelivery, payload) -> int | None:
+    """Mark the row with the version it carries; the id of the shop's delivery that holds that version already.
+
+    Two deliveries of one version (two subscriptions, a retry with a new id, a webhook and the sweep)
+    are applied once. Two workers claiming one version at once: the unique index fails the second
+    commit with an IntegrityError, and its retry finds the first.
+    """
+    version = row.version_key or adapter.version_key(row.topic, payload)
+    if version is None:
+        return None
+    version = stored_key(version)
+    holder = session.scalar(select(WebhookDelivery.id).where(
+        WebhookDelivery.shop_id == row.shop_id, WebhookDelivery.version_key == version, WebhookDelivery.id != row.id))
+    if holder is None:
+        row.version_key = version
+    return holder
+
+
+def _parse(adapter, row: WebhookDelivery) -> tuple[object, list]:
+    """The delivery's payload and canonical events; a payload its parser cannot read is a PayloadError, never a crash."""
     try:
-        return adapter.topics[row.topic](json.loads(row.body))
+        payload = json.loads(row.body)
+        return payload, adapter.topics[row.topic](payload)
     except PayloadError:
         raise
     except Exception as exc:  # noqa: BLE001 - a parser only reads untrusted JSON: any failure means unreadable

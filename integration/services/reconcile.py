@@ -84,10 +84,12 @@ def _incoming(platform: str, topic: str, body: dict, happened: str | None) -> In
         headers |= {"x-shopify-topic": topic, **({"x-shopify-triggered-at": happened} if happened else {})}
     else:
         headers |= {"x-wc-webhook-topic": topic}
-    key = adapter.dedupe_key(DeliveryHeaders(topic=topic, shop_key=None), body, raw)
+    # Keyed by its version, which a delivery already applied holds too: the inbox then stores nothing.
+    version = adapter.version_key(topic, body)
+    key = version or adapter.dedupe_key(DeliveryHeaders(topic=topic, shop_key=None), body, raw)
     resource_id, customer_ref = adapter.delivery_refs(topic, body)
     return Incoming(platform, topic, key, headers, raw, "received", resource_id=resource_id, customer_ref=customer_ref,
-                    note=None)
+                    note=None, version_key=version)
 
 
 def _store_page(rt: Runtime, shop: Shop, resources: list[dict]) -> list[int]:

@@ -54,3 +54,16 @@ def test_a_long_key_is_the_same_digest_from_the_receiver_and_from_the_sweep(rt, 
         assert store_delivery(conn, shops["shopify"].id, _incoming(long_key)) is None
     with rt.sessions() as session:
         assert session.get(WebhookDelivery, first).dedupe_key.startswith("sha256:")
+
+
+def test_a_sweeps_delivery_of_a_version_the_inbox_holds_is_not_stored(rt, shops):
+    from integration.services.inbox import store_delivery
+    shop_id = shops["shopify"].id
+    applied = InboxWriter(rt.engine).store(shop_id, _incoming("webhook:w-1"))
+    with rt.engine.begin() as conn:   # what the worker does once it has applied the row: it keys it by its version
+        conn.execute(WebhookDelivery.__table__.update().where(WebhookDelivery.id == applied).values(version_key="order:1:v"))
+    with rt.engine.begin() as conn:   # the sweep's path: keyed by the version, under another delivery key
+        assert store_delivery(conn, shop_id, _incoming("order:1:v", version_key="order:1:v")) is None
+        assert store_delivery(conn, shop_id, _incoming("order:1:v2", version_key="order:1:v2")) is not None
+    with rt.engine.begin() as conn:   # another shop holds its own versions
+        assert store_delivery(conn, shops["woocommerce"].id, _incoming("order:1:v", version_key="order:1:v")) is not None
