@@ -1,7 +1,8 @@
 """Ingest over HTTP on this machine: our webhook receiver vs a bare Flask endpoint, same gunicorn, same run.
 
 Usage: python -m bench.ingest [embedded|postgres]  (figures in docs/benchmarks.md). The worker is not running: this
-measures the receiving edge (verify, store, queue), which is what the platforms wait for.
+measures the receiving edge, which is what the platforms wait for: verify, store and answer, and on postgres (with
+Redis) queue the stored ids too; on the embedded defaults the worker queues them from the inbox (jobs/feeder.py).
 """
 from __future__ import annotations
 

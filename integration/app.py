@@ -26,7 +26,7 @@ from webhooks.shop_cache import ShopCache
 class AppContext:
     """What request handlers need: the runtime and how to queue a stored delivery."""
     runtime: Runtime
-    enqueue: Callable[[int], None]
+    enqueue: Callable[[int], None] | None   # None: the worker reads new deliveries from the inbox (jobs/feeder.py)
     shops: ShopCache
     enqueue_action: Callable[[int], None]
     inbox: InboxWriter
@@ -63,7 +63,9 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     rt = rt or runtime()
     if enqueue is None:
         import integration.jobs.queue  # noqa: F401  (opens the queue now, not on a worker's first delivery)
-    app.extensions["returnkit"] = AppContext(rt, enqueue or _DELIVERY_BATCHER.put, ShopCache(rt.sessions),
+        # On the embedded defaults the worker feeds its queue from the inbox; elsewhere the web processes queue.
+        enqueue = None if rt.settings.embedded else _DELIVERY_BATCHER.put
+    app.extensions["returnkit"] = AppContext(rt, enqueue, ShopCache(rt.sessions),
                                              enqueue_action or action_queue(rt), InboxWriter(rt.engine))
     app.register_blueprint(api)
     app.register_blueprint(requests_api)

@@ -85,6 +85,10 @@ def run_worker(workers: int) -> int:
     if os.environ.get("RETURNKIT_WORKER_METRICS_PORT"):   # a worker on its own machine: nobody else shows its metrics
         from integration.observability.metrics import serve_process_metrics
         serve_process_metrics(int(os.environ["RETURNKIT_WORKER_METRICS_PORT"]))
+    if runtime().settings.embedded:   # the web processes only store deliveries: this worker queues them
+        from integration.jobs.feeder import InboxFeeder
+        from integration.jobs.queue import enqueue_deliveries
+        InboxFeeder(runtime().engine, enqueue_deliveries).start()
     # An idle SqliteHuey consumer polls with backoff; Huey's default ceiling (10 s) would become the
     # latency of the first webhook after a quiet spell. RedisHuey blocks on the list and is not affected.
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=0.5).run()
