@@ -6,12 +6,14 @@ Here the worker reads the rows stored since its last look and queues their ids i
 out row ids under its one write lock, so ids become visible in order and a reader that remembers the
 highest id it has read misses none. A row that reuses the id of a newest row deleted since (shop/redact
 deletes rows) is left to `requeue_lost_deliveries`. On PostgreSQL ids are not visible in order, so with
-Redis (or PostgreSQL) the web processes queue their own ids (jobs/batcher.py).
+Redis (or PostgreSQL) the web processes queue their own ids (jobs/batcher.py). The same thread checkpoints
+SQLite's write-ahead log every second, which a webhook request would otherwise do every so often.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -51,11 +53,20 @@ class InboxFeeder:
             self._seen = rows[-1][0]
         return len(rows)
 
-    def run(self, stop: threading.Event) -> None:
-        """Feed until `stop` is set: at once while pages come full, else every `interval` seconds."""
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file here, so a webhook request seldom has to (db/engine.py)."""
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")   # waits for no one: readers and writers go on
+
+    def run(self, stop: threading.Event, checkpoint_every: float = 1.0) -> None:
+        """Feed until `stop` is set: at once while pages come full, else every `interval` seconds; checkpoint too."""
+        checkpointed = time.monotonic()
         while not stop.is_set():
             try:
                 full = self.feed_once() == self._batch * 10
+                if time.monotonic() - checkpointed >= checkpoint_every:
+                    self.checkpoint()
+                    checkpointed = time.monotonic()
             except Exception:   # the rows are safe in the inbox: the next look reads them again
                 log.exception("queue.feed-failed: the inbox is read again in %.2f s", self._interval)
                 full = False

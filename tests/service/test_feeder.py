@@ -15,8 +15,8 @@ from tests.webhook_helpers import post_fixture
 
 def _store(rt, shop_id: int, count: int) -> list[int]:
     writer = InboxWriter(rt.engine)
-    return [writer.store(shop_id, Incoming("shopify", "orders/create", f"webhook:{time.time_ns()}-{n}", {}, b"{}",
-                                           "received")) for n in range(count)]
+    return [writer.store(shop_id, Incoming("shopify", "orders/create", f"webhook:{time.time_ns()}-{n}", {},
+                                           b"{}" + b" " * 8000, "received")) for n in range(count)]
 
 
 def _processed(rt, ids: list[int]) -> None:
@@ -85,3 +85,17 @@ def test_the_embedded_web_app_stores_and_answers_and_queues_nothing_itself(rt, s
     sent: list[list[int]] = []
     InboxFeeder(rt.engine, sent.append).feed_once()
     assert sent == [[response.json["delivery"]]]
+
+
+def test_the_feeder_checkpoints_the_write_ahead_log(rt, shops):
+    if not rt.settings.embedded:
+        pytest.skip("SQLite's write-ahead log")
+    from pathlib import Path
+    database = Path(rt.engine.url.database)
+    with rt.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10_000
+    before = database.stat().st_size
+    _store(rt, shops["shopify"].id, 50)   # a few hundred KB, in the write-ahead log only
+    assert database.stat().st_size == before
+    InboxFeeder(rt.engine, lambda batch: None).checkpoint()
+    assert database.stat().st_size > before   # copied into the database file
