@@ -23,9 +23,16 @@ ACTIONS = Counter("returnkit_actions_total", "Action runs by kind and the state 
 WAITING_ACTION_STATES = ("pending", "retrying")
 
 
+_DELIVERY_COUNTERS: dict[tuple[str, str, str], object] = {}   # bounded: the receiver passes known labels only
+
+
 def count_delivery(platform: str, topic: str, status: str) -> None:
     """One webhook delivery answered (received, duplicate, ignored, rejected_signature, ...)."""
-    WEBHOOK_DELIVERIES.labels(platform, topic, status).inc()
+    key = (platform, topic, status)
+    counter = _DELIVERY_COUNTERS.get(key)
+    if counter is None:   # labels() validates and locks on every call: once per label set is enough
+        counter = _DELIVERY_COUNTERS[key] = WEBHOOK_DELIVERIES.labels(platform, topic, status)
+    counter.inc()
 
 
 def count_decision(session: Session, outcome: str) -> None:

@@ -86,3 +86,19 @@ def test_two_requests_without_an_id_get_different_ones(client):
 def test_readyz_pings_a_live_redis(rt, tmp_path):
     huey = make_huey(load_settings({"RETURNKIT_DATA_DIR": str(tmp_path), "REDIS_URL": os.environ["TEST_REDIS_URL"]}))
     assert readiness(rt.engine, huey) == {"database": "ok", "queue": "ok"}
+
+
+def test_made_up_request_ids_are_32_hex_digits_and_a_forked_process_makes_other_ones():
+    import os
+    from integration.observability.web import _IDS
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: what its next ids are
+        os.write(writer, " ".join(_IDS.new() for _ in range(3)).encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    child = os.read(reader, 4096).decode().split()
+    os.close(reader)
+    ours = [_IDS.new() for _ in range(3)]
+    assert len(set(ours + child)) == 6 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ours + child)
