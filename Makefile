@@ -1,10 +1,12 @@
-# Quick start: `make run` serves returnkit on the embedded defaults; `make test` runs every test.
+# Quick start: `make run` serves returnkit on the embedded defaults; `make test` runs the quick tier of the tests
+# (SQLite, no process kills); `make proving` runs the proving tier (crash, chaos, fleet, load, browser, and every
+# test on PostgreSQL + Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set); `.ci/run` runs both.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test proving bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +22,10 @@ run: $(STAMP)
 	$(BIN)/returnkit serve
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --tier quick
+
+proving: $(STAMP)
+	$(BIN)/python -m pytest --tier proving
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

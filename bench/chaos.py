@@ -109,11 +109,12 @@ def _deliveries(orders: int, emulator, claims: bool) -> list[list[tuple[bytes, d
             [_delivery("returns_request__tee_unwanted", "returns/request", _ids(n)) for n in range(orders)]]
 
 
-def _send_until_answered(port: int, delivery, stats: dict) -> None:
+def _send_until_answered(port: int, delivery, stats: dict, progress: Progress) -> None:
     """Send, and send again (the same webhook id) until a 200 comes back, as a platform retries."""
     while True:
         try:
             if send(port, *delivery) == 200:
+                progress.add()
                 return
             stats["5xx_or_other"] += 1
         except (OSError, http.client.HTTPException):   # killed mid-answer: IncompleteRead, RemoteDisconnected
@@ -121,12 +122,37 @@ def _send_until_answered(port: int, delivery, stats: dict) -> None:
         time.sleep(0.2)
 
 
-def _chaos(fleet: Fleet, stop: threading.Event, pause: tuple[float, float]) -> None:
-    while not stop.wait(random.uniform(*pause)):
-        name = random.choice(("web", "worker"))
-        fleet.kill(name)
-        time.sleep(random.uniform(0.1, 0.5))
-        fleet.start(name)
+class Progress:
+    """Answered deliveries, counted; the chaos thread kills at counts, so a faster machine gets as many kills."""
+
+    def __init__(self):
+        self.count, self.changed = 0, threading.Condition()
+
+    def add(self) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+
+    def reached(self, mark: int, stop: threading.Event) -> bool:
+        """Wait until `mark` deliveries are answered (True) or the run stops (False)."""
+        with self.changed:
+            while self.count < mark:
+                if stop.is_set():
+                    return False
+                self.changed.wait(0.2)
+        return True
+
+
+def _chaos(fleet: Fleet, stop: threading.Event, progress: Progress, marks: list[int], rng: random.Random) -> None:
+    """Kill the web or the worker (taking turns, the first one seeded) as the answered count passes each mark."""
+    names = rng.sample(("web", "worker"), 2)
+    for n, mark in enumerate(marks):
+        if not progress.reached(mark, stop):
+            return
+        time.sleep(rng.uniform(0, 0.3))   # somewhere inside the deliveries in flight, not on the answer itself
+        fleet.kill(names[n % 2])
+        time.sleep(rng.uniform(0.1, 0.5))
+        fleet.start(names[n % 2])
 
 
 def _query(env: dict, sql: str):
@@ -212,9 +238,10 @@ def _send_all(items, send_one, concurrency: int, stats: dict) -> None:
 
 
 def _replay(fleet: Fleet, env: dict, emulator, orders: int, claims: bool, concurrency: int, stats: dict,
-            drain_seconds: float) -> None:
+            drain_seconds: float, progress: Progress) -> None:
     for phase in _deliveries(orders, emulator, claims):
-        _send_all(phase, lambda delivery, counts: _send_until_answered(fleet.port, delivery, counts), concurrency, stats)
+        _send_all(phase, lambda delivery, counts: _send_until_answered(fleet.port, delivery, counts, progress),
+                  concurrency, stats)
     if claims:
         # A customer claims days after the delivery: the deliveries are applied first, or a claim could meet
         # an order not yet known to be delivered (rightly sent to the merchant to review, but not this test).
@@ -222,11 +249,20 @@ def _replay(fleet: Fleet, env: dict, emulator, orders: int, claims: bool, concur
         key = chaos_claims.api_key(env, DOMAIN)
         _send_all(range(orders), lambda n, counts: chaos_claims.submit_until_created(fleet.port, key, DOMAIN, n, counts),
                   concurrency, stats)
+        progress.add()   # the claims count as one step: the kills are spent on the webhook phases
 
 
-def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), concurrency: int = 16,
-         drain_seconds: float = 900, policy: str = "kaolate", claims: bool = False) -> dict:
-    """Replay `deliveries` (half orders, half return requests, plus two products) under random SIGKILLs.
+def kill_marks(deliveries: int, kills: int) -> list[int]:
+    """The answered counts at which to kill: `kills` of them, evenly spaced inside the run."""
+    return [deliveries * (n + 1) // (kills + 1) for n in range(kills)]
+
+
+def main(deliveries: int = 10_000, kills: int | None = None, concurrency: int = 16, drain_seconds: float = 900,
+         policy: str = "kaolate", claims: bool = False, seed: int = 20261206) -> dict:
+    """Replay `deliveries` (half orders, half return requests, plus two products) under SIGKILLs.
+
+    The kills (default one per 250 deliveries, at least two) fall as the answered count passes evenly spaced
+    marks, the process and the moment inside the deliveries in flight drawn from `seed`.
 
     kaolate and kinectr decline these change-of-mind returns; with `claims` (kinectr) each order is also
     delivered and claimed as damaged in transit through the request API, and refunded on approval."""
@@ -238,16 +274,18 @@ def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), conc
     orders = max(deliveries // 2, 1)
     emulator = ShopifyEmulator(token=TOKEN, bucket=10**7, restore_rate=10**6)
     served = Served(emulator.app)
-    stats, stop = {"5xx_or_other": 0, "no_answer": 0}, threading.Event()
+    stats, stop, progress = {"5xx_or_other": 0, "no_answer": 0}, threading.Event(), Progress()
+    webhooks = 2 + (3 if claims else 2) * orders
+    marks = kill_marks(webhooks, kills if kills is not None else max(2, webhooks // 250))
     with tempfile.TemporaryDirectory() as data:
         env = _env(data, served.url, policy)
         fleet = Fleet(env, _port())
         fleet.start("web"), fleet.start("worker")
-        chaos = threading.Thread(target=_chaos, args=(fleet, stop, pause))
+        chaos = threading.Thread(target=_chaos, args=(fleet, stop, progress, marks, random.Random(seed)))
         started = time.monotonic()
         try:
             chaos.start()
-            _replay(fleet, env, emulator, orders, claims, concurrency, stats, drain_seconds)
+            _replay(fleet, env, emulator, orders, claims, concurrency, stats, drain_seconds, progress)
             stop.set()
             chaos.join()
             replayed = time.monotonic() - started
@@ -258,7 +296,7 @@ def main(deliveries: int = 10_000, pause: tuple[float, float] = (1.0, 3.0), conc
             fleet.stop()
             served.stop()
             _drop_schema(env)
-    return {"deliveries": 2 + (3 if claims else 2) * orders, "orders": orders, "kills": fleet.kills, "resent": stats,
+    return {"deliveries": webhooks, "orders": orders, "kills": fleet.kills, "planned_kills": len(marks), "resent": stats,
             "replay_seconds": round(replayed, 1), "total_seconds": round(time.monotonic() - started, 1),
             "backend": "postgresql+redis" if env.get("CHAOS_SCHEMA") else "embedded", "policy": policy,
             "claims": claims, **result}

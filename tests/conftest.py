@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import tempfile
 import uuid
 
@@ -33,13 +35,24 @@ def _postgres_url(schema: str) -> str:
     return f"{base}{sep}options=-csearch_path%3D{schema}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """One SQLite file migrated to head per test session; each test gets a copy (migrating took ~0.3 s a test)."""
+    path = tmp_path_factory.mktemp("template") / "returnkit.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # everything in the main file, so copying it alone is whole
+    conn.close()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
+def database_url(request, tmp_path, sqlite_template):
     """A freshly migrated database: a SQLite file, or a PostgreSQL schema of its own."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'returnkit.sqlite3'}"
-        upgrade(url)
-        yield url
+        path = tmp_path / "returnkit.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite:///{path}"
         return
     schema = f"rk_test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(os.environ["TEST_DATABASE_URL"])
@@ -61,6 +74,14 @@ def rt(database_url, tmp_path) -> Runtime:
     runtime = build_runtime(settings)
     yield runtime
     runtime.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cost_buckets(monkeypatch):
+    """Each test starts with no Shopify cost buckets: they are keyed by URL, and an emulator's port is reused."""
+    from adapters.shopify import client
+    from adapters.shopify.throttle import Buckets
+    monkeypatch.setattr(client, "BUCKETS", Buckets())
 
 
 # An app with a Shopify and a WooCommerce shop installed, and a queue that records what it is given.
@@ -92,3 +113,37 @@ def client(rt, shops, queue):
     app = create_app({"TESTING": True}, rt=rt, enqueue=queue.append)
     app.test_client_class = ClosingClient
     return app.test_client()
+
+
+# The tiers. `make test` runs the quick tier: SQLite and the embedded queue, no process kills. `make proving` runs
+# the rest: the suites marked `proving` (crash, chaos, fleet, load, browser) and every test's PostgreSQL + Redis
+# variant. The two tiers partition the suite, so `.ci/run`, which runs both, runs every test once.
+SERVICE_PARAMS = {"postgresql", "redis"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--tier", choices=("quick", "proving", "all"), default="quick",
+                     help="quick (default; `make test`), proving (`make proving`) or all")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "proving: a proving-ground suite (process kills, long runs, a browser, "
+                                       "PostgreSQL + Redis); runs in `make proving`, not in the quick tier")
+
+
+def is_proving(item) -> bool:
+    """A test of the proving tier: marked so, or a variant on PostgreSQL or Redis."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return item.get_closest_marker("proving") is not None or bool(SERVICE_PARAMS & set(map(str, params.values())))
+
+
+def pytest_collection_modifyitems(config, items):
+    tier = config.getoption("--tier")
+    if tier == "all":
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if is_proving(item) == (tier == "proving") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -12,6 +12,7 @@ import re
 import time
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -19,6 +20,8 @@ from integration.db.models import Shop
 from tests.browser.live import SHOPIFY_APP_SECRET
 from tests.evidence_files import jpeg
 from tests.service.test_order_picture import STORY
+
+pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 
 DOMAIN = "journey-shop.myshopify.com"
 ORDER_ID, ORDER_NUMBER, BUYER = "5550001", "1001", "jane.buyer@example.com"

@@ -1,7 +1,11 @@
 """The settings page's frame in a real browser: sign in by link, the shop's home, the keyboard, sign out, a phone."""
 import re
 
+import pytest
+
 from tests.webhook_helpers import SHOPIFY_DOMAIN
+
+pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 
 PHONE = {"width": 390, "height": 844}
 

@@ -29,7 +29,11 @@ from tests.emulators.server import Served
 from tests.shopify_schema import admin_schema
 from tests.fleet_helpers import fleet_env, flush_queue, start_worker
 
+pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
+
 PER_PLATFORM = int(os.environ.get("RETURNKIT_FLEET_REQUESTS", "600")) // 2
+KILLS = 8   # at evenly spaced points of the work, whatever the machine's speed
+rng = random.Random(int(os.environ.get("RETURNKIT_FLEET_SEED", "20261206")))
 NOT_APPLICABLE = ("the fleet shape (web and workers on several machines) needs PostgreSQL + Redis, and SqliteHuey "
                   "serves one machine only: set TEST_DATABASE_URL and TEST_REDIS_URL to run it (CI does)")
 
@@ -59,10 +63,9 @@ class Fleet:
         with open(self.logs / "workers.log", "ab") as log:
             return start_worker(self.env, log=log)
 
-    def kill_one(self) -> str:
+    def kill_one(self, kind: str) -> str:
         """SIGKILL a random web process (master and its workers) or worker, and start it again."""
-        victim = random.choice([*self.web.items(), *enumerate(self.workers)])
-        key, process = victim
+        key, process = rng.choice([*self.web.items()] if kind == "web" else [*enumerate(self.workers)])
         os.killpg(process.pid, signal.SIGKILL) if key in self.web else process.kill()
         process.wait()
         if key in self.web:
@@ -96,7 +99,7 @@ def world(database_url, tmp_path):
         shopify.state.add_order(10_000 + n, [("1", 1, "20.00")], shipping="5.00")
         woo.add_order({"id": 50_000 + n, "total": "25.00"})
     work = [(s1.domain, 10_000 + n) for n in range(PER_PLATFORM)] + [(s2.domain, 50_000 + n) for n in range(PER_PLATFORM)]
-    random.shuffle(work)
+    rng.shuffle(work)
     fleet = Fleet(env, tmp_path)
     yield rt, env, fleet, keys, work, shopify, woo
     fleet.stop()
@@ -112,7 +115,7 @@ def _submit(fleet, keys, domain, order_id) -> int:
     body = {"shop": domain, "order_id": str(order_id), "request": CLAIM}
     headers = {"Authorization": f"Bearer {keys[domain]}", "Idempotency-Key": f"fleet-{order_id}"}
     for _ in range(600):
-        port = random.choice(fleet.ports)
+        port = rng.choice(fleet.ports)
         try:
             answer = requests.post(f"http://127.0.0.1:{port}/api/v1/requests", json=body, headers=headers, timeout=10)
             if answer.status_code == 201:
@@ -123,9 +126,20 @@ def _submit(fleet, keys, domain, order_id) -> int:
     raise AssertionError(f"order {order_id}: no web process accepted the request")
 
 
-def _chaos(fleet, env, stop: threading.Event, kills: list[str]) -> None:
-    while not stop.wait(random.uniform(2, 4)):
-        kills.append(fleet.kill_one())
+def _counted(answered: list, request_id: int) -> int:
+    answered.append(request_id)
+    return request_id
+
+
+def _chaos(fleet, env, stop: threading.Event, kills: list[str], progress) -> None:
+    """Kill a web process and a worker by turns as the work passes each of KILLS evenly spaced marks."""
+    total, kinds = 6 * PER_PLATFORM, rng.sample(("web", "worker"), 2)
+    for n in range(KILLS):
+        while progress() < total * (n + 1) // (KILLS + 1):
+            if stop.wait(0.1):
+                return
+        stop.wait(rng.uniform(0, 0.3))
+        kills.append(fleet.kill_one(kinds[n % 2]))
         _reap(env)   # the once-a-minute reaper, compressed: expired leases back, a drain for every due shop
 
 
@@ -139,13 +153,14 @@ def _wait_until_done(rt, env, expected: int, seconds: float) -> dict:
 
 def test_killing_web_and_worker_processes_loses_nothing_and_refunds_each_intent_once(world):
     rt, env, fleet, keys, work, shopify, woo = world
-    stop, kills = threading.Event(), []
-    chaos = threading.Thread(target=_chaos, args=(fleet, env, stop, kills), daemon=True)
+    stop, kills, answered = threading.Event(), [], []
+    progress = lambda: len(answered) + _states(rt).get("succeeded", 0)  # noqa: E731  (requests in, actions done)
+    chaos = threading.Thread(target=_chaos, args=(fleet, env, stop, kills, progress), daemon=True)
     started = time.monotonic()
     chaos.start()
     with ThreadPoolExecutor(4) as pool:
-        request_ids = list(pool.map(lambda item: _submit(fleet, keys, *item), work))
-    while time.monotonic() - started < 600 and _states(rt).get("succeeded", 0) < 4 * PER_PLATFORM and len(kills) < 200:
+        request_ids = list(pool.map(lambda item: _counted(answered, _submit(fleet, keys, *item)), work))
+    while time.monotonic() - started < 600 and len(kills) < KILLS and chaos.is_alive():
         time.sleep(1)
     stop.set()
     chaos.join()
@@ -157,5 +172,5 @@ def test_killing_web_and_worker_processes_loses_nothing_and_refunds_each_intent_
         assert session.scalar(select(func.count()).select_from(Action)) == 4 * PER_PLATFORM
     assert len(set(request_ids)) == 2 * PER_PLATFORM
     assert states == {"succeeded": 4 * PER_PLATFORM}, states
-    assert "web" in kills and "worker" in kills
+    assert len(kills) == KILLS and "web" in kills and "worker" in kills, kills
     assert_one_refund_per_intent(shopify, woo, PER_PLATFORM)

@@ -126,6 +126,7 @@ def test_the_cli_exits_1_on_a_failure(monkeypatch, tmp_path, capsys):
     assert "fail database: cannot reach DATABASE_URL" in capsys.readouterr().out
 
 
+@pytest.mark.proving
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
 def test_a_live_redis_passes(env):
     assert lines({**env, "REDIS_URL": os.environ["TEST_REDIS_URL"]})["queue"] == ("ok", "REDIS_URL answers PING")

@@ -82,6 +82,7 @@ def test_two_requests_without_an_id_get_different_ones(client):
     assert client.get("/healthz").headers["X-Request-Id"] != client.get("/healthz").headers["X-Request-Id"]
 
 
+@pytest.mark.proving
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
 def test_readyz_pings_a_live_redis(rt, tmp_path):
     huey = make_huey(load_settings({"RETURNKIT_DATA_DIR": str(tmp_path), "REDIS_URL": os.environ["TEST_REDIS_URL"]}))

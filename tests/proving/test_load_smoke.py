@@ -1,7 +1,11 @@
 """The load suite at CI size: a steady rate and one burst at gunicorn; no errors and nothing lost.
 
 The full run is `python -m bench.load_suite` (docs/reliability.md, "## Load")."""
+import pytest
+
 from bench.load_suite import main
+
+pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 
 
 def test_steady_load_and_a_burst_lose_nothing():
