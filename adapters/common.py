@@ -19,6 +19,13 @@ def field(payload: dict, name: str):
     return payload[name]
 
 
+def text(value, name: str) -> str | None:
+    """A text field of a payload (None when absent); PayloadError naming it when it is anything else."""
+    if value is not None and not isinstance(value, str):
+        raise PayloadError(f"{name}: {value!r:.40} is not text")
+    return value
+
+
 def text_id(value) -> str:
     """A platform id as text (ids are numbers on the wire; gid strings are kept whole)."""
     return str(value)

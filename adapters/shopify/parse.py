@@ -6,14 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text_id, when
+from adapters.common import count, field, maybe_when, money, split_tags, text, text_id, when
 from integration.domain import events as ev
-
-
-def _text(value, name: str) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise PayloadError(f"{name}: {value!r:.40} is not text")
-    return value
 
 
 def _unit_price(line: dict) -> Decimal:
@@ -109,7 +103,7 @@ def _return_parser(default_status: str):
             order_id=text_id(order).rsplit("/", 1)[-1] if order else None, return_id=text_id(field(payload, "id")),
             status=(payload.get("status") or default_status).lower(),
             updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=_return_lines(payload),
-            reason=_text(items[0].get("return_reason") or decline.get("reason") or None, "return_reason"),
+            reason=text(items[0].get("return_reason") or decline.get("reason") or None, "return_reason"),
             note=items[0].get("customer_note") or decline.get("note"))]
     return parse_return
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text_id, when
+from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text, text_id, when
 from integration.domain import events as ev
 
 TRACKING_META = "_wc_shipment_tracking_items"      # Shipment Tracking, also written by AST
@@ -72,9 +72,11 @@ def parse_order(payload: dict) -> list:
     """order.created, updated, restored: the order, its embedded refunds and its shipments."""
     meta = _meta(payload)
     modified = _gmt(payload, "date_modified_gmt")
-    status = payload.get("status")
+    status = text(payload.get("status"), "status")
     customer = payload.get("customer_id")
-    signals = (status or "",) + tuple(k for k, v in meta.items() if k and v not in (None, "", "0", 0, False))
+    # WordPress's meta keys are text; anything else a body carries there is no signal the merchant could name.
+    signals = (status or "",) + tuple(k for k, v in meta.items()
+                                      if isinstance(k, str) and k and v not in (None, "", "0", 0, False))
     order = ev.OrderSeen(
         order_id=text_id(field(payload, "id")), updated_at=modified, number=str(payload.get("number") or payload["id"]),
         currency=field(payload, "currency"), placed_at=_gmt(payload, "date_created_gmt"),

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.migrate import upgrade
-from integration.db.models import Shop
 from integration.db.order_models import Order, OrderLine
 from integration.db.request_models import Action
 from integration.policy.loader import resolve_policy_path

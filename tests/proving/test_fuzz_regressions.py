@@ -180,3 +180,16 @@ def test_a_return_reason_that_is_not_text_fails_the_delivery_with_its_reason(cli
     assert post(client, "shopify", "returns/request", body).status_code == 200
     assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
     assert "return_reason: 7 is not text" in _row(rt, queue[-1]).error
+
+
+def test_an_order_status_or_meta_key_that_is_not_text_never_crashes_the_worker(client, rt, queue):
+    # Found by the fuzzer: an integer order status reached the production-signal check (AttributeError, retried
+    # for ever); a meta key that is not text is no signal at all.
+    body = load_fixture("woocommerce", "order_created")
+    body["status"] = 5
+    assert post(client, "woocommerce", "order.created", body).status_code == 200
+    assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
+    assert "status: 5 is not text" in _row(rt, queue[-1]).error
+    body = {**load_fixture("woocommerce", "order_created"), "meta_data": [{"key": 7, "value": "yes"}]}
+    assert post(client, "woocommerce", "order.created", body).status_code == 200
+    assert process_delivery(rt, queue[-1], lambda *_: None) == "processed"

@@ -6,7 +6,7 @@ import pytest
 from adapters.http import PlatformError
 from integration.db.base import utcnow
 from integration.db.engine import transaction
-from integration.db.models import PolicyVersion, Shop
+from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.services import actions as outbox

@@ -14,7 +14,7 @@ from integration.domain import events as ev
 from integration.services.ingest import process_delivery
 from integration.services.evidence import Upload, store_files, validate_upload
 from integration.services.order_picture import find_order
-from integration.services.orders import decision_case, order_json
+from integration.services.orders import order_json
 from integration.settings import load_settings
 from tests.helpers import contract_validator, decide_json, preset
 from tests.webhook_helpers import post_fixture

@@ -18,7 +18,7 @@ from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.shopify_orders_state import order_node
 from tests.emulators.woocommerce import WooCommerceEmulator
 from tests.service.test_order_picture import FakeProducts, replay
-from tests.webhook_helpers import SECRET, load_fixture, post, post_fixture
+from tests.webhook_helpers import SECRET, load_fixture, post_fixture
 
 SINCE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TWIN = "webhook-twin.myshopify.com"

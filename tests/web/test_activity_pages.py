@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import select
 
 from adapters.http import PlatformError
-from integration.db.engine import transaction
 from integration.db.order_models import Order
 from integration.db.request_models import Action
 from integration.services.actions import run_action
