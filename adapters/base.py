@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from integration.domain.actions import InvalidPayload, payload_of
 
 
 @dataclass(frozen=True)
@@ -28,11 +30,22 @@ class Verification:
 
 
 class PlatformAdapter(Protocol):
-    name: str
+    """Everything returnkit knows of one platform; services ask `adapters.registry.ADAPTERS`, never the name."""
+
+    name: str                               # the registry key, stored on each shop
+    title: str                              # how people write it
     topics: Mapping[str, Callable]          # supported topic -> parser
     ignored_topics: frozenset[str]          # known topics we do not use
+    compliance_topics: frozenset[str]       # topics processed even for a shop that uninstalled returnkit
     signature_header: str                   # the header that carries the delivery's signature
+    credentials: tuple[str, ...]            # the shop's credential fields this platform uses
+    checks_store_url: bool                  # the shop's domain is a URL a merchant typed: checked against SSRF
+    default_production_signals: tuple[str, ...]   # order tags, statuses or meta keys meaning "in production"
+    opens_returns: bool                     # a request made through returnkit opens a platform return
+    actions: type[ActionGateway]            # the action client: actions(api_client, return_labels)
+    sweep: ReconcileSource                  # what the reconciliation sweep reads
 
+    # Inbound: a delivery's headers, signature, keys and what it is about.
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders: ...
 
     def is_ping(self, headers: Mapping[str, str], body: bytes) -> bool: ...
@@ -44,6 +57,32 @@ class PlatformAdapter(Protocol):
     def version_key(self, topic: str, payload: object) -> str | None: ...
 
     def delivery_refs(self, topic: str, payload: object) -> tuple[str | None, str | None]: ...
+
+    def sweep_headers(self, topic: str, happened: str | None) -> dict[str, str]: ...
+
+    # Shops: how the platform names a shop.
+    def normalize_domain(self, domain: str) -> str: ...   # ValueError naming the field
+
+    def public_slug(self, domain: str) -> str: ...
+
+    # Outbound: credentials, the API client and webhook subscriptions.
+    def client(self, shop, timeout: float): ...   # None without credentials
+
+    def connect(self, shop, settings, sessions): ...   # the shop with credentials usable now
+
+    def refresh_credentials(self, rt) -> int: ...
+
+    def check_subscriptions(self, rt, shop) -> tuple[dict[str, str], str | None]: ...
+
+
+class ReconcileSource(Protocol):
+    """A platform's side of the reconciliation sweep (adapters/<platform>/reconcile.py)."""
+
+    def changed_orders(self, client, since) -> Iterator[list[dict]]: ...
+
+    def updated_at(self, resource: dict): ...
+
+    def deliveries(self, resource: dict) -> list[tuple[str, dict, str | None]]: ...
 
 
 class Ledger:
@@ -88,15 +127,25 @@ class ActionGateway:
     locks = _PROCESS_LOCKS   # hold(order_id): look-then-create steps on one order never overlap
     labels = None   # adapters.easypost.client.ReturnLabels when the shop can buy return labels
 
+    # The action kinds this platform cannot carry out, each with why, in words for the merchant (the action's
+    # error on the activity page); every other kind has a do_<kind> method (tests/outbox/test_action_kinds.py).
+    unsupported: Mapping[str, str] = {}
+
     def perform(self, kind: str, payload: dict, key: str, ledger: Ledger | None = None, locks=None) -> dict:
-        """Run one action; raises PlatformError (retryable or not)."""
+        """Run one action with its typed payload; raises PlatformError (retryable or not)."""
         from adapters.http import PlatformError
+        if kind in self.unsupported:
+            raise PlatformError(f"{self.platform}: {self.unsupported[kind]}", retryable=False)
         handler = getattr(self, f"do_{kind}", None)
         if handler is None:
             raise PlatformError(f"{self.platform}: no action {kind!r}", retryable=False)
+        try:
+            typed = payload_of(kind, payload)
+        except InvalidPayload as exc:
+            raise PlatformError(f"{self.platform}: {exc}", retryable=False) from None
         self.ledger = ledger or Ledger()
         self.locks = locks or _PROCESS_LOCKS
-        return handler(payload, key)
+        return handler(typed, key)
 
     def bought_label(self, customer_address: Callable[[], dict], key: str) -> dict:
         """The action's return label: bought once (the ledger remembers it), then reused by every retry."""

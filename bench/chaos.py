@@ -32,7 +32,7 @@ from datetime import timedelta
 from integration.db.engine import transaction
 from integration.jobs.queue import process_delivery_task, reap_actions
 from integration.runtime import runtime
-from integration.services.inbox import pending_deliveries
+from integration.inbox.store import pending_deliveries
 from integration.db.base import utcnow
 # What requeue_lost_deliveries does, sooner: rows still unprocessed 20 s after they were stored, run here and
 # now rather than queued again (queuing every pending row every few seconds would bury the worker in repeats).

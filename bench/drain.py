@@ -24,7 +24,7 @@ def _seed(emulator, refunds: int) -> list[int]:
     from integration.db.request_models import Action
     from integration.policy.loader import resolve_policy_path
     from integration.runtime import runtime
-    from integration.services.shops import add_shop
+    from integration.shops.core import add_shop
     from tests.fleet_helpers import seed_decision
     with transaction(runtime().sessions) as session:
         shop = add_shop(session, platform="shopify", domain=DOMAIN, webhook_secret="s", api_token=TOKEN,

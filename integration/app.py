@@ -10,13 +10,13 @@ from flask import Flask, jsonify
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from integration.api import api
-from integration.api_requests import requests_api
+from integration.api.decisions import api
+from integration.api.requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
 from integration.observability.web import add_request_ids, observability
 from integration.runtime import Runtime, runtime
-from integration.services.inbox import InboxWriter
-from integration.services.ingest import action_queue
+from integration.inbox.store import InboxWriter
+from integration.jobs.handoff import action_queue, send_deliveries
 from integration.web import register_web
 from webhooks.edge import mount_edge
 from webhooks.shop_cache import ShopCache
@@ -32,13 +32,8 @@ class AppContext:
     inbox: InboxWriter
 
 
-def _send_deliveries(delivery_ids: list[int]) -> None:
-    from integration.jobs.queue import enqueue_deliveries  # the queue opens its storage on first use
-    enqueue_deliveries(delivery_ids)
-
-
 # One per process: the receivers hand it row ids and answer; its thread sends the queue messages.
-_DELIVERY_BATCHER = DeliveryBatcher(_send_deliveries)
+_DELIVERY_BATCHER = DeliveryBatcher(send_deliveries)
 
 
 class StrictJSON(DefaultJSONProvider):

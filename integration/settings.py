@@ -49,6 +49,10 @@ class Settings:
     reconcile_minutes: int = 5               # how often each shop's orders and webhooks are swept
     queue_name: str = "returnkit"    # the Huey queue's name: its keys in Redis, its rows in the queue file
     trusted_proxies: int = 0         # how many proxies in front set X-Forwarded-*; 0 trusts none
+    action_lease_seconds: float = 120.0    # a running action's lease: longer than any platform call can take
+    action_backoff_seconds: float = 15.0   # the first retry's wait, doubled each attempt (capped at an hour)
+    drain_max_actions: int = 100     # one drain's share of a worker thread: a shop waiting behind busy ones
+    drain_max_seconds: float = 1.0   # waits about this long
 
     @property
     def embedded(self) -> bool:
@@ -93,4 +97,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         reconcile_minutes=_minutes(env.get("RETURNKIT_RECONCILE_MINUTES", DEFAULTS["reconcile"]["minutes"])),
         queue_name=env.get("RETURNKIT_QUEUE_NAME") or "returnkit",
         trusted_proxies=int(env.get("RETURNKIT_TRUSTED_PROXIES") or 0),
+        action_lease_seconds=float(env.get("RETURNKIT_ACTION_LEASE_SECONDS") or 120),
+        action_backoff_seconds=float(env.get("RETURNKIT_ACTION_BACKOFF_SECONDS") or 15),
+        drain_max_actions=int(env.get("RETURNKIT_DRAIN_MAX_ACTIONS") or 100),
+        drain_max_seconds=float(env.get("RETURNKIT_DRAIN_MAX_SECONDS") or 1),
     )

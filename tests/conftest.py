@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from integration.app import create_app
 from integration.db.engine import make_engine, transaction
 from integration.policy.loader import resolve_policy_path
-from integration.services.shops import add_shop
+from integration.shops.core import add_shop
 from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, WOO_URL
 from integration.db.migrate import upgrade
 from integration.runtime import Runtime, build_runtime

@@ -16,6 +16,10 @@ from integration.policy.loader import load_policy_file, load_policy_text
 CONTRACT = Path(__file__).parent / "contract"
 
 
+def NO_QUEUE(_action_id: int) -> None:  # noqa: N802  (a constant-like stand-in for the queue)
+    """Where a test's committed actions go when nothing should run them: nowhere."""
+
+
 @cache
 def contract_validator(name: str) -> jsonschema.Draft202012Validator:
     """A JSON Schema validator for the contract's case or decision schema."""

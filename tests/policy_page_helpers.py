@@ -12,8 +12,8 @@ from integration.db.models import PolicyVersion, Shop
 from integration.db.order_models import Order, OrderLine
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.loader import resolve_policy_path
-from integration.services.policy_editor import DRAFT_KEY
-from integration.services.requests import submit_request
+from integration.merchant.policy_editor import DRAFT_KEY
+from integration.requests.decide import submit_request
 from tests.web_helpers import csrf_from, sign_in
 
 KAOLATE = resolve_policy_path("kaolate").read_text()

@@ -5,10 +5,10 @@ from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.request_models import ReturnCase
 from integration.policy.loader import resolve_policy_path
-from integration.services.order_picture import find_order
-from integration.services.requests import submit_request
-from integration.services.shops import set_policy
-from tests.service.test_order_picture import STORY, replay
+from integration.orders.picture import find_order
+from integration.requests.decide import submit_request
+from integration.shops.core import set_policy
+from tests.orders.test_picture import STORY, replay
 
 ORDER = "5550001"
 # Kaolate and Kinectr leave "other" to the merchant (their otherwise rule).

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.registry import ADAPTERS
 from integration.observability.context import bind
 from integration.observability.metrics import count_delivery
-from integration.services.inbox import KEY_LIMIT, Incoming, kept_headers
+from integration.inbox.store import KEY_LIMIT, Incoming, kept_headers
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint("webhooks", __name__, url_prefix="/webhooks")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from integration.db.models import Shop, WebhookSubscription
-from integration.services.shops import ShopError, normalize_domain
+from integration.shops.core import ShopError, normalize_domain
 
 SNAPSHOT_SECONDS = 5.0
 # A signature that fails against a snapshot at least this old is checked once more against a fresh one:

@@ -7,6 +7,7 @@ from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
 from adapters.shopify.client import ShopifyClient
+from integration.domain import actions as act
 from adapters.shopify.returns import find_marked_return, open_return, order_returns
 
 
@@ -26,28 +27,29 @@ class ShopifyActions(ActionGateway):
     """perform(kind, payload, key): the action kinds the planner emits, for one shop."""
 
     platform = "shopify"
+    unsupported: dict[str, str] = {}
 
     def __init__(self, client: ShopifyClient, labels=None):
         self.client, self.labels = client, labels
 
-    def do_order_note(self, payload: dict, key: str) -> dict:
+    def do_order_note(self, payload: act.OrderNote, key: str) -> dict:
         """Append to the order's note, keeping what is there; the key marks it so a retry adds nothing."""
-        order = _gid("Order", payload["order_id"])
+        order = _gid("Order", payload.order_id)
         note = (self.client.graphql(docs.ORDER_NOTE, {"id": order})["order"] or {}).get("note") or ""
         marker = f"[{key}]"
         if marker in note:
             return {"skipped": "already noted"}
-        text = f"{note}\n\n{payload['text']} {marker}".strip()
+        text = f"{note}\n\n{payload.text} {marker}".strip()
         _check(self.client.graphql(docs.UPDATE_ORDER_NOTE, {"input": {"id": order, "note": text}})["orderUpdate"])
         return {"noted": order}
 
     do_customer_note = do_order_note   # Shopify has no customer note channel: the customer sees returns emails
 
-    def do_tag_order(self, payload: dict, key: str) -> dict:
+    def do_tag_order(self, payload: act.TagOrder, key: str) -> dict:
         """Tag the order (tags are a set: repeating is harmless)."""
-        order = _gid("Order", payload["order_id"])
-        _check(self.client.graphql(docs.TAG_ORDER, {"id": order, "tags": [payload["tag"]]})["tagsAdd"])
-        return {"tagged": payload["tag"]}
+        order = _gid("Order", payload.order_id)
+        _check(self.client.graphql(docs.TAG_ORDER, {"id": order, "tags": [payload.tag]})["tagsAdd"])
+        return {"tagged": payload.tag}
 
     def _return_state(self, return_id: str, mutation: str, field: str, variables: dict, done: set[str]) -> dict:
         result = self.client.graphql(mutation, {"input": variables})[field]
@@ -58,46 +60,46 @@ class ShopifyActions(ActionGateway):
             _check(result)
         return {"return": return_id, "status": result["return"]["status"]}
 
-    def do_approve_return(self, payload: dict, key: str) -> dict:
+    def do_approve_return(self, payload: act.ApproveReturn, key: str) -> dict:
         """returnApproveRequest."""
-        variables = {"id": _gid("Return", payload["return_id"]), "notifyCustomer": True}
-        return self._return_state(payload["return_id"], docs.APPROVE_RETURN, "returnApproveRequest", variables,
+        variables = {"id": _gid("Return", payload.return_id), "notifyCustomer": True}
+        return self._return_state(payload.return_id, docs.APPROVE_RETURN, "returnApproveRequest", variables,
                                   {"OPEN", "CLOSED"})
 
-    def do_create_return(self, payload: dict, key: str) -> dict:
+    def do_create_return(self, payload: act.CreateReturn, key: str) -> dict:
         """returnCreate (an OPEN return: we approved it already) for a request from our API, opened once."""
         opened = self.ledger.get("return")
         if opened is None:
-            opened = open_return(self.client, _gid("Order", payload["order_id"]), payload["lines"], payload["marker"],
-                                 payload.get("requested_at"))
+            opened = open_return(self.client, _gid("Order", payload.order_id), payload.lines, payload.marker,
+                                 payload.requested_at)
             self.ledger.record("return", opened)
         return opened
 
-    def _label_return_id(self, payload: dict) -> str | None:
+    def _label_return_id(self, payload: act.ReturnLabel) -> str | None:
         """The return a label hangs off: the platform's, or the one our create_return action opens."""
-        if payload.get("return_id") or not payload.get("return_marker"):
-            return payload.get("return_id")
-        found = find_marked_return(order_returns(self.client, _gid("Order", payload["order_id"])),
-                                   payload["return_marker"])
+        if payload.return_id or not payload.return_marker:
+            return payload.return_id
+        found = find_marked_return(order_returns(self.client, _gid("Order", payload.order_id)),
+                                   payload.return_marker)
         if found is None:  # the create_return action has not opened it yet
             raise PlatformError("shopify: our return is not open yet", retryable=True)
         return found["id"]
 
-    def do_decline_return(self, payload: dict, key: str) -> dict:
+    def do_decline_return(self, payload: act.DeclineReturn, key: str) -> dict:
         """returnDeclineRequest with the reason and a customer-facing note quoting the policy."""
-        variables = {"id": _gid("Return", payload["return_id"]), "declineReason": payload["reason"],
-                     "declineNote": payload["note"][:2000], "notifyCustomer": True}
-        return self._return_state(payload["return_id"], docs.DECLINE_RETURN, "returnDeclineRequest", variables,
+        variables = {"id": _gid("Return", payload.return_id), "declineReason": payload.reason,
+                     "declineNote": payload.note[:2000], "notifyCustomer": True}
+        return self._return_state(payload.return_id, docs.DECLINE_RETURN, "returnDeclineRequest", variables,
                                   {"DECLINED"})
 
-    def do_refund(self, payload: dict, key: str) -> dict:
+    def do_refund(self, payload: act.Refund, key: str) -> dict:
         """refundCreate with @idempotent: amounts from Shopify's suggestedRefund, never above the decision's."""
-        order = _gid("Order", payload["order_id"])
+        order = _gid("Order", payload.order_id)
         lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty, "restockType": "NO_RESTOCK"}
-                 for line, qty in payload["lines"]]
+                 for line, qty in payload.lines]
         suggested = self.client.graphql(docs.SUGGESTED_REFUND, {"id": order, "lines": lines,
-                                                                "shipping": payload.get("shipping") or "0"})
-        transactions, budget = [], Decimal(payload["amount"])
+                                                                "shipping": payload.shipping or "0"})
+        transactions, budget = [], Decimal(payload.amount)
         for tx in suggested["order"]["suggestedRefund"]["suggestedTransactions"]:
             amount = min(Decimal(tx["amountSet"]["presentmentMoney"]["amount"]), budget)
             if amount > 0:
@@ -105,14 +107,14 @@ class ShopifyActions(ActionGateway):
                                      "parentId": (tx.get("parentTransaction") or {}).get("id")})
                 budget -= amount
         refund_input = {"orderId": order, "note": f"returnkit {key}", "notify": True, "refundLineItems": lines,
-                        "shipping": {"amount": payload.get("shipping") or "0"}, "transactions": transactions}
+                        "shipping": {"amount": payload.shipping or "0"}, "transactions": transactions}
         result = _check(self.client.graphql(docs.ISSUE_REFUND, {"input": refund_input, "key": key})["refundCreate"])
         return {"refund": result["refund"]["id"]}
 
-    def do_cancel_order(self, payload: dict, key: str) -> dict:
+    def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
         """orderCancel with refund and restock."""
-        variables = {"orderId": _gid("Order", payload["order_id"]), "refund": payload.get("refund", True),
-                     "restock": payload.get("restock", True), "staffNote": f"returnkit {key}"}
+        variables = {"orderId": _gid("Order", payload.order_id), "refund": payload.refund,
+                     "restock": payload.restock, "staffNote": f"returnkit {key}"}
         result = self.client.graphql(docs.CANCEL_ORDER, variables)["orderCancel"]
         if result.get("orderCancelUserErrors"):
             order = self.client.graphql(docs.ORDER_CANCELLED, {"id": variables["orderId"]})["order"] or {}
@@ -130,14 +132,14 @@ class ShopifyActions(ActionGateway):
                 "street2": address.get("address2"), "city": address.get("city"), "state": address.get("provinceCode"),
                 "zip": address.get("zip"), "country": address.get("countryCodeV2"), "phone": address.get("phone")}
 
-    def do_return_label(self, payload: dict, key: str) -> dict:
+    def do_return_label(self, payload: act.ReturnLabel, key: str) -> dict:
         """A prepaid EasyPost label, bought once, attached to the return with reverseDeliveryCreateWithShipping
         (Shopify emails it to the customer); without a Shopify return, the link goes in the order note."""
         return_id = self._label_return_id(payload)
-        label = self.bought_label(lambda: self._customer_address(payload["order_id"]), key)
+        label = self.bought_label(lambda: self._customer_address(payload.order_id), key)
         if not return_id:
             text = f"returnkit: prepaid return label {label['label_url']} (tracking {label['tracking_code']})"
-            self.do_order_note({"order_id": payload["order_id"], "text": text}, key)
+            self.do_order_note(act.OrderNote(payload.order_id, text), key)
             return label
         found = self.client.graphql(docs.RETURN_FOR_LABEL, {"id": _gid("Return", return_id)})["return"]
         orders = ((found or {}).get("reverseFulfillmentOrders") or {}).get("nodes") or []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
 from adapters.base import DeliveryHeaders, Verification
 from adapters.common import lower_headers
@@ -10,6 +11,8 @@ from adapters.woocommerce import topics as topic_table
 from adapters.woocommerce import client as api_client
 from adapters.woocommerce import reconcile
 from adapters.woocommerce import verify
+from adapters.woocommerce import webhooks
+from adapters.woocommerce.actions import WooCommerceActions
 
 
 class WooCommerceAdapter:
@@ -18,6 +21,46 @@ class WooCommerceAdapter:
     ignored_topics = topic_table.IGNORED_TOPICS
     signature_header = verify.SIGNATURE_HEADER
     compliance_topics = topic_table.COMPLIANCE_TOPICS
+    title = "WooCommerce"
+    credentials = ("consumer_key", "consumer_secret")
+    checks_store_url = True   # the store URL a merchant types is checked against SSRF before it is kept
+    # A custom order status or an order meta key set by the production workflow; a shop's settings override it.
+    default_production_signals = ("production", "in-production", "printing", "_production_started")
+    opens_returns = False     # WooCommerce has no returns of its own
+    actions = WooCommerceActions
+    sweep = reconcile         # changed_orders(client, since), updated_at(order), deliveries(order)
+
+    def normalize_domain(self, domain: str) -> str:
+        """The store URL: scheme, host and path, without a trailing slash; ValueError naming the field otherwise."""
+        value = domain.strip().lower()
+        try:
+            parts = urlsplit(value if "://" in value else f"https://{value}")
+        except ValueError:  # e.g. an unbalanced "[" (urlsplit reads it as an IPv6 host)
+            parts = urlsplit("")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"domain: {domain!r} is not a store URL; write e.g. 'https://shop.example.com'")
+        return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+    def public_slug(self, domain: str) -> str:
+        """The shop's name in its public request page's address: the store's host and path, `/` as `~`."""
+        parts = urlsplit(domain)
+        return (parts.netloc + parts.path).replace("/", "~")
+
+    def sweep_headers(self, topic: str, happened: str | None) -> dict[str, str]:
+        """The headers a webhook of this topic would have carried, for a delivery the sweep stores."""
+        return {"x-wc-webhook-topic": topic}
+
+    def connect(self, shop, settings, sessions):
+        """Consumer keys do not expire: the shop as it is."""
+        return shop
+
+    def check_subscriptions(self, rt, shop) -> tuple[dict[str, str], str | None]:
+        """Reactivate disabled or paused webhooks; re-key them all when one is gone."""
+        return webhooks.check_subscriptions(rt, shop)
+
+    def refresh_credentials(self, rt) -> int:
+        """Nothing to refresh."""
+        return 0
 
     def read_headers(self, headers: Mapping[str, str]) -> DeliveryHeaders:
         """Topic, the store URL (X-WC-Webhook-Source), delivery id and webhook id."""

@@ -10,8 +10,8 @@ from woocommerce import API
 from adapters.http import PlatformError, platform_call
 from adapters.woocommerce.parse import parse_product
 from integration.domain import events as ev
-from integration.services.store_session import StoreSession, store_session
-from integration.services.store_urls import StoreUrlError
+from adapters.store_session import StoreSession, store_session
+from adapters.store_urls import StoreUrlError
 from integration.settings import load_settings
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from integration.money import format_amount
-from integration.policy.engine import Decision
+from integration.policy.decision import Decision
 
 
 def refund_json(decision: Decision) -> dict:

@@ -11,7 +11,7 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.jobs.fleet import FleetRedisHuey, FleetSqliteHuey
 from integration.runtime import runtime
-from integration.services.inbox import pending_deliveries
+from integration.inbox.store import pending_deliveries
 from integration.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -39,17 +39,17 @@ RETRY_DELAY_SECONDS = 30
 @huey.task(retries=5, retry_delay=RETRY_DELAY_SECONDS)
 def process_delivery_task(delivery_id: int) -> None:
     """Process one stored webhook delivery."""
-    from integration.services.ingest import process_delivery
-    process_delivery(runtime(), delivery_id)
+    from integration.inbox.process import process_delivery
+    process_delivery(runtime(), delivery_id, None, enqueue_action)
 
 
 @huey.task()
 def process_deliveries_task(delivery_ids: list[int]) -> None:
     """Process a batch of stored deliveries in order; one that fails goes back to the queue on its own."""
-    from integration.services.ingest import process_delivery
+    from integration.inbox.process import process_delivery
     for delivery_id in delivery_ids:
         try:
-            process_delivery(runtime(), delivery_id)
+            process_delivery(runtime(), delivery_id, None, enqueue_action)
         except Exception as exc:  # retryable (the row says why); retried alone so the batch goes on
             log.warning("inbox.retry: delivery %s: %s", delivery_id, type(exc).__name__)
             process_delivery_task.schedule((delivery_id,), delay=RETRY_DELAY_SECONDS)
@@ -101,11 +101,12 @@ def ensure_drain(shop_id: int) -> None:
 @huey.task()
 def drain_shop_task(shop_id: int) -> None:
     """Run the shop's due actions for a bounded time; queue the rest behind the other shops."""
-    from integration.services.drain import DRAIN_MAX_ACTIONS, drain_shop, due_action_ids
-    from integration.services.gateways import platform_gateway
+    from integration.outbox.drain import drain_shop, due_action_ids
+    from integration.outbox.gateways import platform_gateway
     huey.clear_flag(f"drain.{shop_id}")   # from here on a new action queues the next drain
     with runtime().sessions() as session:
-        busy = len(due_action_ids(session, shop_id, utcnow(), DRAIN_MAX_ACTIONS + 1)) > DRAIN_MAX_ACTIONS
+        share = runtime().settings.drain_max_actions
+        busy = len(due_action_ids(session, shop_id, utcnow(), share + 1)) > share
     if busy:   # more than one drain's worth: let an idle thread take the next share at once
         ensure_drain(shop_id)
     report = drain_shop(runtime(), shop_id, platform_gateway)
@@ -137,8 +138,8 @@ def run_action_task(action_id: int) -> None:
 @huey.periodic_task(crontab(minute="*"))
 def reap_actions() -> None:
     """Take back actions from killed workers and queue a drain for every shop with due actions."""
-    from integration.services.actions import reap
-    from integration.services.drain import shops_with_due_actions
+    from integration.outbox.run import reap
+    from integration.outbox.drain import shops_with_due_actions
     with transaction(runtime().sessions) as session:
         reap(session, utcnow())
         shop_ids = shops_with_due_actions(session, utcnow())
@@ -149,16 +150,17 @@ def reap_actions() -> None:
 
 
 @huey.periodic_task(crontab(minute="*"))
-def refresh_shopify_tokens() -> None:
-    """Refresh the Shopify offline tokens that lapse within five minutes (the rest wait for a later run)."""
-    from integration.services.shopify_tokens import refresh_expiring
-    refresh_expiring(runtime())
+def refresh_credentials() -> None:
+    """Refresh each platform's expiring credentials (Shopify's offline tokens that lapse within five minutes)."""
+    from adapters.registry import ADAPTERS
+    for adapter in ADAPTERS.values():
+        adapter.refresh_credentials(runtime())
 
 
 @huey.periodic_task(crontab(minute=f"*/{load_settings().reconcile_minutes}"))
 def reconcile_shops() -> None:
     """Queue one sweep per active shop with API credentials (RETURNKIT_RECONCILE_MINUTES apart)."""
-    from integration.services.reconcile import sweepable_shops
+    from integration.inbox.sweep import sweepable_shops
     with runtime().sessions() as session:
         shop_ids = sweepable_shops(session)
     for shop_id in shop_ids:
@@ -168,8 +170,8 @@ def reconcile_shops() -> None:
 @huey.task()
 def reconcile_shop_task(shop_id: int) -> None:
     """Sweep one shop: changed orders into the inbox, then its webhook subscriptions."""
-    from integration.services.reconcile import sweep_shop
-    sweep_shop(runtime(), shop_id)
+    from integration.inbox.sweep import sweep_shop
+    sweep_shop(runtime(), shop_id, enqueue_action=enqueue_action)
 
 
 def enqueue_deliveries(delivery_ids: list[int]) -> None:

@@ -1,40 +1,21 @@
 """The policy engine: decide(policy, case) -> Decision. Deterministic, pure, platform-free."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import localcontext
 from datetime import datetime
 
 from integration.domain.case import Case
+from integration.policy.decision import Decision
 from integration.policy.explain import explain, explain_merchant
 from integration.policy.judge import LineVerdict, judge_line, overrule, requested_items
 from integration.policy.model import Policy
-from integration.policy.refund import Refund, compute_refund
+from integration.policy.refund import compute_refund
 
 # Which line outcome speaks for a request that mixes outcomes. A return goes ahead for the lines
 # the policy grants (pending lines first: they still need something); a whole-order cancellation
 # is only possible when every line may be cancelled.
 _REQUEST_PRECEDENCE = ("needs_evidence", "needs_review", "approved", "denied")
 _WHOLE_ORDER_PRECEDENCE = ("denied", "needs_evidence", "needs_review", "approved")
-
-
-@dataclass(slots=True)
-class Decision:
-    case_id: str | None
-    outcome: str
-    resolution: str
-    resolution_options: tuple[str, ...]
-    return_required: bool
-    return_shipping_paid_by: str | None
-    evidence_required: tuple[str, ...]
-    evidence_missing: tuple[str, ...]
-    refund: Refund
-    deadline: datetime | None
-    rules: tuple[str, ...]
-    explanation: str
-    lines: tuple[LineVerdict, ...]
-    policy_id: str
-    policy_version: str | None
 
 
 def combined_outcome(case: Case, verdicts: list[LineVerdict]) -> str:

@@ -8,7 +8,7 @@ from integration.money import format_amount
 from integration.policy.model import Policy
 
 if TYPE_CHECKING:
-    from integration.policy.engine import Decision
+    from integration.policy.decision import Decision
     from integration.policy.judge import LineVerdict
 
 _HEADLINES = {"approved": "Approved", "denied": "Denied", "needs_evidence": "More evidence needed",

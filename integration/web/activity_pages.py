@@ -5,8 +5,9 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
-from integration.services.actions import retry_by_hand
-from integration.services.timeline import activity_orders, order_timeline
+from integration.db.unit_of_work import queue_recorded
+from integration.outbox.run import retry_by_hand
+from integration.merchant.timeline import activity_orders, order_timeline
 from integration.web.auth import owned, shop_required
 
 NAV = [("activity.orders", "Activity")]
@@ -14,12 +15,11 @@ NAV = [("activity.orders", "Activity")]
 blueprint = Blueprint("activity", __name__, url_prefix="/app/activity", template_folder="templates")
 
 
-def commit_and_queue(action_ids: list[int]) -> None:
-    """Commit the page's changes, then hand the actions to the worker (never before they are stored)."""
+def commit_and_queue(retried: tuple[int, ...] = ()) -> None:
+    """Commit the page's changes, then hand the new actions (and `retried` ones) to the worker, never before."""
     g.db.commit()
-    enqueue = current_app.extensions["returnkit"].enqueue_action
-    for action_id in action_ids:
-        enqueue(action_id)
+    queue_recorded([*g.new_actions, *retried], current_app.extensions["returnkit"].enqueue_action)
+    g.new_actions.clear()
 
 
 def _page_number(raw: str | None) -> int:
@@ -53,6 +53,6 @@ def retry(action_id: int):
         flash(f"Action {action.id} is {action.state}, not dead: nothing to retry.", "error")
         return redirect(url_for("activity.order", order_pk=order_pk), 303)
     retry_by_hand(g.db, action.id)
-    commit_and_queue([action.id])
+    commit_and_queue(retried=(action.id,))
     flash(f"Action {action.id} ({action.kind}) will be tried again.", "success")
     return redirect(url_for("activity.order", order_pk=order_pk), 303)

@@ -16,6 +16,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from integration.db.models import Shop
+from integration.db.unit_of_work import record_new_actions
 
 LOGIN_LINK_MAX_AGE = 600          # seconds a login link stays valid
 SESSION_LIFETIME = timedelta(hours=12)
@@ -134,6 +135,7 @@ def shop_required(view):
             abort(401, description="sign in again: this browser has no shop session")
         rt = current_app.extensions["returnkit"].runtime
         with rt.sessions() as db:
+            g.new_actions = record_new_actions(db)
             shop = db.get(Shop, shop_id)
             if shop is None or not shop.active:
                 session.clear()

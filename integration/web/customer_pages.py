@@ -7,15 +7,15 @@ import secrets
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
-from integration.api_uploads import form_files, multipart_limit
+from integration.api.uploads import form_files, multipart_limit
 from integration.db.base import utcnow
-from integration.db.engine import transaction
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
-from integration.services.evidence import EvidenceError
-from integration.services.customer_access import customer_order, public_slug, shop_by_slug
-from integration.services.next_steps import next_steps
-from integration.services.requests import RequestError, add_evidence, submit_request
+from integration.db.unit_of_work import unit_of_work
+from integration.requests.evidence import EvidenceError
+from integration.requests.customer_access import customer_order, public_slug, shop_by_slug
+from integration.requests.next_steps import next_steps
+from integration.requests.decide import RequestError, add_evidence, submit_request
 from integration.web.auth import accepts_uploads
 from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
 from integration.web.limits import limiter
@@ -102,7 +102,7 @@ def submit(slug: str):
     """Decide the request now and show the answer; a double-submitted form gives the first request."""
     ctx = _runtime()
     try:
-        with transaction(ctx.runtime.sessions) as db:
+        with unit_of_work(ctx.runtime.sessions, ctx.enqueue_action) as db:
             shop = _shop_or_404(db, slug)
             order = _session_order(db, shop)
             lines = {line.line_id: line.quantity for line in order.lines}
@@ -111,15 +111,13 @@ def submit(slug: str):
             ref = f"page:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
             case, _decision = submit_request(db, shop, order, contract_request, "api", ref, files)
             case.description = case.description or description
-            case_id, actions = case.id, list(db.info.get("new_actions", []))
+            case_id = case.id
     except ValidationError as exc:
         return _invalid(slug, {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in exc.messages.items()})
     except RequestError as exc:
         return _invalid(slug, {"request": "; ".join(exc.errors)})
     except EvidenceError as exc:
         return _invalid(slug, _evidence_errors(exc), exc.status)
-    for action_id in actions:
-        ctx.enqueue_action(action_id)
     return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))
 
 
@@ -159,7 +157,7 @@ def send_evidence(slug: str, case_id: int):
     """More photos, a video or words for a request that needs them: it is decided again at once."""
     ctx = _runtime()
     try:
-        with transaction(ctx.runtime.sessions) as db:
+        with unit_of_work(ctx.runtime.sessions, ctx.enqueue_action) as db:
             shop, _order, case = _session_case(db, slug, case_id)
             files, words = _files(), request.form.get("description", "").strip()[:4000]
             if not files and not words:
@@ -167,10 +165,7 @@ def send_evidence(slug: str, case_id: int):
             if words:
                 case.description = f"{case.description}\n\n{words}" if case.description else words
             add_evidence(db, shop, case, {"description": bool(words)}, files)
-            actions = list(db.info.get("new_actions", []))
     except EvidenceError as exc:
         with ctx.runtime.sessions() as db:
             return _decision_page(db, slug, case_id, _evidence_errors(exc), exc.status)
-    for action_id in actions:
-        ctx.enqueue_action(action_id)
     return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))

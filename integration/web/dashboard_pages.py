@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import Blueprint, g, render_template, request
 
-from integration.services.dashboard_stats import OUTCOMES, PERIODS, dashboard_stats
+from integration.merchant.dashboard import OUTCOMES, PERIODS, dashboard_stats
 from integration.web.auth import shop_required
 
 NAV = [("dashboard.show", "Dashboard")]

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
 from integration.db.models import Shop
-from integration.services import install_shopify as install
-from integration.services.shopify_tokens import TokenError, exchange_code, shopify_app
+from adapters.shopify import install
+from adapters.shopify.tokens import TokenError, exchange_code, shopify_app
 from integration.web.auth import login_shop
 
 blueprint = Blueprint("install_shopify", __name__, template_folder="templates")

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from integration.db.engine import transaction
 from integration.policy.loader import preset_names
-from integration.services.install_woo import (DEFAULT_POLICY, ConnectError, StoreKeys, WooConnector, authorize_url,
+from adapters.woocommerce.install import (DEFAULT_POLICY, ConnectError, StoreKeys, WooConnector, authorize_url,
                                               complete_callback, connect_shop, finished_install, start_connect)
 from integration.web.auth import login_shop
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
-from integration.services.customer_access import public_slug
+from integration.requests.customer_access import public_slug
 from integration.web.auth import Unauthenticated, login_shop, shop_from_login_token, shop_required
 
 NAV = [("pages.home", "Home")]
@@ -52,7 +52,7 @@ def _counts(db, shop_id: int) -> dict:
 
 def _sync(db, shop: Shop) -> dict:
     """The last successful sweep, and the webhook subscriptions that are not working."""
-    from integration.services.reconcile import sweep_state
+    from integration.inbox.sweep import sweep_state
     state = sweep_state(shop)
     broken = db.scalars(select(WebhookSubscription).where(
         WebhookSubscription.shop_id == shop.id, WebhookSubscription.status != "active").order_by(WebhookSubscription.topic))

@@ -10,10 +10,10 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from integration.db.models import PolicyVersion
 from integration.policy.loader import load_policy_text, preset_names, resolve_policy_path
-from integration.services import policy_editor as editor
-from integration.services.policy_form import FormErrors, apply_form, form_groups, group_errors, read_form
-from integration.services.policy_text import published_sections, to_markdown, window_words
-from integration.services.shops import set_policy
+from integration.merchant import policy_editor as editor
+from integration.merchant.policy_form import FormErrors, apply_form, form_groups, group_errors, read_form
+from integration.merchant.policy_text import published_sections, to_markdown, window_words
+from integration.shops.core import set_policy
 from integration.web.auth import owned, shop_required
 
 NAV = [("policy.overview", "Policy")]

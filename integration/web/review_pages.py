@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from integration.api_uploads import file_response
+from integration.api.uploads import file_response
 
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
-from integration.services.evidence import fetch_file, list_files, with_stored_evidence
-from integration.services.requests import RequestError
-from integration.services.review import (awaiting_inspection, awaits_inspection, decide_on_review, inspect_and_refund,
+from integration.requests.evidence import fetch_file, list_files, with_stored_evidence
+from integration.requests.decide import RequestError
+from integration.requests.review import (awaiting_inspection, awaits_inspection, decide_on_review, inspect_and_refund,
                                          inspection_conditions, preview_inspection, review_queue)
 from integration.web.activity_pages import commit_and_queue
 from integration.web.auth import owned, shop_required
@@ -60,9 +60,8 @@ def decide(case_id: int):
     except RequestError as exc:
         g.db.rollback()
         return _queue_page({case_id: exc.errors}, exc.status)
-    action_ids = [a.id for a in decision.actions]
-    commit_and_queue(action_ids)
-    flash(f"Request {case_id} {decision.outcome}: {len(action_ids)} action(s) queued.", "success")
+    commit_and_queue()
+    flash(f"Request {case_id} {decision.outcome}: {len(decision.actions)} action(s) queued.", "success")
     return redirect(url_for("review.queue"), 303)
 
 
@@ -98,7 +97,7 @@ def inspect(case_id: int):
     except RequestError as exc:
         g.db.rollback()
         return _inspection_page(g.db.get(ReturnCase, case_id), {}, exc.errors, exc.status)
-    commit_and_queue([a.id for a in decision.actions])
+    commit_and_queue()
     flash(f"Inspection recorded: refund {decision.document['refund']['total']} "
           f"{decision.document['refund']['currency']}.", "success")
     return redirect(url_for("activity.order", order_pk=case.order_pk), 303)

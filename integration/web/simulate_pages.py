@@ -10,10 +10,10 @@ from flask import Blueprint, abort, g, render_template, request
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.domain import vocabulary as vocab
-from integration.services import policy_editor as editor
-from integration.services.replay import replay
-from integration.services.requests import policy_for
-from integration.services.simulator import (SimulationError, request_from_form, shop_orders, simulate,
+from integration.merchant import policy_editor as editor
+from integration.merchant.replay import replay
+from integration.requests.decide import policy_for
+from integration.merchant.simulator import (SimulationError, request_from_form, shop_orders, simulate,
                                             stored_order_case, typed_case)
 from integration.web.auth import owned, shop_required
 

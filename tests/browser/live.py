@@ -21,14 +21,14 @@ from integration.db.models import Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import Runtime, build_runtime
-from integration.services.shops import add_shop
+from integration.shops.core import add_shop
 from integration.settings import load_settings
 from integration.web.auth import login_token
 from tests.emulators.easypost import EasyPostEmulator
 from tests.emulators.server import Served
 from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.woocommerce import WooCommerceEmulator
-from tests.service.test_order_picture import STORY as SHOPIFY_STORY
+from tests.orders.test_picture import STORY as SHOPIFY_STORY
 from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, post_fixture
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from integration.db.models import Shop
 from tests.browser.live import SHOPIFY_APP_SECRET
 from tests.evidence_files import jpeg
-from tests.service.test_order_picture import STORY
+from tests.orders.test_picture import STORY
 
 pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 

@@ -19,8 +19,8 @@ from integration.db.order_models import Order, OrderLine
 from integration.db.request_models import Action
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import build_runtime
-from integration.services.requests import submit_request
-from integration.services.shops import add_shop
+from integration.requests.decide import submit_request
+from integration.shops.core import add_shop
 from integration.settings import load_settings
 from tests.emulators.server import Served
 from tests.emulators.shopify import ShopifyEmulator

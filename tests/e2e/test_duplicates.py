@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from integration.db.request_models import Action, Decision, ReturnCase
-from integration.services.ingest import process_delivery
-from integration.services.order_picture import OrderNotYetKnown
-from tests.service.test_order_picture import STORY, FakeProducts, replay
+from integration.inbox.process import process_delivery
+from integration.orders.picture import OrderNotYetKnown
+from tests.orders.test_picture import STORY, FakeProducts, replay
 from tests.webhook_helpers import post_fixture
 
 

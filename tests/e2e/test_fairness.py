@@ -10,7 +10,7 @@ from integration.db.engine import transaction
 from integration.db.request_models import Action, ActionAttempt
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import build_runtime
-from integration.services.shops import add_shop
+from integration.shops.core import add_shop
 from integration.settings import load_settings
 from tests.emulators.server import Served
 from tests.emulators.woocommerce import WooCommerceEmulator

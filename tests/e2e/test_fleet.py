@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from integration.db.engine import transaction
 from integration.db.request_models import Action, ReturnCase
 from integration.runtime import build_runtime
-from integration.services.shops import issue_api_key
+from integration.shops.core import issue_api_key
 from integration.settings import load_settings
 from tests.e2e.test_crash import (CLAIM, LossyShopify, LossyWoo, _orders, _reap, _states, assert_one_refund_per_intent,
                                   crash_shops)

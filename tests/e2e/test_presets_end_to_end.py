@@ -11,12 +11,12 @@ import pytest
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.policy.loader import resolve_policy_path
-from integration.services.shops import issue_api_key, set_policy
+from integration.shops.core import issue_api_key, set_policy
 from tests.e2e.test_shopify_actions import drain, shopify  # noqa: F401  (the fixture)
 from tests.e2e.test_woocommerce_actions import STORY as WOO_STORY
 from tests.e2e.test_woocommerce_actions import woo  # noqa: F401  (the fixture)
-from tests.service.test_order_picture import STORY as SHOPIFY_STORY
-from tests.service.test_order_picture import replay
+from tests.orders.test_picture import STORY as SHOPIFY_STORY
+from tests.orders.test_picture import replay
 
 PLATFORMS = {
     "shopify": {"fixture": "shopify", "domain": "kaolate-demo.myshopify.com", "order": "5550001", "story": SHOPIFY_STORY,

@@ -18,11 +18,11 @@ from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.policy.loader import resolve_policy_path
-from integration.services.reconcile import sweep_state
-from integration.services.shops import add_shop
+from integration.inbox.sweep import sweep_state
+from integration.shops.core import add_shop
 from tests.emulators.shopify_orders_state import order_node
-from tests.service.test_order_picture import replay
-from tests.service.test_reconcile import TWIN, _numbered_order, order_of, shopify, sweep  # noqa: F401
+from tests.orders.test_picture import replay
+from tests.inbox.test_sweep import TWIN, _numbered_order, order_of, shopify, sweep  # noqa: F401
 from tests.webhook_helpers import SECRET, post
 
 ORDERS = int(os.environ.get("RETURNKIT_RECONCILE_ORDERS", "200"))

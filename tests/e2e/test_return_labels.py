@@ -7,17 +7,17 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.request_models import Action, ReturnCase
-from integration.services.actions import run_action
-from integration.services.gateways import platform_gateway
-from integration.services.returns_setup import configure_returns
+from integration.outbox.run import run_action
+from integration.outbox.gateways import platform_gateway
+from integration.shops.returns_setup import configure_returns
 from integration.policy.loader import resolve_policy_path
-from integration.services.shops import issue_api_key, set_policy
+from integration.shops.core import issue_api_key, set_policy
 from tests.e2e.test_shopify_actions import ORDER, drain, seen, shopify  # noqa: F401  (the fixture)
 from tests.e2e.test_woocommerce_actions import STORY as WOO_STORY
 from tests.e2e.test_woocommerce_actions import ask, woo  # noqa: F401  (the fixture)
 from tests.emulators.easypost import EasyPostEmulator
 from tests.emulators.server import Served
-from tests.service.test_order_picture import STORY, replay
+from tests.orders.test_picture import STORY, replay
 from tests.webhook_helpers import post_fixture
 
 WAREHOUSE = {"name": "Returns desk", "street1": "400 Maker Way", "city": "Portland", "state": "OR", "zip": "97201",

@@ -8,12 +8,12 @@ from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.request_models import Action
 from integration.policy.loader import resolve_policy_path
-from integration.services.actions import run_action
-from integration.services.gateways import platform_gateway
-from integration.services.shops import issue_api_key, set_policy
+from integration.outbox.run import run_action
+from integration.outbox.gateways import platform_gateway
+from integration.shops.core import issue_api_key, set_policy
 from tests.emulators.server import Served
 from tests.emulators.shopify import ShopifyEmulator
-from tests.service.test_order_picture import STORY, replay
+from tests.orders.test_picture import STORY, replay
 from tests.webhook_helpers import post_fixture
 
 ORDER = "5550001"

@@ -5,11 +5,11 @@ from sqlalchemy import select
 from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.request_models import Action
-from integration.services.actions import run_action
-from integration.services.gateways import platform_gateway
+from integration.outbox.run import run_action
+from integration.outbox.gateways import platform_gateway
 from tests.e2e.test_return_labels import actions_of_kind, easypost, set_up_labels  # noqa: F401  (the fixture)
 from tests.e2e.test_shopify_actions import ORDER, api_request, drain, seen, shopify  # noqa: F401  (the fixture)
-from tests.service.test_order_picture import STORY, replay
+from tests.orders.test_picture import STORY, replay
 
 DEFECTIVE_HOODIE = {"type": "return", "submitted_at": "2026-05-12T10:00:00-06:00", "reason": "defective",
                     "items": [{"line_item_id": "9002", "quantity": 1}], "evidence": {"photos": 2, "description": True}}

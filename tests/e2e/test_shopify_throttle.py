@@ -121,9 +121,9 @@ def test_a_long_wait_is_handed_back_to_the_queue(slow_shop, monkeypatch):
 
 def test_a_throttled_action_is_rescheduled_without_spending_an_attempt(rt, shops):
     from integration.db.engine import transaction
-    from integration.services import actions as outbox
-    from tests.service.test_actions import FakeGateway
-    from tests.service.test_actions import action_id as _  # noqa: F401
+    from integration.outbox import run as outbox
+    from tests.outbox.test_run import FakeGateway
+    from tests.outbox.test_run import action_id as _  # noqa: F401
     gateway = FakeGateway([PlatformError("bucket low", 200, retryable=True, retry_after=3, throttled=True)])
     from integration.db.order_models import Order
     from integration.db.request_models import Action, Decision, ReturnCase

@@ -11,7 +11,7 @@ from integration.db.request_models import Action
 from tests.e2e.test_shopify_actions import drain
 from tests.emulators.server import Served
 from tests.emulators.woocommerce import WooCommerceEmulator
-from tests.service.test_order_picture import replay
+from tests.orders.test_picture import replay
 from tests.webhook_helpers import load_fixture
 
 ORDER = "1201"
@@ -32,7 +32,7 @@ def woo(rt, shops):
 
 
 def ask(client, rt, shops, request):
-    from integration.services.shops import issue_api_key
+    from integration.shops.core import issue_api_key
     with transaction(rt.sessions) as session:
         key = issue_api_key(session.get(Shop, shops["woocommerce"].id))
     body = {"shop": "https://woo-demo.example.com", "order_id": ORDER, "request": request}

@@ -4,8 +4,8 @@ import threading
 from contextlib import contextmanager
 
 from integration.db.models import Shop
-from integration.services.gateways import platform_gateway
-from integration.services.order_locks import DatabaseOrderLocks
+from integration.outbox.gateways import platform_gateway
+from integration.outbox.locks import DatabaseOrderLocks
 from tests.e2e.test_woocommerce_actions import ORDER, woo  # noqa: F401  (the fixture)
 
 
@@ -16,7 +16,7 @@ class NoLocks:
 
 
 def refund(key: str, amount: str = "10.00") -> tuple:
-    return ("refund", {"order_id": ORDER, "amount": amount, "lines": [["42", 1]]}, key)
+    return ("refund", {"order_id": ORDER, "amount": amount, "currency": "USD", "shipping": "0.00", "lines": [["42", 1]]}, key)
 
 
 def run_together(rt, shop_id, jobs, make_locks) -> list:
@@ -62,7 +62,7 @@ def test_two_refunds_for_one_order_both_land_once_each(rt, shops, woo):  # noqa:
 
 def test_a_lock_left_by_a_killed_holder_expires(rt, shops, monkeypatch):
     from datetime import timedelta
-    import integration.services.order_locks as order_locks
+    import integration.outbox.locks as order_locks
     locks = DatabaseOrderLocks(rt, shops["woocommerce"].id, wait=0.2)
     with monkeypatch.context() as patch:
         patch.setattr(order_locks, "LEASE", timedelta(seconds=-1))

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from integration.db.engine import make_engine, transaction
 from integration.db.models import Shop
-from integration.doctor import doctor, run_checks
+from integration.cli.doctor import doctor, run_checks
 from tests.conftest import TEST_KEY
 
 TOKEN, CK, CS = "shpat_doctor0000000000000000", "ck_doctor000000000000", "cs_doctor000000000000"

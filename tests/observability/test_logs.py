@@ -10,11 +10,11 @@ import pytest
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.observability.logging import OUR_PACKAGES, JsonFormatter
-from integration.services.shops import issue_api_key
+from integration.shops.core import issue_api_key
 from tests.e2e.test_return_labels import approve_defective_hoodie, easypost, set_up_labels  # noqa: F401
 from tests.e2e.test_shopify_actions import drain, shopify  # noqa: F401  (fixtures)
 from tests.e2e.test_woocommerce_actions import DAMAGED, STORY as WOO_STORY, ask, woo  # noqa: F401
-from tests.service.test_order_picture import replay
+from tests.orders.test_picture import replay
 from tests.web.test_install_shopify import callback, emulator, irt, start, web  # noqa: F401
 from tests.webhook_helpers import post
 

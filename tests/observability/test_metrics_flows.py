@@ -13,7 +13,7 @@ from integration.db.engine import transaction
 from integration.db.request_models import Action
 from tests.e2e.test_shopify_actions import api_request, drain, shopify  # noqa: F401  (the fixture)
 from tests.observability.test_health_and_metrics import samples
-from tests.service.test_order_picture import STORY, replay
+from tests.orders.test_picture import STORY, replay
 
 DEFECTIVE = {"type": "return", "submitted_at": "2026-05-12T10:00:00-06:00", "reason": "defective",
              "items": [{"line_item_id": "9002", "quantity": 1}], "evidence": {"photos": 2}}

@@ -8,8 +8,8 @@ from sqlalchemy import text
 from integration.db.base import Base
 from integration.db.engine import transaction
 from integration.policy.loader import resolve_policy_path
-from integration.services.returns_setup import configure_returns
-from integration.services.shops import add_shop, issue_api_key
+from integration.shops.returns_setup import configure_returns
+from integration.shops.core import add_shop, issue_api_key
 
 MARK = "Zq9SENTINEL"
 SECRETS = {"shopify_token": f"shpat_{MARK}tok", "shopify_webhook_secret": f"whsec_{MARK}shp",

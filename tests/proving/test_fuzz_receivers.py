@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from integration.db.models import WebhookDelivery
-from integration.services.ingest import process_delivery
-from integration.services.order_picture import OrderNotYetKnown
+from integration.inbox.process import process_delivery
+from integration.orders.picture import OrderNotYetKnown
 from tests.proving.fuzz import BAD_ENCODINGS, FUZZ, mutated, nested, to_json
-from tests.service.test_order_picture import STORY, replay
+from tests.orders.test_picture import STORY, replay
 from tests.webhook_helpers import FIXTURES, load_fixture, post, signed_headers, topic_of
 
 # Every fixture but the two that end the shop (uninstall, redact): those would leave the rest of a run 404/410.

@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from integration.db.models import WebhookDelivery
-from integration.services.ingest import process_delivery
+from integration.inbox.process import process_delivery
 from tests.webhook_helpers import load_fixture, post, post_fixture
+from tests.helpers import NO_QUEUE
 
 
 def _row(rt, row_id):
@@ -17,7 +18,7 @@ def test_a_parser_tripping_on_a_wrong_type_marks_the_delivery_failed_instead_of_
     # customers/data_request with "data_request": 0.3 raised AttributeError out of the worker.
     body = {**load_fixture("shopify", "customers_data_request"), "data_request": 0.3}
     assert post(client, "shopify", "customers/data_request", body).status_code == 200
-    assert process_delivery(rt, queue[0], lambda *_: None) == "failed"
+    assert process_delivery(rt, queue[0], lambda *_: None, NO_QUEUE) == "failed"
     row = _row(rt, queue[0])
     assert row.status == "failed" and "customers/data_request: the payload has the wrong shape" in row.error
 
@@ -27,7 +28,7 @@ def test_a_delivery_for_a_shop_redacted_seconds_ago_is_404_not_500(client, rt, q
     assert post_fixture(client, "shopify", "orders_create").status_code == 200
     assert post_fixture(client, "shopify", "shop_redact").status_code == 200
     for row_id in queue:
-        process_delivery(rt, row_id, lambda *_: None)
+        process_delivery(rt, row_id, lambda *_: None, NO_QUEUE)
     response = post_fixture(client, "shopify", "orders_paid")
     assert (response.status_code, response.json["status"]) == (404, "unknown-shop")
     with rt.sessions() as session:
@@ -81,7 +82,7 @@ def test_an_order_whose_email_is_a_number_is_processed(client, rt, queue):
     # email_fingerprint called .strip() on whatever the payload held: AttributeError out of the worker.
     body = {**load_fixture("woocommerce", "order_created"), "billing": {"email": 12}}
     assert post(client, "woocommerce", "order.created", body).status_code == 200
-    assert process_delivery(rt, queue[0], lambda *_: None) in ("processed", "failed")
+    assert process_delivery(rt, queue[0], lambda *_: None, NO_QUEUE) in ("processed", "failed")
 
 
 def test_a_return_whose_order_is_a_number_is_answered_not_500(client):
@@ -93,7 +94,7 @@ def test_a_return_whose_order_is_a_number_is_answered_not_500(client):
 def _api_case(client, rt, queue, shops):
     from integration.db.engine import transaction
     from integration.db.models import Shop
-    from integration.services.shops import issue_api_key
+    from integration.shops.core import issue_api_key
     from tests.request_helpers import DEFECTIVE_HOODIE, shopify_story
     shopify_story(client, rt, queue)
     with transaction(rt.sessions) as session:
@@ -153,7 +154,7 @@ def test_a_quantity_too_large_for_any_database_integer_fails_the_delivery_with_i
         body = load_fixture(platform, fixture)
         body["line_items"][0]["quantity"] = 2**70
         assert post(client, platform, topic, body).status_code == 200
-        assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
+        assert process_delivery(rt, queue[-1], lambda *_: None, NO_QUEUE) == "failed"
         assert "line_items.quantity: 1180591620717411303424 is not a count from 0 to 1,000,000" in _row(rt, queue[-1]).error
 
 
@@ -178,7 +179,7 @@ def test_a_return_reason_that_is_not_text_fails_the_delivery_with_its_reason(cli
     body = load_fixture("shopify", "returns_request")
     body["return_line_items"][0]["return_reason"] = 7
     assert post(client, "shopify", "returns/request", body).status_code == 200
-    assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
+    assert process_delivery(rt, queue[-1], lambda *_: None, NO_QUEUE) == "failed"
     assert "return_reason: 7 is not text" in _row(rt, queue[-1]).error
 
 
@@ -188,8 +189,8 @@ def test_an_order_status_or_meta_key_that_is_not_text_never_crashes_the_worker(c
     body = load_fixture("woocommerce", "order_created")
     body["status"] = 5
     assert post(client, "woocommerce", "order.created", body).status_code == 200
-    assert process_delivery(rt, queue[-1], lambda *_: None) == "failed"
+    assert process_delivery(rt, queue[-1], lambda *_: None, NO_QUEUE) == "failed"
     assert "status: 5 is not text" in _row(rt, queue[-1]).error
     body = {**load_fixture("woocommerce", "order_created"), "meta_data": [{"key": 7, "value": "yes"}]}
     assert post(client, "woocommerce", "order.created", body).status_code == 200
-    assert process_delivery(rt, queue[-1], lambda *_: None) == "processed"
+    assert process_delivery(rt, queue[-1], lambda *_: None, NO_QUEUE) == "processed"

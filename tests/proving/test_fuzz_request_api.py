@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 from integration.web.limits import limiter
 from tests import evidence_files as ef
 from tests.proving.fuzz import BAD_ENCODINGS, FUZZ, WRONG_TYPES, mutated, nested, to_json
-from tests.service.test_requests import DEFECTIVE_HOODIE, _queued, api  # noqa: F401  (fixtures)
+from tests.requests.test_decide import DEFECTIVE_HOODIE, _queued, api  # noqa: F401  (fixtures)
 from tests.web_helpers import csrf_from
 
 SHOP, PAGE = "kaolate-demo.myshopify.com", "/r/kaolate-demo.myshopify.com"

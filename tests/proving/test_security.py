@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from integration.db.base import Base
 from integration.db.engine import transaction
 from integration.db.models import Shop
-from integration.services.ingest import process_delivery
-from integration.services.requests import submit_request
-from integration.services.order_picture import find_order
+from integration.inbox.process import process_delivery
+from integration.requests.decide import submit_request
+from integration.orders.picture import find_order
 from tests.proving.secret_world import MARK, SECRETS, SHOPIFY, WOO, every_value, found, install
 from tests.webhook_helpers import load_fixture, signed_headers
 

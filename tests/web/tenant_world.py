@@ -17,15 +17,15 @@ from integration.db.models import Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.loader import resolve_policy_path
-from integration.services.customer_access import public_slug
-from integration.services.evidence import Upload, validate_upload
-from integration.services.requests import submit_request
-from integration.services.shops import issue_api_key, set_policy
+from integration.requests.customer_access import public_slug
+from integration.requests.evidence import Upload, validate_upload
+from integration.requests.decide import submit_request
+from integration.shops.core import issue_api_key, set_policy
 from integration.web.auth import login_token
 from integration.web.limits import limiter
 from tests.evidence_files import png
-from tests.service.test_order_picture import STORY as SHOPIFY_STORY
-from tests.service.test_order_picture import replay
+from tests.orders.test_picture import STORY as SHOPIFY_STORY
+from tests.orders.test_picture import replay
 from tests.web_helpers import csrf_from
 
 WOO_STORY = ["product_created", "product_created__custom_bracket", "order_created", "order_updated__shipped",

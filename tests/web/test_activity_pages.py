@@ -7,7 +7,7 @@ from sqlalchemy import select
 from adapters.http import PlatformError
 from integration.db.order_models import Order
 from integration.db.request_models import Action
-from integration.services.actions import run_action
+from integration.outbox.run import run_action
 from tests.request_helpers import DEFECTIVE_HOODIE, latest, shopify_story, submit
 from tests.web_helpers import csrf_from, sign_in
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from integration.db.request_models import Action, ReturnCase
-from integration.services.evidence import list_files, with_stored_evidence
+from integration.requests.evidence import list_files, with_stored_evidence
 from integration.web.limits import limiter
 from tests import evidence_files
-from tests.service.test_order_picture import STORY, replay
+from tests.orders.test_picture import STORY, replay
 from tests.web_helpers import csrf_from
 
 PAGE = "/r/kaolate-demo.myshopify.com"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from integration.web.dashboard_pages import chart_bars, duration_words
-from tests.service.test_dashboard_stats import fixture  # noqa: F401  (the hand-counted fixture)
+from tests.merchant.test_dashboard import fixture  # noqa: F401  (the hand-counted fixture)
 from tests.web_helpers import sign_in
 
 

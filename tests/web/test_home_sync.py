@@ -2,7 +2,7 @@
 import pytest
 
 from integration.app import create_app
-from tests.service.test_reconcile import _hooks, shopify, sweep, woo  # noqa: F401  (the emulator fixtures)
+from tests.inbox.test_sweep import _hooks, shopify, sweep, woo  # noqa: F401  (the emulator fixtures)
 from tests.web_helpers import sign_in
 
 

@@ -17,7 +17,7 @@ from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import PendingInstall, Shop, WebhookSubscription
 from integration.runtime import build_runtime
-from integration.services.shopify_tokens import refresh_expiring, refresh_if_due
+from adapters.shopify.tokens import refresh_expiring, refresh_if_due
 from integration.settings import load_settings
 from tests.conftest import TEST_KEY
 from tests.emulators.server import Served
@@ -247,7 +247,7 @@ def test_a_token_lapsing_within_five_minutes_is_refreshed_before_use(web, irt, e
 
 
 def test_the_gateway_and_the_periodic_task_refresh_lapsing_tokens(web, irt, emulator, monkeypatch):
-    from integration.services.gateways import platform_gateway
+    from integration.outbox.gateways import platform_gateway
     assert callback(web, start(web)).status_code == 302
     shop_id = _lapsing(irt, 2)
     monkeypatch.setenv("RETURNKIT_SHOPIFY_API_KEY", API_KEY)
@@ -266,7 +266,7 @@ def test_an_unusable_refresh_token_fails_clearly(web, irt, emulator):
     assert callback(web, start(web)).status_code == 302
     shop_id = _lapsing(irt, 1)
     emulator.oauth.refresh_tokens.clear()      # revoked
-    from integration.services.shopify_tokens import TokenError
+    from adapters.shopify.tokens import TokenError
     with pytest.raises(TokenError, match="open returnkit from the Shopify admin"):
         refresh_if_due(irt.sessions, shop_id, irt.settings)
 

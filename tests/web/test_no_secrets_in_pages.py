@@ -4,8 +4,8 @@ from sqlalchemy import select
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.order_models import Order
-from integration.services.shops import issue_api_key
-from tests.service.test_order_picture import STORY, replay
+from integration.shops.core import issue_api_key
+from tests.orders.test_picture import STORY, replay
 from tests.web_helpers import sign_in
 
 SECRETS = {"api_token": "shpat_pagescan0123456789", "easypost_api_key": "EZAKpagescan0123456789",

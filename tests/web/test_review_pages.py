@@ -5,7 +5,7 @@ import pytest
 
 from integration.db.engine import transaction
 from integration.db.request_models import ReturnCase
-from integration.services.evidence import Upload, store_files, validate_upload
+from integration.requests.evidence import Upload, store_files, validate_upload
 from integration.settings import load_settings
 from tests import evidence_files
 from tests.request_helpers import UNLISTED_REASON, latest, shopify_story, submit, use_policy

@@ -13,7 +13,7 @@ from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.policy.engine import decide
 from integration.policy.loader import load_policy_text
-from integration.services.orders import decision_case
+from integration.orders.as_case import decision_case
 from tests.policy_page_helpers import (KAOLATE, SHORT_WINDOW, defective, page_state, past_request, signed_in,  # noqa: F401
                                        store_order)
 

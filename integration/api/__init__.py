@@ -1,0 +1,1 @@
+"""The HTTP API: decisions, requests and their evidence uploads."""

@@ -1,0 +1,129 @@
+"""The actions a decision can plan, each kind with its payload's type: the contract between the outbox's planner
+and every platform's action client (adapters/<platform>/actions.py)."""
+from __future__ import annotations
+
+from dataclasses import MISSING, asdict, dataclass, fields
+from enum import StrEnum
+from typing import ClassVar
+
+
+class ActionKind(StrEnum):
+    ORDER_NOTE = "order_note"
+    CUSTOMER_NOTE = "customer_note"
+    TAG_ORDER = "tag_order"
+    APPROVE_RETURN = "approve_return"
+    CREATE_RETURN = "create_return"
+    DECLINE_RETURN = "decline_return"
+    REFUND = "refund"
+    CANCEL_ORDER = "cancel_order"
+    RETURN_LABEL = "return_label"
+
+
+@dataclass(frozen=True)
+class OrderNote:
+    """A note for the merchant's staff on the order."""
+    kind: ClassVar[ActionKind] = ActionKind.ORDER_NOTE
+    order_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CustomerNote:
+    """A message to the customer about the order (where the platform has such a channel)."""
+    kind: ClassVar[ActionKind] = ActionKind.CUSTOMER_NOTE
+    order_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TagOrder:
+    """A tag on the order, for the merchant's own filters."""
+    kind: ClassVar[ActionKind] = ActionKind.TAG_ORDER
+    order_id: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class ApproveReturn:
+    """Approve a return the customer opened on the platform."""
+    kind: ClassVar[ActionKind] = ActionKind.APPROVE_RETURN
+    return_id: str
+
+
+@dataclass(frozen=True)
+class CreateReturn:
+    """Open a platform return for a request made through returnkit; `marker` finds it again."""
+    kind: ClassVar[ActionKind] = ActionKind.CREATE_RETURN
+    order_id: str
+    lines: list
+    marker: str | None
+    requested_at: str | None
+
+
+@dataclass(frozen=True)
+class DeclineReturn:
+    """Decline a return the customer opened on the platform, with the platform's reason and our words."""
+    kind: ClassVar[ActionKind] = ActionKind.DECLINE_RETURN
+    return_id: str
+    reason: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Money back for the approved lines (and shipping), to the original payment."""
+    kind: ClassVar[ActionKind] = ActionKind.REFUND
+    order_id: str
+    amount: str
+    currency: str
+    shipping: str | None
+    lines: list
+
+
+@dataclass(frozen=True)
+class CancelOrder:
+    """Cancel the order, refunding and restocking it."""
+    kind: ClassVar[ActionKind] = ActionKind.CANCEL_ORDER
+    order_id: str
+    amount: str
+    currency: str
+    refund: bool = True
+    restock: bool = True
+
+
+@dataclass(frozen=True)
+class ReturnLabel:
+    """A prepaid return label, bought once and sent to the customer (attached to the platform return if any)."""
+    kind: ClassVar[ActionKind] = ActionKind.RETURN_LABEL
+    order_id: str
+    return_id: str | None
+    lines: list
+    return_marker: str | None = None
+
+
+PAYLOADS: dict[ActionKind, type] = {cls.kind: cls for cls in (
+    OrderNote, CustomerNote, TagOrder, ApproveReturn, CreateReturn, DeclineReturn, Refund, CancelOrder, ReturnLabel)}
+
+
+class InvalidPayload(ValueError):
+    """A stored payload that does not fit its kind; the message names the kind and the field."""
+
+
+def payload_json(payload) -> dict:
+    """The payload as stored with its action: every field, less the optional ones left unset."""
+    unset = {f.name for f in fields(payload) if f.default is None and getattr(payload, f.name) is None}
+    return {k: v for k, v in asdict(payload).items() if k not in unset}
+
+
+def payload_of(kind: str, data: dict):
+    """The typed payload of a stored action; InvalidPayload for an unknown kind, a missing or an unknown field."""
+    try:
+        cls = PAYLOADS[ActionKind(kind)]
+    except ValueError:
+        raise InvalidPayload(f"kind: {kind!r} is not an action returnkit plans") from None
+    names = {f.name for f in fields(cls)}
+    missing = [f.name for f in fields(cls) if f.name not in data and f.default is MISSING]
+    if missing or set(data) - names:
+        field = (missing or sorted(set(data) - names))[0]
+        raise InvalidPayload(f"{kind}.{field}: {'is required' if missing else 'is not a field of this action'}")
+    return cls(**data)

@@ -1,0 +1,93 @@
+"""Activity: the shop's orders with something to show, and one order's timeline of what happened to it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from integration.db.models import PolicyVersion, Shop, WebhookDelivery
+from integration.db.order_models import Order
+from integration.db.request_models import Action, Decision, ReturnCase
+from integration.requests.evidence import with_stored_evidence
+
+PAGE_SIZE = 25
+# Within one instant, the order in which things happen: a delivery brings a request, which is decided, ...
+_RANK = {"webhook": 0, "request": 1, "decision": 2, "action": 3, "attempt": 4}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing that happened to an order: `kind` is webhook | request | decision | action | attempt."""
+    at: datetime
+    kind: str
+    fields: dict = field(default_factory=dict)
+    row_id: int | None = None
+
+
+def _has_activity(shop_id: int):
+    return or_(exists().where(ReturnCase.order_pk == Order.id),
+               exists().where(WebhookDelivery.shop_id == shop_id, WebhookDelivery.resource_id == Order.order_id))
+
+
+def _search(query, shop_id: int, number: str):
+    query = query.where(Order.shop_id == shop_id, _has_activity(shop_id))
+    if number := number.strip().lstrip("#"):
+        query = query.where(or_(Order.number == number, Order.order_id == number))
+    return query
+
+
+def activity_orders(session: Session, shop: Shop, number: str = "", page: int = 1) -> tuple[list[dict], int]:
+    """One page of the shop's orders that have requests or deliveries, newest first; and the page count."""
+    total = session.scalar(_search(select(func.count()).select_from(Order), shop.id, number)) or 0
+    requests = (select(func.count()).where(ReturnCase.order_pk == Order.id).correlate(Order).scalar_subquery())
+    rows = session.execute(_search(select(Order, requests.label("requests")), shop.id, number)
+                           .order_by(Order.placed_at.desc(), Order.id.desc())
+                           .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE))
+    return [{"order": order, "requests": count} for order, count in rows], max(1, -(-total // PAGE_SIZE))
+
+
+def _deliveries(session: Session, shop: Shop, order: Order) -> list[Entry]:
+    # Only the delivery's metadata: its body holds customer data and never reaches a page.
+    rows = session.execute(select(WebhookDelivery.id, WebhookDelivery.topic, WebhookDelivery.received_at,
+                                  WebhookDelivery.status).where(WebhookDelivery.shop_id == shop.id,
+                                                                WebhookDelivery.resource_id == order.order_id))
+    return [Entry(received, "webhook", {"topic": topic, "status": status}, row_id)
+            for row_id, topic, received, status in rows]
+
+
+def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entry]:
+    doc = decision.document
+    out = [Entry(decision.created_at, "decision", {
+        "outcome": doc["outcome"], "rules": doc.get("rules", []), "explanation": doc.get("explanation", ""),
+        "policy_version": versions.get(decision.policy_version_id), "decided_by": decision.decided_by,
+        "refund": doc.get("refund"), "review": doc.get("review")}, decision.id)]
+    for action in decision.actions:
+        out.append(Entry(action.created_at, "action", {"action_kind": action.kind, "state": action.state,
+                                                       "attempts": action.attempts, "last_error": action.last_error},
+                         action.id))
+        out += [Entry(attempt.finished_at or attempt.started_at, "attempt",
+                      {"action_kind": action.kind, "status": attempt.status, "response": attempt.response,
+                       "action_id": action.id}, attempt.id) for attempt in action.attempt_log]
+    return out
+
+
+def order_timeline(session: Session, shop: Shop, order: Order) -> list[Entry]:
+    """Everything that happened to the order, oldest first: deliveries, requests, decisions, actions, attempts."""
+    cases = session.scalars(select(ReturnCase).where(ReturnCase.shop_id == shop.id, ReturnCase.order_pk == order.id)
+                            .options(selectinload(ReturnCase.decisions).selectinload(Decision.actions)
+                                     .selectinload(Action.attempt_log))).all()
+    versions = dict(session.execute(select(PolicyVersion.id, PolicyVersion.version)
+                                    .where(PolicyVersion.shop_id == shop.id)).all())
+    entries = _deliveries(session, shop, order)
+    for case in cases:
+        request = with_stored_evidence(session, case)
+        evidence = request.get("evidence") or {}
+        entries.append(Entry(case.created_at, "request", {
+            "type": request.get("type"), "reason": request.get("reason"), "source": case.source,
+            "items": request.get("items", []), "photos": evidence.get("photos", 0),
+            "videos": evidence.get("videos", 0)}, case.id))
+        for decision in case.decisions:
+            entries += _decision_entries(decision, versions)
+    return sorted(entries, key=lambda e: (e.at, _RANK[e.kind], e.row_id or 0))

@@ -1,0 +1,1 @@
+"""The order picture: orders, lines, deliveries, refunds and returns, and products, per shop."""

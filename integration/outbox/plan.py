@@ -1,0 +1,129 @@
+"""What a decision does on the platform: a pure plan of actions (kind + payload), no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.registry import ADAPTERS
+from integration.domain import actions as act
+from integration.domain.actions import ActionKind, payload_json
+
+REVIEW_TAG = "returnkit-review"
+LABEL_NEEDED_TAG = "returnkit-label-needed"
+_MERCHANT_SHIPS = {"replacement": "a replacement", "exchange": "the exchange", "repair": "the repaired item"}
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    kind: ActionKind
+    payload: dict    # as stored with the action (payload_json of the kind's typed payload)
+
+
+def planned(payload) -> PlannedAction:
+    """The planned action for a typed payload (integration/domain/actions.py)."""
+    return PlannedAction(payload.kind, payload_json(payload))
+
+
+@dataclass(frozen=True)
+class ReturnLogistics:
+    """What the shop has set up for items coming back: a label account, a return address."""
+    labels: bool = False
+    address: str | None = None
+
+
+def _approved_lines(decision: dict) -> list[list]:
+    return [[li["line_item_id"], li["quantity"]] for li in decision["lines"] if li["outcome"] == "approved"]
+
+
+def return_marker(source: dict) -> str | None:
+    """The marker of the Shopify return we open for a request from our API (one per request)."""
+    return f"returnkit-case-{source['case_id']}" if source.get("case_id") else None
+
+
+def _return_shipping(order_id: str, source: dict, decision: dict, logistics: ReturnLogistics) -> list[PlannedAction]:
+    """A prepaid label when the merchant pays (or a tag asking for one); instructions when the customer pays."""
+    if decision["return_shipping_paid_by"] == "merchant":
+        if logistics.labels:
+            marker = return_marker(source) if source.get("opens_return") else None
+            return [planned(act.ReturnLabel(order_id, source.get("return_id"), _approved_lines(decision), marker))]
+        return [planned(act.TagOrder(order_id, LABEL_NEEDED_TAG))]
+    where = (f"to {logistics.address}" if logistics.address
+             else "to the return address the shop will send you (reply to your order email)")
+    text = (f"Please send the item(s) back {where}, at your own cost, with your order number {order_id} inside the "
+            "parcel, and keep the tracking number.")
+    return [planned(act.CustomerNote(order_id, text))]
+
+
+def _note(order_id: str, decision: dict, link: str | None) -> PlannedAction:
+    outcome = decision["outcome"].replace("_", " ")
+    text = f"returnkit: {outcome} ({', '.join(decision['rules'])}). {decision['explanation']}"
+    return planned(act.OrderNote(order_id, text + (f" {link}" if link else "")))
+
+
+def _opens_return(platform: str, source: dict, decision: dict) -> bool:
+    """An approved return or exchange from our API gets a return of its own on a platform that has returns."""
+    return (ADAPTERS[platform].opens_returns and not source.get("return_id") and bool(source.get("case_id"))
+            and source.get("type") in ("return", "exchange") and bool(decision.get("return_required"))
+            and not source.get("inspected"))
+
+
+def _approved(platform: str, order_id: str, source: dict, decision: dict, logistics: ReturnLogistics
+              ) -> list[PlannedAction]:
+    out = []
+    if source.get("return_id"):
+        out.append(planned(act.ApproveReturn(source["return_id"])))
+    elif _opens_return(platform, source, decision):  # before the label, which hangs off this return
+        source = {**source, "opens_return": True}
+        out.append(planned(act.CreateReturn(order_id, _approved_lines(decision), return_marker(source),
+                                            source.get("submitted_at"))))
+    if decision.get("return_required") and decision.get("return_shipping_paid_by") and not source.get("inspected"):
+        out += _return_shipping(order_id, source, decision, logistics)
+    if decision["resolution"] in _MERCHANT_SHIPS:
+        lines = ", ".join(f"{qty} x line {line}" for line, qty in _approved_lines(decision))
+        out.append(planned(act.OrderNote(order_id, (
+            f"returnkit: ship {_MERCHANT_SHIPS[decision['resolution']]} for {lines}"
+            + (" once the return arrives." if decision.get("return_required") else ".")))))
+    if decision["resolution"] == "cancel_and_refund":
+        out.append(planned(act.CancelOrder(order_id, decision["refund"]["total"], decision["refund"]["currency"])))
+        return out
+    refund = decision["refund"]
+    due = refund["timing"] == "on_approval" or (refund["timing"] == "after_inspection" and source.get("inspected"))
+    if due and refund["total"].strip("0.") != "":
+        out.append(planned(act.Refund(order_id, refund["total"], refund["currency"], refund["shipping"],
+                                      _approved_lines(decision))))
+    return out
+
+
+def _decline_reason(source: dict, decision: dict) -> str:
+    """Shopify's ReturnDeclineReason: the window closed, a final-sale item, or other."""
+    if decision.get("deadline") and source.get("submitted_at") and decision["deadline"] < source["submitted_at"]:
+        return "RETURN_PERIOD_ENDED"
+    if any("final_sale" == line.get("item_class") for line in decision.get("lines", ())):
+        return "FINAL_SALE"
+    return "OTHER"
+
+
+def _customer_text(decision: dict, request_page: str | None) -> str:
+    if decision["outcome"] == "needs_evidence" and request_page:
+        return (f"{decision['explanation']} Send it on {request_page} (your order number and email open your "
+                "request there).")
+    return decision["explanation"]
+
+
+def plan_actions(platform: str, order_id: str, source: dict, decision: dict, link: str | None = None,
+                 logistics: ReturnLogistics = ReturnLogistics(), request_page: str | None = None
+                 ) -> list[PlannedAction]:
+    """The platform effects of a decision, in the order they should happen; the order note (with `link`, the
+    decision in the settings page) comes last; `request_page` is where the customer sends what is missing."""
+    outcome = decision["outcome"]
+    actions: list[PlannedAction] = []
+    if outcome == "approved":
+        actions += _approved(platform, order_id, source, decision, logistics)
+    elif outcome == "denied" and source.get("return_id"):
+        actions.append(planned(act.DeclineReturn(source["return_id"], _decline_reason(source, decision),
+                                                 decision["explanation"])))
+    elif outcome == "needs_review":
+        actions.append(planned(act.TagOrder(order_id, REVIEW_TAG)))
+    if outcome in ("denied", "needs_evidence") and not source.get("return_id"):
+        actions.append(planned(act.CustomerNote(order_id, _customer_text(decision, request_page))))
+    actions.append(_note(order_id, decision, link))
+    return actions

@@ -1,0 +1,27 @@
+"""The engine's answer to one case: what it decided, on which terms, and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from integration.policy.judge import LineVerdict
+from integration.policy.refund import Refund
+
+
+@dataclass(slots=True)
+class Decision:
+    case_id: str | None
+    outcome: str
+    resolution: str
+    resolution_options: tuple[str, ...]
+    return_required: bool
+    return_shipping_paid_by: str | None
+    evidence_required: tuple[str, ...]
+    evidence_missing: tuple[str, ...]
+    refund: Refund
+    deadline: datetime | None
+    rules: tuple[str, ...]
+    explanation: str
+    lines: tuple[LineVerdict, ...]
+    policy_id: str
+    policy_version: str | None

@@ -1,0 +1,1 @@
+"""Requests: decided by the policy with their actions in one transaction; evidence, review."""

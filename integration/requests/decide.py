@@ -1,0 +1,163 @@
+"""Requests in, decisions and their outbox of actions out, all in one transaction."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
+
+from integration.contract.case_schema import InvalidCase, load_case
+from integration.contract.decision import decision_json
+from integration.db.models import PolicyVersion, Shop
+from integration.db.order_models import Order
+from integration.db.request_models import Action, Decision, ReturnCase
+from integration.policy.engine import decide, decide_as_merchant
+from integration.policy.loader import load_policy_text
+from integration.observability.metrics import count_decision
+from integration.requests.evidence import ValidFile, file_json, list_files, store_files, with_stored_evidence
+from integration.requests.customer_access import public_slug
+from integration.orders.as_case import decision_case
+from integration.outbox.plan import ReturnLogistics, plan_actions
+from integration.shops.returns_setup import labels_ready, return_address_text
+from integration.settings import load_settings
+
+
+class RequestError(ValueError):
+    """A request that cannot be taken; `errors` are 'path: message' lines, `status` the HTTP status."""
+
+    def __init__(self, errors: list[str], status: int = 422):
+        super().__init__(errors[0])
+        self.errors, self.status = errors, status
+
+
+@lru_cache(maxsize=256)
+def _compiled(version_id: int, document: str):
+    return load_policy_text(document)
+
+
+def policy_for(session: Session, shop: Shop) -> tuple[PolicyVersion, object]:
+    """The shop's current policy version and its compiled policy (cached per version)."""
+    version = session.get(PolicyVersion, shop.policy_version_id)
+    return version, _compiled(version.id, version.document)
+
+
+def find_case(session: Session, shop: Shop, source: str, source_ref: str) -> ReturnCase | None:
+    """The shop's request from this source (a platform return id or a request key), if taken before."""
+    return session.scalar(select(ReturnCase).where(ReturnCase.shop_id == shop.id, ReturnCase.source == source,
+                                                   ReturnCase.source_ref == source_ref))
+
+
+def submit_request(session: Session, shop: Shop, order: Order, request: dict, source: str, source_ref: str,
+                   files: Sequence[ValidFile] = ()) -> tuple[ReturnCase, Decision]:
+    """Take a request once (a repeat returns the first one's decision), store its evidence files, decide it."""
+    existing = find_case(session, shop, source, source_ref)
+    if existing is not None:
+        return existing, existing.decisions[-1]
+    if order.redacted_at is not None:
+        raise RequestError(["order_id: this order's customer asked to be forgotten (customers/redact); it takes no "
+                            "more requests"], 410)
+    try:
+        load_case(decision_case(session, shop, order, request))
+    except InvalidCase as exc:
+        raise RequestError([e if e.startswith("request") else f"order: {e}" for e in exc.errors]) from None
+    case = ReturnCase(shop_id=shop.id, order_pk=order.id, source=source, source_ref=source_ref, request=request)
+    session.add(case)
+    session.flush()
+    store_files(session, case, files)
+    return case, decide_case(session, shop, case, order)
+
+
+def merchant_review(case: ReturnCase) -> dict | None:
+    """The merchant's decision on review that stands for this request (outcome, by, reason, at), if any."""
+    latest = case.decisions[-1] if case.decisions else None
+    return latest.document.get("review") if latest else None
+
+
+def policy_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, request: dict):
+    """(version, policy, engine decision) for `request` on the case's order, nothing saved. Once the merchant
+    has decided on review, their outcome stands: evidence or an inspection only changes its terms."""
+    version, policy = policy_for(session, shop)
+    contract_case = load_case(decision_case(session, shop, order, request, case_id=str(case.id)))
+    if review := merchant_review(case):
+        return version, policy, decide_as_merchant(policy, contract_case, review["outcome"], review["reason"])
+    return version, policy, decide(policy, contract_case)
+
+
+def decide_case(session: Session, shop: Shop, case: ReturnCase, order: Order, decided_by: str = "policy") -> Decision:
+    """Decide the request with the shop's current policy; record the version; plan the actions."""
+    version, _, decided = policy_decision(session, shop, case, order, with_stored_evidence(session, case))
+    return record_decision(session, shop, case, order, version, decision_document(case, decided), decided_by)
+
+
+def decision_document(case: ReturnCase, decided) -> dict:
+    """The engine's decision as stored: the contract's JSON, carrying the merchant's review forward."""
+    review = merchant_review(case)
+    return {**decision_json(decided), **({"review": review} if review else {})}
+
+
+def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, version: PolicyVersion,
+                    document: dict, decided_by: str) -> Decision:
+    """Store a decision document on the request and plan its actions (queued by the caller after commit)."""
+    decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
+                        document=document, decided_by=decided_by)
+    case.decisions.append(decision)
+    count_decision(session, document["outcome"])
+    case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
+    session.flush()
+    source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),
+              "type": case.request.get("type")}
+    if case.source == "shopify_return":
+        source["return_id"] = case.source_ref
+    else:
+        source["case_id"] = case.id
+    logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop))
+    base = load_settings().public_url
+    link = f"{base}/app/activity/orders/{order.id}#decision-{decision.id}"
+    planned_actions = plan_actions(shop.platform, order.order_id, source, document, link=link, logistics=logistics,
+                                   request_page=f"{base}/r/{public_slug(shop)}")
+    for n, planned in enumerate(planned_actions):
+        decision.actions.append(Action(shop_id=shop.id, kind=planned.kind.value, payload=planned.payload,
+                                       idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))
+    session.flush()   # the unit of work records the new actions; they are queued once it commits
+    return decision
+
+
+def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict,
+                 files: Sequence[ValidFile] = ()) -> Decision:
+    """More photos, videos (counted, or as files) or a description: the request is decided again."""
+    store_files(session, case, files)
+    merged = {**case.request.get("evidence", {})}
+    for kind in ("photos", "videos"):
+        merged[kind] = merged.get(kind, 0) + int(evidence.get(kind) or 0)
+    merged["description"] = bool(merged.get("description") or evidence.get("description"))
+    case.request = {**case.request, "evidence": merged}
+    return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by="evidence")
+
+
+def record_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
+    """The merchant received and inspected the items: decided again with the inspected conditions
+    (fees by condition apply), and an approved refund is issued."""
+    case.request = inspected_request(case.request, conditions)
+    return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by=f"inspection:{by}")
+
+
+def inspected_request(request: dict, conditions: dict[str, str]) -> dict:
+    """The request as inspected: each item's condition as found (line id -> condition), marked inspected."""
+    items = [{**item, "condition": conditions.get(item["line_item_id"], item.get("condition", "unused"))}
+             for item in request.get("items", [])]
+    return {**request, "items": items, "inspected": True}
+
+
+def case_json(case: ReturnCase) -> dict:
+    """A request (with its stored evidence counted), its evidence files, its latest decision and its actions."""
+    session = object_session(case)  # the caller's, which loaded the case
+    latest = case.decisions[-1] if case.decisions else None
+    return {"request_id": case.id, "status": case.status, "source": case.source,
+            "request": with_stored_evidence(session, case),
+            "evidence_files": [file_json(stored) for stored in list_files(session, case)],
+            "decision": latest.document if latest else None,
+            "policy_version_id": latest.policy_version_id if latest else None,
+            "actions": [{"id": a.id, "kind": a.kind, "state": a.state, "attempts": a.attempts,
+                         "last_error": a.last_error, "result": a.result if a.kind == "return_label" else None}
+                        for a in (latest.actions if latest else [])]}

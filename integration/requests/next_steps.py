@@ -1,0 +1,67 @@
+"""What happens next, in the customer's words: the label or where to send the parcel, the deadline,
+when the money comes back, and what is still needed."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from integration.shops.returns_setup import return_address_text
+
+_EVIDENCE_WORDS = {"photos": "photos of the item", "video": "a short video showing the problem",
+                   "description": "a few words describing what happened", "order_number": "your order number"}
+_GOODS = {"replacement": "a replacement", "exchange": "your exchange", "repair": "the repaired item"}
+
+
+def _deadline(decision: dict) -> str | None:
+    if not decision.get("deadline"):
+        return None
+    return datetime.fromisoformat(decision["deadline"]).strftime("%d %B %Y")
+
+
+def _label(decision_row) -> dict | None:
+    for action in decision_row.actions:
+        if action.kind == "return_label" and action.state == "succeeded" and action.result:
+            return {"url": action.result.get("label_url"), "tracking": action.result.get("tracking_code")}
+    return None
+
+
+def _shipping_steps(shop, decision: dict, decision_row) -> list[str]:
+    if not decision.get("return_required"):
+        return []
+    by = _deadline(decision)
+    if decision.get("return_shipping_paid_by") == "merchant":
+        if _label(decision_row):
+            return ["Print the prepaid return label below, stick it on the parcel and drop it off."]
+        return ["The shop pays for the return: a prepaid label is on its way to you by email."]
+    address = return_address_text(shop) or "the return address the shop will send you"
+    return [f"Send the item(s) to {address}, at your own cost, with your order number inside the parcel"
+            + (f", by {by}." if by else ".")]
+
+
+def _money_steps(decision: dict) -> list[str]:
+    refund = decision.get("refund") or {}
+    if decision.get("resolution") in _GOODS:
+        return [f"The shop will send {_GOODS[decision['resolution']]}."]
+    if not refund or refund.get("total", "0").strip("0.") == "":
+        return []
+    where = "to your original payment method" if refund.get("method") == "original_payment" else "as store credit"
+    days = refund.get("due_within_business_days")
+    when = f" within {days} business days" if days else ""
+    if refund.get("timing") == "after_inspection":
+        return [f"Once the item arrives and passes inspection, {refund['total']} {refund['currency']} comes back {where}{when}."]
+    return [f"{refund['total']} {refund['currency']} comes back {where}{when}."]
+
+
+def next_steps(shop, order, case, decision_row) -> dict:
+    """The steps to show under a decision, and the prepaid label when one was bought."""
+    decision = decision_row.document
+    outcome = decision["outcome"]
+    if outcome == "approved":
+        steps = _shipping_steps(shop, decision, decision_row) + _money_steps(decision)
+    elif outcome == "needs_evidence":
+        wanted = [_EVIDENCE_WORDS.get(kind, kind) for kind in decision.get("evidence_required", [])]
+        steps = [f"To decide, the shop needs {', '.join(wanted) or 'more information'}. Send it below."]
+    elif outcome == "needs_review":
+        steps = ["The shop will look at your request itself and answer you by email."]
+    else:
+        steps = []
+    return {"steps": steps, "label": _label(decision_row) if outcome == "approved" else None}

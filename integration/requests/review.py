@@ -1,0 +1,163 @@
+"""What the policy leaves to the merchant: the review queue, approve/deny on review, and inspections."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from integration.contract.case_schema import load_case
+from integration.contract.decision import decision_json
+from integration.db.base import utcnow
+from integration.db.models import Shop
+from integration.db.order_models import Order
+from integration.db.request_models import Decision, ReturnCase
+from integration.domain.vocabulary import CONDITIONS
+from integration.money import format_amount
+from integration.policy.engine import decide_as_merchant
+from integration.policy.refund import line_deduction, line_value, pays_money
+from integration.requests.evidence import with_stored_evidence
+from integration.orders.as_case import decision_case
+from integration.requests.decide import (RequestError, decision_document, inspected_request, policy_decision,
+                                          policy_for, record_decision, record_inspection)
+
+WAITING = ("needs_review", "needs_evidence")
+MERCHANT_OUTCOMES = {"approve": "approved", "deny": "denied"}
+MAX_REASON = 1000
+
+
+def latest_decisions():
+    """A subquery: each request's latest decision id (case_pk, latest)."""
+    return (select(Decision.case_pk, func.max(Decision.id).label("latest"))
+            .group_by(Decision.case_pk).subquery())
+
+
+def _with_latest(shop_id: int, outcomes: tuple[str, ...]):
+    latest = latest_decisions()
+    return (select(ReturnCase, Decision)
+            .join(latest, latest.c.case_pk == ReturnCase.id)
+            .join(Decision, Decision.id == latest.c.latest)
+            .where(ReturnCase.shop_id == shop_id, Decision.outcome.in_(outcomes)))
+
+
+def review_queue(session: Session, shop: Shop) -> list[tuple[ReturnCase, Decision]]:
+    """The shop's requests whose latest decision waits for review or evidence, oldest first."""
+    query = _with_latest(shop.id, WAITING).order_by(ReturnCase.created_at, ReturnCase.id)
+    return [(case, decision) for case, decision in session.execute(query)]
+
+
+def awaiting_inspection(session: Session, shop: Shop) -> list[tuple[ReturnCase, Decision]]:
+    """Approved returns whose refund waits for the inspection, not yet inspected, oldest first."""
+    query = _with_latest(shop.id, ("approved",)).where(
+        Decision.document[("refund", "timing")].as_string() == "after_inspection"
+    ).order_by(ReturnCase.created_at, ReturnCase.id)
+    return [(case, decision) for case, decision in session.execute(query) if not case.request.get("inspected")]
+
+
+def _review_input(action: str, reason: str, reviewer: str) -> tuple[str, str, str]:
+    errors = []
+    if action not in MERCHANT_OUTCOMES:
+        errors.append("decision: choose approve or deny")
+    if not reason.strip():
+        errors.append("reason: say why, in a few words (the customer sees it)")
+    elif len(reason) > MAX_REASON:
+        errors.append(f"reason: keep it under {MAX_REASON} characters")
+    if not reviewer.strip():
+        errors.append("reviewer: give your name, so the decision records who made it")
+    if errors:
+        raise RequestError(errors, 422)
+    # decided_by is 100 characters: "merchant:" and the name
+    return MERCHANT_OUTCOMES[action], reason.strip(), reviewer.strip()[:90]
+
+
+def decide_on_review(session: Session, shop: Shop, case: ReturnCase, action: str, reason: str,
+                     reviewer: str) -> Decision:
+    """The merchant approves or denies a request waiting for review: a new decision by "merchant:<name>",
+    the policy's terms for that outcome, and its actions planned (queue them after commit)."""
+    outcome, reason, reviewer = _review_input(action, reason, reviewer)
+    previous = case.decisions[-1] if case.decisions else None
+    if previous is None or previous.outcome not in WAITING:
+        raise RequestError(["request: this request is not waiting for review any more"], 409)
+    version, policy = policy_for(session, shop)
+    order = session.get(Order, case.order_pk)
+    contract_case = load_case(decision_case(session, shop, order, case.request, case_id=str(case.id)))
+    decided = decide_as_merchant(policy, contract_case, outcome, reason)
+    if decided.outcome != outcome:
+        raise RequestError(["request: none of its items is on the order, so nothing can be approved"], 422)
+    review = {"outcome": outcome, "by": reviewer, "reason": reason, "at": utcnow().isoformat(),
+              "suggested": {"outcome": previous.outcome, "rules": previous.document.get("rules", [])}}
+    document = {**decision_json(decided), "review": review}
+    return record_decision(session, shop, case, order, version, document, f"merchant:{reviewer}")
+
+
+@dataclass(frozen=True)
+class LineRefund:
+    line_item_id: str
+    title: str
+    quantity: int
+    condition: str
+    value: str
+    deduction: str
+    fee: str | None
+
+
+@dataclass(frozen=True)
+class InspectionPreview:
+    document: dict
+    lines: list[LineRefund]
+
+
+def inspection_conditions(case: ReturnCase, form: dict) -> dict[str, str]:
+    """Each returned line's inspected condition from the form (`condition-<line id>`); 422 naming the field."""
+    conditions = {}
+    for item in case.request.get("items", []):
+        field = f"condition-{item['line_item_id']}"
+        value = form.get(field, "")
+        if value not in CONDITIONS:
+            raise RequestError([f"{field}: choose one of {', '.join(CONDITIONS)}"], 422)
+        conditions[item["line_item_id"]] = value
+    return conditions
+
+
+def _fee_words(fee, currency: str) -> str | None:
+    if fee is None:
+        return None
+    if fee.percent is not None:
+        return f"{'up to ' if fee.up_to else ''}{fee.percent.normalize():f} % of the item's value"
+    per = "per unit" if fee.per == "unit" else "per line"
+    return f"{'up to ' if fee.up_to else ''}{format_amount(fee.amount, currency)} {currency} {per}"
+
+
+def preview_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str]) -> InspectionPreview:
+    """The refund the policy gives with these inspected conditions, nothing saved: the decision and each line's fee."""
+    order = session.get(Order, case.order_pk)
+    _, policy, decided = policy_decision(session, shop, case, order, inspected_request(with_stored_evidence(session, case), conditions))
+    document = decision_document(case, decided)
+    currency = decided.refund.currency
+    lines = []
+    for verdict in decided.lines:
+        paying = verdict.line is not None and pays_money(verdict)
+        amount, fee, _ = line_deduction(policy, verdict, currency) if paying else (Decimal(0), None, False)
+        lines.append(LineRefund(verdict.item.line_item_id, verdict.line.title if verdict.line else "(not on the order)",
+                                verdict.quantity, verdict.facts.condition if verdict.facts else "",
+                                format_amount(line_value(verdict, currency) if paying else Decimal(0), currency),
+                                format_amount(amount, currency), _fee_words(fee, currency)))
+    return InspectionPreview(document, lines)
+
+
+def awaits_inspection(case: ReturnCase) -> bool:
+    """True for an approved request whose refund waits for the inspection, not yet inspected."""
+    latest = case.decisions[-1] if case.decisions else None
+    return (latest is not None and latest.outcome == "approved" and not case.request.get("inspected")
+            and latest.document["refund"]["timing"] == "after_inspection")
+
+
+def inspect_and_refund(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
+    """Record the inspection (record_inspection) for a request awaiting one; the refund is planned."""
+    if not awaits_inspection(case):
+        raise RequestError(["request: this request is not waiting for an inspection"], 409)
+    if not by.strip():
+        raise RequestError(["inspector: give your name, so the inspection records who did it"], 422)
+    return record_inspection(session, shop, case, conditions, by.strip()[:80])
+

@@ -1,1 +1,0 @@
-"""Application services: plain functions over a session, dependencies passed in."""

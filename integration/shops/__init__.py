@@ -1,0 +1,1 @@
+"""Shops: credentials, policy versions and return logistics."""
