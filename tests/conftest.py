@@ -77,11 +77,16 @@ def rt(database_url, tmp_path) -> Runtime:
 
 
 @pytest.fixture(autouse=True)
-def fresh_cost_buckets(monkeypatch):
+def fresh_cost_buckets():
     """Each test starts with no Shopify cost buckets: they are keyed by URL, and an emulator's port is reused."""
+    # Not through `monkeypatch`: an autouse fixture that asks for it sets it up first, so a test's own patches were
+    # undone after `rt` was torn down. A test that swaps `rt.engine` for a broken one then had the broken one
+    # disposed and the real one's pooled PostgreSQL connection left open, for the garbage collector to warn about.
     from adapters.shopify import client
     from adapters.shopify.throttle import Buckets
-    monkeypatch.setattr(client, "BUCKETS", Buckets())
+    saved, client.BUCKETS = client.BUCKETS, Buckets()
+    yield
+    client.BUCKETS = saved
 
 
 # An app with a Shopify and a WooCommerce shop installed, and a queue that records what it is given.
