@@ -11,8 +11,10 @@ class PlatformError(RuntimeError):
     """A platform API call that failed; `retryable` says whether trying again may help."""
 
     def __init__(self, message: str, status: int | None = None, retryable: bool = False,
-                 retry_after: float | None = None, throttled: bool = False):
+                 retry_after: float | None = None, throttled: bool = False, code: str | None = None,
+                 detail: str | None = None):
         super().__init__(message)
+        self.code, self.detail = code, detail   # the platform's own error code and message, when it gave them
         self.status = status
         self.retryable = retryable
         self.retry_after = retry_after

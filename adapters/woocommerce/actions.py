@@ -8,6 +8,14 @@ from adapters.woocommerce.client import WooCommerceClient
 from integration.domain import actions as act
 
 
+# WooCommerce's answer when the order's gateway cannot refund (wc_refund_payment() threw): the refund was not kept.
+NO_GATEWAY_REFUND = "woocommerce_rest_cannot_create_order_refund"
+# WooCommerce core's offline gateways never refund (their `supports` is only 'products'); "" is an order
+# made in the admin with no payment method (wc_refund_payment: "the payment gateway ... does not exist").
+OFFLINE_GATEWAYS = {"", "bacs", "cheque", "cod"}
+BY_HAND = "by hand"
+
+
 class WooCommerceActions(ActionGateway):
     """perform(kind, payload, key) for one store."""
 
@@ -47,16 +55,37 @@ class WooCommerceActions(ActionGateway):
 
     def do_refund(self, payload: act.Refund, key: str) -> dict:
         """POST orders/{id}/refunds with an explicit api_refund, unless a refund with our marker exists; the
-        order's lock keeps another refund from looking and creating at the same time."""
+        order's lock keeps another refund from looking and creating at the same time. A gateway that cannot send
+        money back (cash on delivery, bank transfer, cheque) gets the refund recorded and the merchant a note to
+        pay it by hand."""
         order, marker = payload.order_id, f"[{key}]"
         with self.locks.hold(order):
-            for refund in self.client.get(f"orders/{order}/refunds") or []:
-                if marker in (refund.get("reason") or ""):
-                    return {"refund": refund.get("id"), "skipped": "already refunded"}
-            body = {"amount": payload.amount, "reason": f"returnkit refund {marker}", "api_refund": True,
-                    "line_items": [{"id": int(line), "quantity": qty} for line, qty in payload.lines]}
-            refund = self.client.post(f"orders/{order}/refunds", body)
-        return {"refund": refund.get("id")}
+            found = next((r for r in self.client.get(f"orders/{order}/refunds") or []
+                          if marker in (r.get("reason") or "")), None)
+            refund = found or self._create_refund(payload, marker)
+        if BY_HAND in (refund.get("reason") or ""):
+            return {"refund": refund.get("id"), "refund_by_hand": True, **self._by_hand_note(payload, key)}
+        return {"refund": refund.get("id"), **({"skipped": "already refunded"} if found else {})}
+
+    def _create_refund(self, payload: act.Refund, marker: str) -> dict:
+        lines = [{"id": int(line), "quantity": qty} for line, qty in payload.lines]
+        body = {"amount": payload.amount, "reason": f"returnkit refund {marker}", "api_refund": True, "line_items": lines}
+        by_hand = {**body, "api_refund": False, "reason": f"returnkit refund {BY_HAND} {marker}"}
+        gateway = (self.client.get(f"orders/{payload.order_id}") or {}).get("payment_method") or ""
+        if gateway in OFFLINE_GATEWAYS:
+            return self.client.post(f"orders/{payload.order_id}/refunds", by_hand)
+        try:
+            return self.client.post(f"orders/{payload.order_id}/refunds", body)
+        except PlatformError as exc:
+            # Another gateway without refunds: WooCommerce deleted the refund it made, so nothing was kept.
+            if exc.code != NO_GATEWAY_REFUND or "payment gateway" not in (exc.detail or ""):
+                raise
+        return self.client.post(f"orders/{payload.order_id}/refunds", by_hand)
+
+    def _by_hand_note(self, payload: act.Refund, key: str) -> dict:
+        text = (f"returnkit: refund {payload.amount} {payload.currency} to the customer by hand. The order's payment "
+                "method cannot send money back, so WooCommerce recorded the refund without paying it.")
+        return self._note(act.OrderNote(payload.order_id, text), key, customer=False)
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
         """Status cancelled, then the refund."""

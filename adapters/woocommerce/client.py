@@ -25,6 +25,18 @@ def _request(method, url, session=None, **kwargs):
 woocommerce.api.request = _request
 
 
+def _error(response) -> tuple[str | None, str | None]:
+    """The REST error's code and message (WP_Error as JSON: {"code", "message", "data"}), when it has them."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    code, message = body.get("code"), body.get("message")
+    return (code if isinstance(code, str) else None), (message[:300] if isinstance(message, str) else None)
+
+
 def _resource(path: str) -> str:
     """The REST path with its ids taken out ("orders/:id/refunds"), so the metric's labels stay few."""
     return re.sub(r"/\d+", "/:id", path.strip("/"))
@@ -54,9 +66,11 @@ class WooCommerceClient:
             return None
         if response.status_code >= 400:
             retry_after = response.headers.get("Retry-After")
+            code, detail = _error(response)
             raise PlatformError(f"woocommerce: HTTP {response.status_code}", response.status_code,
                                 retryable=response.status_code in (429, 500, 502, 503, 504),
-                                retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
+                                retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+                                code=code, detail=detail)
         return response.json()
 
     def get(self, path: str, params: dict | None = None):

@@ -93,7 +93,7 @@ def world(tmp_path):
         _orders(session, s2, PER_PLATFORM, 50_000)
     for n in range(PER_PLATFORM):
         shopify.state.add_order(10_000 + n, [("1", 1, "20.00")], shipping="5.00")
-        woo.add_order({"id": 50_000 + n, "total": "25.00"})
+        woo.add_order({"id": 50_000 + n, "total": "25.00", "payment_method": "stripe"})
     yield rt, env, shopify, woo
     for server in servers:
         server.stop()

@@ -50,7 +50,7 @@ def test_a_busy_shop_does_not_delay_another_shops_first_action(database_url, tmp
     woo.latency = 0.002
     served = Served(woo.app)
     for order in ("1", "2"):
-        woo.add_order({"id": int(order), "total": "25.00"})
+        woo.add_order({"id": int(order), "total": "25.00", "payment_method": "stripe"})
     with transaction(rt.sessions) as session:
         busy, quiet = _shops(session, served.url)
         busy_ids = seed_tag_actions(session, busy, "1", BACKLOG, "busy")

@@ -97,7 +97,7 @@ def world(database_url, tmp_path):
         _orders(session, s2, PER_PLATFORM, 50_000, submit=False)
     for n in range(PER_PLATFORM):
         shopify.state.add_order(10_000 + n, [("1", 1, "20.00")], shipping="5.00")
-        woo.add_order({"id": 50_000 + n, "total": "25.00"})
+        woo.add_order({"id": 50_000 + n, "total": "25.00", "payment_method": "stripe"})
     work = [(s1.domain, 10_000 + n) for n in range(PER_PLATFORM)] + [(s2.domain, 50_000 + n) for n in range(PER_PLATFORM)]
     rng.shuffle(work)
     fleet = Fleet(env, tmp_path)

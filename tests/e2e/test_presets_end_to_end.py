@@ -32,8 +32,9 @@ SHOPIFY_CALLS = {"return": ["OrderReturns", "CreateReturn"], "tag": ["TagOrder"]
                  "refund": ["SuggestedRefund", "IssueRefund"]}
 WOO_CALLS = {"tag": ["PUT orders/{o}"], "note": ["GET orders/{o}/notes", "POST orders/{o}/notes private"],
              "customer_note": ["GET orders/{o}/notes", "POST orders/{o}/notes customer"],
-             "refund": ["GET orders/{o}/refunds", "POST orders/{o}/refunds"],
-             "cancel": ["PUT orders/{o}", "GET orders/{o}/refunds", "POST orders/{o}/refunds"]}
+             # A refund reads the order's payment method first: an offline gateway's refund is recorded by hand.
+             "refund": ["GET orders/{o}/refunds", "GET orders/{o}", "POST orders/{o}/refunds"],
+             "cancel": ["PUT orders/{o}", "GET orders/{o}/refunds", "GET orders/{o}", "POST orders/{o}/refunds"]}
 NO_FEES = "its policy has no fees by condition: an inspected item is refunded in full or not at all"
 
 

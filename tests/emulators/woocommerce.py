@@ -30,6 +30,29 @@ def oauth_signature(method: str, url: str, params: dict, secret: str) -> str:
     return base64.b64encode(hmac.new(f"{secret}&".encode(), base.encode(), hashlib.sha256).digest()).decode()
 
 
+# The store's payment gateways, and those that can send money back themselves (a gateway declares 'refunds' in
+# its `supports`). WooCommerce core's offline gateways, bacs (bank transfer), cheque and cod (cash on delivery),
+# never do (woocommerce/includes/gateways/{bacs,cheque,cod}/: `supports` is only 'products').
+GATEWAYS = {"bacs", "cheque", "cod", "stripe", "ppcp-gateway"}
+REFUNDING_GATEWAYS = {"stripe", "ppcp-gateway"}
+
+
+def gateway_refusal(order: dict) -> str | None:
+    """Why an automatic refund of this order fails, as wc_refund_payment() says it (None when it would not).
+
+    POST orders/<id>/refunds defaults api_refund to true; wc_create_refund() then calls wc_refund_payment(), which
+    throws when the order's gateway is not installed or does not support refunds; wc_create_refund() deletes the
+    refund it made and the REST controller answers 500 woocommerce_rest_cannot_create_order_refund with the
+    message (woocommerce/includes/wc-order-functions.php; includes/rest-api/Controllers/Version2/
+    class-wc-rest-order-refunds-v2-controller.php)."""
+    gateway = order.get("payment_method") or ""
+    if gateway not in GATEWAYS:
+        return "The payment gateway for this order does not exist."
+    if gateway not in REFUNDING_GATEWAYS:
+        return "The payment gateway for this order does not support automatic refunds."
+    return None
+
+
 class WooCommerceEmulator:
     def __init__(self, key: str = "ck_test", secret: str = "cs_test"):
         self.key, self.secret = key, secret
@@ -118,6 +141,8 @@ class WooCommerceEmulator:
         amount = Decimal(str(body.get("amount", "0")))
         if amount <= 0 or amount > self.remaining(order["id"]):
             return jsonify(code="woocommerce_rest_cannot_create_order_refund", message="Invalid refund amount."), 500
+        if body.get("api_refund", True) is not False and (refusal := gateway_refusal(order)):
+            return jsonify(code="woocommerce_rest_cannot_create_order_refund", message=refusal, data={"status": 500}), 500
         refund = {"id": next(self.ids), "amount": str(amount), "reason": body.get("reason", ""),
                   "api_refund": body.get("api_refund")}
         refunds.append(refund)

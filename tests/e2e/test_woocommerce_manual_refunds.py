@@ -1,0 +1,52 @@
+"""WooCommerce orders paid by a gateway that cannot send money back (cash on delivery, bank transfer, cheque, or a
+gateway that is gone): the refund is recorded without the gateway and the merchant is told to pay it by hand,
+where an automatic refund would fail with a 500 on every retry (the emulator answers as wc_refund_payment does)."""
+import pytest
+
+from tests.e2e.test_shopify_actions import drain
+from tests.e2e.test_woocommerce_actions import DAMAGED, ORDER, STORY, _make_due, _refund_calls, ask, woo  # noqa: F401
+from tests.orders.test_picture import replay
+
+
+def _claim(client, rt, queue, shops, woo, gateway: str) -> dict:  # noqa: F811
+    woo.orders[ORDER]["payment_method"] = gateway
+    replay(client, rt, queue, "woocommerce", STORY)
+    return ask(client, rt, shops, DAMAGED).json["decision"]
+
+
+@pytest.mark.parametrize("gateway", ["cod", "bacs", "cheque", ""])
+def test_an_offline_gateways_refund_is_recorded_once_and_the_merchant_pays_it_by_hand(client, rt, queue, shops, woo,  # noqa: F811
+                                                                                       gateway):
+    decision = _claim(client, rt, queue, shops, woo, gateway)
+    assert drain(rt) == ["succeeded", "succeeded"]
+    [(_, _, body)] = _refund_calls(woo)
+    assert body["api_refund"] is False and body["amount"] == decision["refund"]["total"]
+    [refund] = woo.refunds[ORDER]
+    assert "by hand" in refund["reason"] and "[returnkit-" in refund["reason"]
+    by_hand = [n for n in woo.notes[ORDER] if "by hand" in n["note"]]
+    assert len(by_hand) == 1 and by_hand[0]["customer_note"] is False
+    assert f"refund {decision['refund']['total']} {decision['refund']['currency']}" in by_hand[0]["note"]
+
+
+def test_a_gateway_that_refuses_is_asked_once_then_the_refund_is_recorded_by_hand(client, rt, queue, shops, woo):  # noqa: F811
+    _claim(client, rt, queue, shops, woo, "authorize_net_cim")   # not installed on the store any more
+    assert drain(rt) == ["succeeded", "succeeded"]
+    assert [body["api_refund"] for _, _, body in _refund_calls(woo)] == [True, False]
+    assert len(woo.refunds[ORDER]) == 1 and "by hand" in woo.refunds[ORDER][0]["reason"]
+
+
+def test_a_lost_answer_to_a_refund_by_hand_neither_records_it_twice_nor_loses_the_note(client, rt, queue, shops, woo):  # noqa: F811
+    _claim(client, rt, queue, shops, woo, "cod")
+    woo.faults.extend([None, None, "lost"])   # the refunds list, the order, then the refund: kept, answer lost
+    assert drain(rt) == ["retrying", "succeeded"]
+    _make_due(rt)
+    assert drain(rt) == ["succeeded"]
+    assert len(woo.refunds[ORDER]) == 1 and len(_refund_calls(woo)) == 1
+    assert len([n for n in woo.notes[ORDER] if "by hand" in n["note"]]) == 1
+
+
+def test_a_card_refund_still_goes_through_the_gateway(client, rt, queue, shops, woo):  # noqa: F811
+    _claim(client, rt, queue, shops, woo, "stripe")
+    assert drain(rt) == ["succeeded", "succeeded"]
+    assert [body["api_refund"] for _, _, body in _refund_calls(woo)] == [True]
+    assert "by hand" not in woo.refunds[ORDER][0]["reason"]
