@@ -13,6 +13,7 @@ NO_GATEWAY_REFUND = "woocommerce_rest_cannot_create_order_refund"
 # WooCommerce core's offline gateways never refund (their `supports` is only 'products'); "" is an order
 # made in the admin with no payment method (wc_refund_payment: "the payment gateway ... does not exist").
 OFFLINE_GATEWAYS = {"", "bacs", "cheque", "cod"}
+NO_REFUND_MESSAGES = ("does not exist", "does not support automatic refunds")
 BY_HAND = "by hand"
 
 
@@ -78,7 +79,9 @@ class WooCommerceActions(ActionGateway):
             return self.client.post(f"orders/{payload.order_id}/refunds", body)
         except PlatformError as exc:
             # Another gateway without refunds: WooCommerce deleted the refund it made, so nothing was kept.
-            if exc.code != NO_GATEWAY_REFUND or "payment gateway" not in (exc.detail or ""):
+            # Only the refusals wc_refund_payment() makes before any money moves; a gateway that failed mid-refund
+            # ("An error occurred ... payment gateway API") is retried, never turned into a refund by hand.
+            if exc.code != NO_GATEWAY_REFUND or not any(m in (exc.detail or "") for m in NO_REFUND_MESSAGES):
                 raise
         return self.client.post(f"orders/{payload.order_id}/refunds", by_hand)
 
@@ -88,8 +91,15 @@ class WooCommerceActions(ActionGateway):
         return self._note(act.OrderNote(payload.order_id, text), key, customer=False)
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
-        """Status cancelled, then the refund."""
+        """Status cancelled, then the refund; an offline gateway's order (often not paid yet when it is cancelled)
+        gets no refund recorded, only a note to refund by hand what the customer did pay."""
+        gateway = (self.client.get(f"orders/{payload.order_id}") or {}).get("payment_method") or ""
         self.client.put(f"orders/{payload.order_id}", {"status": "cancelled"})
+        if gateway in OFFLINE_GATEWAYS:
+            text = (f"returnkit: order cancelled. Its payment method cannot send money back: if the customer has paid, "
+                    f"refund up to {payload.amount} {payload.currency} by hand.")
+            note = self._note(act.OrderNote(payload.order_id, text), key, customer=False)
+            return {"cancelled": payload.order_id, "refund_by_hand": "if paid", **note}
         refund = act.Refund(payload.order_id, payload.amount, payload.currency, None, [])
         return {"cancelled": payload.order_id, **self.do_refund(refund, key)}
 

@@ -34,7 +34,8 @@ WOO_CALLS = {"tag": ["PUT orders/{o}"], "note": ["GET orders/{o}/notes", "POST o
              "customer_note": ["GET orders/{o}/notes", "POST orders/{o}/notes customer"],
              # A refund reads the order's payment method first: an offline gateway's refund is recorded by hand.
              "refund": ["GET orders/{o}/refunds", "GET orders/{o}", "POST orders/{o}/refunds"],
-             "cancel": ["PUT orders/{o}", "GET orders/{o}/refunds", "GET orders/{o}", "POST orders/{o}/refunds"]}
+             "cancel": ["GET orders/{o}", "PUT orders/{o}", "GET orders/{o}/refunds", "GET orders/{o}",
+                        "POST orders/{o}/refunds"]}
 NO_FEES = "its policy has no fees by condition: an inspected item is refunded in full or not at all"
 
 

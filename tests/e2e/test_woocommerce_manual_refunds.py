@@ -50,3 +50,12 @@ def test_a_card_refund_still_goes_through_the_gateway(client, rt, queue, shops, 
     assert drain(rt) == ["succeeded", "succeeded"]
     assert [body["api_refund"] for _, _, body in _refund_calls(woo)] == [True]
     assert "by hand" not in woo.refunds[ORDER][0]["reason"]
+
+
+def test_a_gateway_that_failed_mid_refund_is_retried_not_turned_into_a_refund_by_hand(client, rt, queue, shops,  # noqa: F811
+                                                                                       woo, monkeypatch):
+    _claim(client, rt, queue, shops, woo, "stripe")
+    monkeypatch.setattr("tests.emulators.woocommerce.gateway_refusal", lambda order: (
+        "An error occurred while attempting to create the refund using the payment gateway API."))
+    assert sorted(drain(rt)) == ["retrying", "succeeded"]
+    assert woo.refunds.get(ORDER, []) == [] and all(b["api_refund"] for _, _, b in _refund_calls(woo))
