@@ -13,7 +13,7 @@ from adapters.registry import ADAPTERS
 from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookDelivery
-from integration.db.unit_of_work import EnqueueAction, unit_of_work
+from integration.db.unit_of_work import EnqueueAction, queue_recorded, unit_of_work
 from integration.domain import events as ev
 from integration.observability.context import binds
 from integration.runtime import Runtime
@@ -52,8 +52,9 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
 
     Actions planned while processing (a platform return decided) are queued after the commit.
     """
+    committed: list[int] = []   # the queue is handed them after the try: its errors are not the delivery's
     try:
-        with unit_of_work(rt.sessions, enqueue_action) as session:
+        with unit_of_work(rt.sessions, committed.append) as session:
             status = _process(rt, session, delivery_id, fetch)
     except (OrderNotYetKnown, IntegrityError) as exc:
         # IntegrityError: a concurrent worker took the same request first; the retry sees its row.
@@ -66,6 +67,7 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
         log.error("ingest.unprocessable: delivery %s: %s", delivery_id, exc)
         _record_failure(rt, delivery_id, "failed", f"{type(exc).__name__}: {exc}")
         return "failed"
+    queue_recorded(committed, enqueue_action)
     log.debug("ingest.processed: %s", status)
     return status
 
