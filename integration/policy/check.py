@@ -8,10 +8,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from integration.domain import vocabulary as vocab
-from integration.policy.conditions import values_named
+from integration.policy.conditions.registry import CONDITIONS
 from integration.policy.facts import Facts
-from integration.policy.model import Policy, Window
+from integration.policy.model import Policy
 
 
 @dataclass
@@ -39,59 +38,14 @@ def _when_docs(policy: Policy) -> list[dict]:
     return [r["when"] for r in docs.get("rules", [])] + [a["when"] for a in docs.get("adjustments", [])]
 
 
-def _groups(universe, whens: list[dict], key: str) -> dict[object, list]:
-    """Representative value -> every value the rules treat the same way."""
-    lists = [set(values_named(w, key)) for w in whens if values_named(w, key)]
-    groups: dict[tuple, list] = {}
-    for value in universe:
-        groups.setdefault(tuple(value in s for s in lists), []).append(value)
-    return {members[0]: members for members in groups.values()}
-
-
-def _window_states(window: Window) -> tuple[str, ...]:
-    if window.until or window.fallback or window.anchor == "purchase":
-        return ("inside", "outside")
-    return ("inside", "outside", "unknown")
-
-
-def _feasible(policy: Policy, states: dict[str, str]) -> bool:
-    """Windows on the same anchor and unit nest: a longer one is open while a shorter one is."""
-    for a, b in itertools.permutations(policy.windows.values(), 2):
-        if a.anchor and a.anchor == b.anchor and not a.fallback and not b.fallback:
-            if (states[a.name] == "unknown") != (states[b.name] == "unknown"):
-                return False
-            if a.unit == b.unit and a.length <= b.length and states[a.name] == "inside" != states[b.name]:
-                return False
-    return True
-
-
-def _order_values(whens: list[dict]) -> dict[str, list]:
-    orders = [w.get("order", {}) for w in whens] + [o.get("order", {}) for w in whens for o in w.get("any_of", [])]
-    used = {k for o in orders for k in o}
-    return {
-        "gift": [False, True] if "gift" in used else [False],
-        "international": [False, True] if "international" in used else [False],
-        "units": sorted({1} | {o["min_units"] for o in orders if "min_units" in o}),
-        "order_tags": [frozenset()] + [frozenset([t.lower()]) for o in orders for t in o.get("tags", [])],
-        "destination_country": [None] + [c for o in orders for c in o.get("destination_country", [])],
-    }
-
-
 def fact_space(policy: Policy):
-    """Yield (facts, reasons folded into facts.reason, conditions folded into facts.condition)."""
+    """Yield (facts, {fact: the values folded into it}) for every kind of request the rules can tell apart."""
     whens = _when_docs(policy)
-    reasons = _groups(vocab.REASONS, whens, "reason")
-    conditions = _groups(vocab.CONDITIONS + (vocab.UNKNOWN_CONDITION,), whens, "condition")
-    names = list(policy.windows)
-    window_combos = [dict(zip(names, combo)) for combo in
-                     itertools.product(*(_window_states(policy.windows[n]) for n in names))]
-    window_combos = [c for c in window_combos if _feasible(policy, c)]
-    order = _order_values(whens)
-    for t, r, cls, cond, win, oos, insp, *rest in itertools.product(
-            vocab.REQUEST_TYPES, reasons, policy.class_names, conditions, window_combos,
-            (False, True), (False, True), *order.values()):
-        facts = Facts(t, r, cls, cond, win, oos, insp, *rest)
-        yield facts, reasons[r], conditions[cond]
+    spaces = [c.space(policy, [c.written_in(w) for w in whens]) for c in CONDITIONS]
+    names = [c.fact for c in CONDITIONS]
+    for combo in itertools.product(*spaces):
+        yield (Facts(**{n: value for n, (value, _) in zip(names, combo)}),
+               {n: members for n, (_, members) in zip(names, combo)})
 
 
 def _describe(kind: tuple, windows: list[dict]) -> str:
@@ -108,10 +62,10 @@ def analyse(policy: Policy, max_uncovered: int = 12) -> Report:
     fired = [False] * len(policy.rules)
     adjusted = [False] * len(policy.adjustments)
     uncovered: dict[tuple, list[dict]] = {}
-    for facts, reasons, conditions in fact_space(policy):
+    for facts, folded in fact_space(policy):
         index = next((i for i, r in enumerate(policy.rules) if r.matches(facts)), None)
         if index is None:
-            kind = (facts.type, tuple(reasons), facts.item_class, tuple(conditions))
+            kind = (facts.type, tuple(folded["reason"]), facts.item_class, tuple(folded["condition"]))
             uncovered.setdefault(kind, []).append(dict(facts.windows))
         else:
             fired[index] = True

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from integration.contract.errors import did_you_mean
 from integration.policy import model
-from integration.policy.conditions import compile_when, values_named, windows_named
+from integration.policy.conditions.when import compile_when, lint_refs, windows_named
 
 _REFUND_KEYS = {"shipping": "refund_shipping", "deductions": "deductions", "timing": "timing",
                 "within_business_days": "within_business_days", "method": "method"}
@@ -90,11 +90,8 @@ class _Compiler:
                 for name, schedule in self.doc["fees"].items()}
 
     def check_when(self, path: str, when: dict) -> None:
-        for name in windows_named(when):
-            self.ref(f"{path}.window", name, list(self.doc["windows"]), "windows")
-        classes = [c["name"] for c in self.doc["item_classes"]] + [self.doc["default_item_class"]]
-        for name in values_named(when, "item_class"):
-            self.ref(f"{path}.item_class", name, classes, "item_classes")
+        for where, name, known, section in lint_refs(path, when, self.doc):
+            self.ref(where, name, known, section)
 
     def terms(self, path: str, rule: dict) -> model.Terms:
         merged = terms_fields(self.doc["defaults"])

@@ -5,10 +5,10 @@ from marshmallow import ValidationError, fields, validates_schema
 
 from integration.contract.fields import Bool, Choice, Int, Money, StrictSchema
 from integration.domain import vocabulary as vocab
+from integration.policy.conditions.when import WhenSchema
 
 DECISIONS = ("approve", "deny", "review")
 ANCHORS = ("delivery", "purchase", "production_start")
-WINDOW_STATES = ("inside", "outside", "unknown")
 SHIPPING_REFUNDS = ("yes", "no", "whole_order")
 FEE_BASES = ("unit", "line")
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -90,26 +90,6 @@ class TermsSchema(StrictSchema):
     if_out_of_stock = _choices(vocab.RESOLUTIONS, "resolution")
     return_ = fields.Nested(ReturnTermsSchema, data_key="return")
     refund = fields.Nested(RefundTermsSchema)
-
-
-class OrderConditionSchema(StrictSchema):
-    gift = Bool()
-    international = Bool()
-    min_units = Int(minimum=1)
-    tags = _strings()
-    destination_country = _strings()
-
-
-class WhenSchema(StrictSchema):
-    type = _choices(vocab.REQUEST_TYPES, "request type")
-    reason = _choices(vocab.REASONS, "reason")
-    item_class = _strings()
-    condition = _choices(vocab.CONDITIONS + (vocab.UNKNOWN_CONDITION,), "condition")
-    window = fields.Dict(keys=fields.String(), values=Choice(WINDOW_STATES, "window state"))
-    out_of_stock = Bool()
-    inspected = Bool()
-    order = fields.Nested(OrderConditionSchema)
-    any_of = fields.List(fields.Nested(lambda: WhenSchema()))
 
 
 class RuleSchema(TermsSchema):

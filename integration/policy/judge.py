@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 
 from integration.domain.case import Case, LineItem, RequestItem
-from integration.domain.vocabulary import UNKNOWN_CONDITION
-from integration.policy.facts import Facts
+from integration.policy.facts import Facts, line_facts
 from integration.policy.model import Policy, Rule, Terms
 from integration.policy.resolution import choose_resolution, resolution_options
-from integration.policy.windows import WindowStates
 
 _OUTCOMES = {"approve": "approved", "deny": "denied", "review": "needs_review"}
 UNKNOWN_LINE = Rule("unknown-line-item", "", "deny", lambda f: True,
@@ -33,29 +30,6 @@ class LineVerdict:
     def quantity(self) -> int:
         """Units asked for, never more than the line holds."""
         return min(self.item.quantity, self.line.quantity) if self.line else self.item.quantity
-
-
-def classify(policy: Policy, line: LineItem) -> str:
-    """The policy's item class for a line: the first class any of whose criteria match."""
-    tags = {t.lower() for t in line.tags}
-    ptype, sku, title = (line.product_type or "").lower(), (line.sku or "").lower(), line.title.lower()
-    for cls in policy.item_classes:
-        if (cls.requires_shipping is not None and line.requires_shipping is cls.requires_shipping
-                or not cls.tags.isdisjoint(tags) or ptype in cls.product_types
-                or any(fnmatchcase(sku, p) for p in cls.skus)
-                or any(fnmatchcase(title, p) for p in cls.titles)):
-            return cls.name
-    return policy.default_item_class
-
-
-def line_facts(policy: Policy, case: Case, item: RequestItem, line: LineItem) -> Facts:
-    """The facts a rule sees for this line (window states are worked out when first asked for)."""
-    req, order = case.request, case.order
-    states = WindowStates(policy.windows, order, line, req.submitted_at, policy.timezone)
-    return Facts(req.type, req.reason or "other", classify(policy, line),
-                  item.condition or UNKNOWN_CONDITION, states, item.exchange_in_stock is False,
-                  req.inspected, order.is_gift, order.is_international, order.units,
-                  frozenset(t.lower() for t in order.tags), order.destination_country)
 
 
 def missing_evidence(required: tuple[str, ...], case: Case) -> tuple[str, ...]:

@@ -1,14 +1,12 @@
 """The compiled policy: immutable objects the engine evaluates (built from a validated document)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from integration.policy.facts import Facts
-
-Predicate = Callable[[Facts], bool]
+from integration.policy.conditions.base import Predicate
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,8 @@
+"""Every condition a rule's `when` can name, in the order rules test them: a new condition is a module and a line here."""
+from integration.policy.conditions import (destination_country, gift, inspected, international, item_class,
+                                           item_condition, min_units, order_tags, out_of_stock, reason,
+                                           request_type, window)
+
+CONDITIONS = tuple(m.CONDITION for m in (
+    request_type, reason, item_class, item_condition, window, out_of_stock, inspected,
+    gift, international, min_units, order_tags, destination_country))
