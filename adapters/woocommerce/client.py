@@ -1,10 +1,12 @@
 """WooCommerce REST v3 client (the `woocommerce` package); every call has a timeout."""
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import urlencode
 
 import requests
-import woocommerce.api
+from requests.auth import HTTPBasicAuth
 from woocommerce import API
 
 from adapters.http import PlatformError, platform_call
@@ -15,14 +17,33 @@ from adapters.store_urls import StoreUrlError
 from integration.settings import load_settings
 
 
-def _request(method, url, session=None, **kwargs):
-    """requests.request, or `session.request` when the caller passes a session."""
-    return (session or requests).request(method, url, **kwargs)
+class SessionAPI(API):
+    """The package's API object, sending through the Session it is given instead of requests.request."""
 
+    def __init__(self, url: str, consumer_key: str, consumer_secret: str, session: requests.Session, **kwargs):
+        super().__init__(url, consumer_key, consumer_secret, **kwargs)
+        self.session = session
 
-# The package sends with the module-level requests.request and takes no session; this lets each call
-# pass the store's guarded session through its **kwargs, and changes nothing for a call without one.
-woocommerce.api.request = _request
+    # The package builds and sends each request in one private method (API.__request) with the module-level
+    # requests.request, so this overrides it: woocommerce 3.0.0's method, with the package's own URL and
+    # OAuth 1.0a helpers, sending through the session. tests/adapters/test_woocommerce_client.py checks
+    # that it sends what the package would, so a release that changes the method is noticed.
+    def _API__request(self, method, endpoint, data, params=None, **kwargs):
+        """The package's request for `endpoint`, sent through self.session."""
+        params = {} if params is None else params
+        url, auth = self._API__get_url(endpoint), None
+        headers = {"user-agent": f"{self.user_agent}", "accept": "application/json"}
+        if self.is_ssl is True and self.query_string_auth is False:
+            auth = HTTPBasicAuth(self.consumer_key, self.consumer_secret)
+        elif self.is_ssl is True and self.query_string_auth is True:
+            params.update({"consumer_key": self.consumer_key, "consumer_secret": self.consumer_secret})
+        else:
+            url = self._API__get_oauth_url(f"{url}?{urlencode(params)}", method, **kwargs)
+        if data is not None:
+            data = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            headers["content-type"] = "application/json;charset=utf-8"
+        return self.session.request(method=method, url=url, verify=self.verify_ssl, auth=auth, params=params,
+                                    data=data, timeout=self.timeout, headers=headers, **kwargs)
 
 
 def _error(response) -> tuple[str | None, str | None]:
@@ -45,9 +66,9 @@ def _resource(path: str) -> str:
 class WooCommerceClient:
     def __init__(self, store_url: str, consumer_key: str, consumer_secret: str, timeout: float,
                  session: StoreSession | None = None):
-        self.api = API(url=store_url, consumer_key=consumer_key, consumer_secret=consumer_secret,
-                       version="wc/v3", timeout=timeout)
         self.session = session or store_session()
+        self.api = SessionAPI(url=store_url, consumer_key=consumer_key, consumer_secret=consumer_secret,
+                              session=self.session, version="wc/v3", timeout=timeout)
 
     def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
         with platform_call("woocommerce", f"{method} {_resource(path)}"):
@@ -55,7 +76,7 @@ class WooCommerceClient:
 
     def _send(self, method: str, path: str, body: dict | None, params: dict | None):
         send = getattr(self.api, method)
-        options = {"session": self.session, **({"params": params} if params else {})}
+        options = {"params": params} if params else {}
         try:
             response = send(path, body, **options) if body is not None else send(path, **options)
         except StoreUrlError as exc:
