@@ -1,7 +1,9 @@
 """Requests in, decisions and their outbox of actions out, all in one transaction."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -15,7 +17,8 @@ from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.engine import decide, decide_as_merchant
 from integration.policy.loader import load_policy_text
 from integration.observability.metrics import count_decision
-from integration.requests.evidence import ValidFile, file_json, list_files, store_files, with_stored_evidence
+from integration.requests.evidence import (ValidFile, file_json, list_files, store_files, with_files_counted,
+                                          with_stored_evidence)
 from integration.requests.customer_access import public_slug
 from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
@@ -57,15 +60,21 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     if order.redacted_at is not None:
         raise RequestError(["order_id: this order's customer asked to be forgotten (customers/redact); it takes no "
                             "more requests"], 410)
-    try:
-        load_case(decision_case(session, shop, order, request))
-    except InvalidCase as exc:
-        raise RequestError([e if e.startswith("request") else f"order: {e}" for e in exc.errors]) from None
+    contract_case = _checked_case(session, shop, order, with_files_counted(request, Counter(f.kind for f in files)))
     case = ReturnCase(shop_id=shop.id, order_pk=order.id, source=source, source_ref=source_ref, request=request)
     session.add(case)
     session.flush()
     store_files(session, case, files)
-    return case, decide_case(session, shop, case, order)
+    version, _, decided = decide_loaded(session, shop, case, replace(contract_case, id=str(case.id)))
+    return case, record_decision(session, shop, case, order, version, decision_document(case, decided), "policy")
+
+
+def _checked_case(session: Session, shop: Shop, order: Order, request: dict):
+    """The request on the stored order as the engine's case; a RequestError naming each bad field."""
+    try:
+        return load_case(decision_case(session, shop, order, request))
+    except InvalidCase as exc:
+        raise RequestError([e if e.startswith("request") else f"order: {e}" for e in exc.errors]) from None
 
 
 def merchant_review(case: ReturnCase) -> dict | None:
@@ -77,8 +86,12 @@ def merchant_review(case: ReturnCase) -> dict | None:
 def policy_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, request: dict):
     """(version, policy, engine decision) for `request` on the case's order, nothing saved. Once the merchant
     has decided on review, their outcome stands: evidence or an inspection only changes its terms."""
+    return decide_loaded(session, shop, case, load_case(decision_case(session, shop, order, request, str(case.id))))
+
+
+def decide_loaded(session: Session, shop: Shop, case: ReturnCase, contract_case):
+    """(version, policy, engine decision) on a case already built; the merchant's review outcome stands."""
     version, policy = policy_for(session, shop)
-    contract_case = load_case(decision_case(session, shop, order, request, case_id=str(case.id)))
     if review := merchant_review(case):
         return version, policy, decide_as_merchant(policy, contract_case, review["outcome"], review["reason"])
     return version, policy, decide(policy, contract_case)

@@ -133,13 +133,18 @@ def with_stored_evidence(session: Session, case: ReturnCase) -> dict:
     """The request as the policy sees it: the counts it declared plus the photos and videos stored for it."""
     stored = dict(session.execute(select(EvidenceFile.kind, func.count()).where(
         EvidenceFile.shop_id == case.shop_id, EvidenceFile.case_pk == case.id).group_by(EvidenceFile.kind)).all())
-    if not stored:
-        return case.request
-    evidence = {**case.request.get("evidence", {})}
+    return with_files_counted(case.request, stored)
+
+
+def with_files_counted(request: dict, files_by_kind: dict[str, int]) -> dict:
+    """The request with these numbers of photo and video files added to the counts it declared."""
+    if not any(files_by_kind.get(kind) for kind in KIND_FIELDS):
+        return request
+    evidence = {**request.get("evidence", {})}
     for kind, field in KIND_FIELDS.items():
-        if stored.get(kind):
-            evidence[field] = int(evidence.get(field) or 0) + stored[kind]
-    return {**case.request, "evidence": evidence}
+        if files_by_kind.get(kind):
+            evidence[field] = int(evidence.get(field) or 0) + files_by_kind[kind]
+    return {**request, "evidence": evidence}
 
 
 def delete_case_files(session: Session, shop_id: int, case_ids: Sequence[int] | None = None) -> int:
