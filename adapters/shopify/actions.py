@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+ZERO = Decimal(0)
+
 from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
@@ -93,23 +95,36 @@ class ShopifyActions(ActionGateway):
                                   {"DECLINED"})
 
     def do_refund(self, payload: act.Refund, key: str) -> dict:
-        """refundCreate with @idempotent: amounts from Shopify's suggestedRefund, never above the decision's."""
+        """refundCreate with @idempotent. Its variables are worked out once and saved before the first attempt,
+        so a retry resends exactly them: Shopify refuses a used key with other parameters, and a second
+        suggestedRefund would already reflect a refund whose answer was lost."""
+        refund_input = self.ledger.get("refund_input")
+        if refund_input is None:
+            refund_input = self._refund_input(payload, key)
+            self.ledger.record("refund_input", refund_input)
+        result = _check(self.client.graphql(docs.ISSUE_REFUND, {"input": refund_input, "key": key})["refundCreate"])
+        return {"refund": result["refund"]["id"],
+                "amount": result["refund"]["totalRefundedSet"]["presentmentMoney"]["amount"]}
+
+    def _refund_input(self, payload: act.Refund, key: str) -> dict:
+        """The units and shipping at Shopify's suggested amount (their tax included), less the decision's
+        deductions, spread over the order's transactions."""
         order = _gid("Order", payload.order_id)
         lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty, "restockType": "NO_RESTOCK"}
                  for line, qty in payload.lines]
         suggested = self.client.graphql(docs.SUGGESTED_REFUND, {"id": order, "lines": lines,
                                                                 "shipping": payload.shipping or "0"})
-        transactions, budget = [], Decimal(payload.amount)
-        for tx in suggested["order"]["suggestedRefund"]["suggestedTransactions"]:
+        offered = suggested["order"]["suggestedRefund"]
+        budget = max(Decimal(offered["amountSet"]["presentmentMoney"]["amount"]) - Decimal(payload.deductions), ZERO)
+        transactions = []
+        for tx in offered["suggestedTransactions"]:
             amount = min(Decimal(tx["amountSet"]["presentmentMoney"]["amount"]), budget)
             if amount > 0:
                 transactions.append({"orderId": order, "gateway": tx["gateway"], "kind": "REFUND", "amount": str(amount),
                                      "parentId": (tx.get("parentTransaction") or {}).get("id")})
                 budget -= amount
-        refund_input = {"orderId": order, "note": f"returnkit {key}", "notify": True, "refundLineItems": lines,
-                        "shipping": {"amount": payload.shipping or "0"}, "transactions": transactions}
-        result = _check(self.client.graphql(docs.ISSUE_REFUND, {"input": refund_input, "key": key})["refundCreate"])
-        return {"refund": result["refund"]["id"]}
+        return {"orderId": order, "note": f"returnkit {key}", "notify": True, "refundLineItems": lines,
+                "shipping": {"amount": payload.shipping or "0"}, "transactions": transactions}
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
         """orderCancel with refund and restock."""

@@ -10,57 +10,77 @@ from adapters.common import count, field, maybe_when, money, split_tags, text, t
 from integration.domain import events as ev
 
 
-def _unit_price(line: dict) -> Decimal:
-    quantity = max(count(line.get("quantity") or 1, "line_items.quantity"), 1)
+def _tax(item: dict, name: str) -> Decimal:
+    """The tax on a line or shipping line: the sum of its tax_lines."""
+    return sum((money(t.get("price", 0), f"{name}.tax_lines.price") for t in item.get("tax_lines") or ()), Decimal(0))
+
+
+def _line(line: dict, taxes_included: bool) -> ev.OrderLine:
+    units = max(count(line.get("quantity") or 1, "line_items.quantity"), 1)
     discount = sum((money(a.get("amount", 0)) for a in line.get("discount_allocations") or ()), Decimal(0))
-    return money(field(line, "price"), "line_items.price") - discount / quantity
-
-
-def _line(line: dict) -> ev.OrderLine:
+    unit_tax = _tax(line, "line_items") / units
+    unit_price = money(field(line, "price"), "line_items.price") - discount / units
+    # With taxes_included (the Order resource) prices hold their tax; the contract's unit_price is before tax.
+    unit_price -= unit_tax if taxes_included else 0
     return ev.OrderLine(
         id=text_id(field(line, "id")), title=line.get("title") or line.get("name") or "",
-        quantity=count(field(line, "quantity"), "line_items.quantity"), unit_price=_unit_price(line),
+        quantity=count(field(line, "quantity"), "line_items.quantity"), unit_price=unit_price, unit_tax=unit_tax,
         product_id=text_id(line["product_id"]) if line.get("product_id") else None,
         variant_id=text_id(line["variant_id"]) if line.get("variant_id") else None,
         sku=line.get("sku") or None, requires_shipping=line.get("requires_shipping"))
 
 
-def _shipping(payload: dict) -> Decimal:
+def _shipping(payload: dict) -> tuple[Decimal, Decimal]:
+    """What the customer paid for shipping, before tax, and the tax on it."""
     lines = payload.get("shipping_lines") or ()
-    return sum((money(s.get("discounted_price", s.get("price", 0))) for s in lines), Decimal(0))
+    paid = sum((money(s.get("discounted_price", s.get("price", 0))) for s in lines), Decimal(0))
+    tax = sum((_tax(s, "shipping_lines") for s in lines), Decimal(0))
+    return (paid - tax if payload.get("taxes_included") else paid), tax
 
 
 def parse_order(payload: dict) -> list:
-    """orders/create, updated, paid, fulfilled, cancelled: the order as it now stands."""
+    """orders/create, updated, paid, fulfilled, cancelled: the order as it now stands, and its shipments."""
     tags = split_tags(payload.get("tags"))
     address = payload.get("shipping_address") or {}
     customer = payload.get("customer") or {}
+    shipping_paid, shipping_tax = _shipping(payload)
     return [ev.OrderSeen(
         order_id=text_id(field(payload, "id")), updated_at=when(field(payload, "updated_at"), "updated_at"),
         number=str(payload.get("order_number") or payload.get("name") or payload["id"]),
         currency=field(payload, "currency"), placed_at=when(field(payload, "created_at"), "created_at"),
-        lines=tuple(_line(li) for li in field(payload, "line_items")), shipping_paid=_shipping(payload),
+        lines=tuple(_line(li, bool(payload.get("taxes_included"))) for li in field(payload, "line_items")),
+        shipping_paid=shipping_paid, shipping_tax=shipping_tax,
         tags=tags, destination_country=address.get("country_code"), is_gift="gift" in {t.lower() for t in tags},
         customer_ref=text_id(customer["id"]) if customer.get("id") else None,
         customer_email=payload.get("email") or customer.get("email"),
         cancelled_at=maybe_when(payload.get("cancelled_at"), "cancelled_at"),
-        status=payload.get("financial_status"), production_signals=tags)]
+        status=payload.get("financial_status"), production_signals=tags)] + _embedded_fulfillments(payload)
 
 
 def _line_quantities(items, key: str = "id") -> tuple[tuple[str, int], ...]:
     return tuple((text_id(field(li, key)), count(li.get("quantity") or 1, "line_items.quantity")) for li in items or ())
 
 
-def parse_fulfillment(payload: dict) -> list:
-    """fulfillments/create and update: which lines shipped, tracking, and the shipment status."""
+def _fulfillment(payload: dict, order_id=None) -> ev.FulfillmentSeen:
     status = payload.get("shipment_status")
     updated = when(payload.get("updated_at") or field(payload, "created_at"), "updated_at")
-    return [ev.FulfillmentSeen(
-        order_id=text_id(field(payload, "order_id")), fulfillment_id=text_id(field(payload, "id")),
+    # A REST fulfillment has no delivery time of its own: the update that first says "delivered" stands in for it.
+    return ev.FulfillmentSeen(
+        order_id=text_id(order_id or field(payload, "order_id")), fulfillment_id=text_id(field(payload, "id")),
         updated_at=updated, line_quantities=_line_quantities(payload.get("line_items")),
         status=payload.get("status"), shipment_status=status,
         tracking_numbers=tuple(payload.get("tracking_numbers") or ()),
-        delivered_at=updated if status == "delivered" else None)]
+        delivered_at=updated if status == "delivered" else None)
+
+
+def _embedded_fulfillments(order: dict) -> list:
+    """The fulfillments an orders/* body carries (the REST Order's `fulfillments`), as their own events."""
+    return [_fulfillment(f, order["id"]) for f in order.get("fulfillments") or ()]
+
+
+def parse_fulfillment(payload: dict) -> list:
+    """fulfillments/create and update: which lines shipped, tracking, and the shipment status."""
+    return [_fulfillment(payload)]
 
 
 def parse_fulfillment_event(payload: dict) -> list:
@@ -95,16 +115,16 @@ def _return_lines(payload: dict) -> tuple[tuple[str, int], ...]:
 def _return_parser(default_status: str):
     def parse_return(payload: dict) -> list:
         """returns/*: a return request and its state."""
-        # request/approve carry {"order": {...}}, cancel/close a flat order_id, decline neither.
+        # request/approve/decline carry {"order": {...}} (decline in 2026-07's sample), cancel/close a flat order_id;
+        # a body with neither is found by its return id.
         order = (payload.get("order") or {}).get("id") or payload.get("order_id")
         items = payload.get("return_line_items") or [{}]
-        decline = payload.get("decline") or {}
+        # A decline's `decline` {reason, note} is the merchant's answer, not the customer's: it must not replace it.
         return [ev.ReturnSeen(
             order_id=text_id(order).rsplit("/", 1)[-1] if order else None, return_id=text_id(field(payload, "id")),
             status=(payload.get("status") or default_status).lower(),
             updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=_return_lines(payload),
-            reason=text(items[0].get("return_reason") or decline.get("reason") or None, "return_reason"),
-            note=items[0].get("customer_note") or decline.get("note"))]
+            reason=text(items[0].get("return_reason") or None, "return_reason"), note=items[0].get("customer_note"))]
     return parse_return
 
 

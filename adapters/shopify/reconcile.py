@@ -35,11 +35,15 @@ def _ref(node: dict | None):
     return numeric_id(node["id"]) if node and node.get("id") else None
 
 
+def _taxes(node: dict) -> list[dict]:
+    return [{"price": _amount(t.get("priceSet"))} for t in node.get("taxLines") or ()]
+
+
 def _line(node: dict) -> dict:
     return {"id": numeric_id(node["id"]), "title": node.get("title"), "name": node.get("name"),
             "quantity": node["quantity"], "price": _amount(node.get("originalUnitPriceSet")),
             "discount_allocations": [{"amount": _amount(a.get("allocatedAmountSet"))}
-                                     for a in node.get("discountAllocations") or ()],
+                                     for a in node.get("discountAllocations") or ()], "tax_lines": _taxes(node),
             "product_id": _ref(node.get("product")), "variant_id": _ref(node.get("variant")),
             "sku": node.get("sku"), "requires_shipping": node.get("requiresShipping")}
 
@@ -52,11 +56,13 @@ def order_payload(node: dict) -> dict:
             "cancelled_at": node.get("cancelledAt"), "currency": node.get("currencyCode"),
             "email": node.get("email"), "tags": ", ".join(node.get("tags") or ()),
             "financial_status": (node.get("displayFinancialStatus") or "").lower() or None,
+            "taxes_included": node.get("taxesIncluded"),
             "shipping_address": {"country_code": address.get("countryCodeV2")} if address else None,
             "line_items": [_line(li) for li in node["lineItems"]["nodes"]],
             "shipping_lines": [{"price": _amount(s.get("originalPriceSet")),
-                                "discounted_price": _amount(s.get("discountedPriceSet"))}
-                               for s in node["shippingLines"]["nodes"]]}
+                                "discounted_price": _amount(s.get("discountedPriceSet")), "tax_lines": _taxes(s)}
+                               for s in node["shippingLines"]["nodes"]],
+            "fulfillments": [fulfillment_payload(numeric_id(node["id"]), f) for f in node["fulfillments"]]}
 
 
 def fulfillment_payload(order_id: int, node: dict) -> dict:

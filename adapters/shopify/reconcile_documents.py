@@ -9,14 +9,19 @@ RECONCILE_ORDERS = f"""
 query ReconcileOrders($query: String!, $after: String) {{
   orders(first: {PAGE_SIZE}, after: $after, query: $query, sortKey: UPDATED_AT) {{
     nodes {{
-      id name number createdAt updatedAt cancelledAt email tags currencyCode displayFinancialStatus
+      id name number createdAt updatedAt cancelledAt email tags currencyCode displayFinancialStatus taxesIncluded
       shippingAddress {{ countryCodeV2 }}
-      shippingLines(first: 10) {{ nodes {{ originalPriceSet {{ {_MONEY} }} discountedPriceSet {{ {_MONEY} }} }} }}
+      shippingLines(first: 10) {{
+        nodes {{
+          originalPriceSet {{ {_MONEY} }} discountedPriceSet {{ {_MONEY} }} taxLines {{ priceSet {{ {_MONEY} }} }}
+        }}
+      }}
       lineItems(first: 100) {{
         nodes {{
           id title name quantity sku requiresShipping
           originalUnitPriceSet {{ {_MONEY} }}
           discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} }}
+          taxLines {{ priceSet {{ {_MONEY} }} }}
           product {{ id }}
           variant {{ id }}
         }}

@@ -14,6 +14,9 @@ TRACKING_META = "_wc_shipment_tracking_items"      # Shipment Tracking, also wri
 SHIPMENT_STATUS_META = "shipment_status"           # AST / TrackShip per-shipment status
 DELIVERED_STATUS = "delivered"                     # AST's custom order status
 PRODUCTION_META = "_production_started"            # set by a production workflow, ideally to a date-time
+COMPLETED_SHIPMENT = "completed"                   # the fulfillment id of the shipment a completed order stands for
+# WooCommerce writes boolean meta as "yes"/"no" (wc_bool_to_string), others write "0"/"false": none of them is a signal.
+OFF_VALUES = frozenset({"", "0", "no", "false", "off"})
 
 
 def _gmt(payload: dict, name: str):
@@ -27,11 +30,18 @@ def _meta(payload: dict) -> dict:
 def _line(line: dict) -> ev.OrderLine:
     quantity = max(count(field(line, "quantity"), "line_items.quantity"), 1)
     product = line.get("variation_id") or line.get("product_id")
+    # A line's `total` is after discounts and before tax, its `total_tax` the tax on it (REST v3 line item properties).
     return ev.OrderLine(
         id=text_id(field(line, "id")), title=line.get("name") or "", quantity=quantity,
         unit_price=money(field(line, "total"), "line_items.total") / quantity,
+        unit_tax=money(line.get("total_tax") or 0, "line_items.total_tax") / quantity,
         product_id=text_id(line["product_id"]) if line.get("product_id") else None,
         variant_id=text_id(product) if product else None, sku=line.get("sku") or None)
+
+
+def _signal_on(value) -> bool:
+    """Whether a meta value says "set": not empty, and not one of the ways WordPress plugins spell false."""
+    return value.strip().lower() not in OFF_VALUES if isinstance(value, str) else bool(value)
 
 
 def _meta_time(value):
@@ -75,20 +85,20 @@ def parse_order(payload: dict) -> list:
     status = text(payload.get("status"), "status")
     customer = payload.get("customer_id")
     # WordPress's meta keys are text; anything else a body carries there is no signal the merchant could name.
-    signals = (status or "",) + tuple(k for k, v in meta.items()
-                                      if isinstance(k, str) and k and v not in (None, "", "0", 0, False))
+    signals = (status or "",) + tuple(k for k, v in meta.items() if isinstance(k, str) and k and _signal_on(v))
     order = ev.OrderSeen(
         order_id=text_id(field(payload, "id")), updated_at=modified, number=str(payload.get("number") or payload["id"]),
         currency=field(payload, "currency"), placed_at=_gmt(payload, "date_created_gmt"),
         lines=tuple(_line(li) for li in field(payload, "line_items")),
         shipping_paid=money(payload.get("shipping_total") or 0, "shipping_total"),
+        shipping_tax=money(payload.get("shipping_tax") or 0, "shipping_tax"),
         destination_country=(payload.get("shipping") or {}).get("country") or (payload.get("billing") or {}).get("country") or None,
         customer_ref=text_id(customer) if customer else None,
         customer_email=(payload.get("billing") or {}).get("email") or None,
         cancelled_at=modified if status == "cancelled" else None, status=status, production_signals=signals,
         delivered_at=_delivered_at(payload, meta), refunds=_refunds(payload),
         production_started_at=_meta_time(meta.get(PRODUCTION_META)))
-    return [order, *_tracking(payload, meta, modified)]
+    return [order, *(_tracking(payload, meta, modified) or _completed_shipment(payload, status))]
 
 
 def _shipped_at(shipped, modified):
@@ -111,6 +121,15 @@ def _tracking(payload: dict, meta: dict, modified) -> list:
             order_id=text_id(payload["id"]), fulfillment_id=str(item.get("tracking_id") or item["tracking_number"]),
             updated_at=shipped_at, status="success", tracking_numbers=(str(item["tracking_number"]),)))
     return out
+
+
+def _completed_shipment(payload: dict, status: str | None) -> list:
+    """A `completed` order with no tracking plugin's shipment: core's completion is when it shipped."""
+    # REST v3: date_completed_gmt is "the date the order was completed, as GMT"; core sets it on the status change.
+    if status != "completed" or not payload.get("date_completed_gmt"):
+        return []
+    return [ev.FulfillmentSeen(order_id=text_id(payload["id"]), fulfillment_id=COMPLETED_SHIPMENT,
+                               updated_at=_gmt(payload, "date_completed_gmt"), status="success")]
 
 
 def parse_order_deleted(payload: dict) -> list:

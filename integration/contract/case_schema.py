@@ -60,11 +60,16 @@ class LineItemSchema(StrictSchema):
     product_type = fields.String()
     requires_shipping = Bool()
     delivered_at = DateTime(allow_none=True)
+    unit_tax = Money()
+    refunded_quantity = Int(minimum=0)
+    shipped_at = DateTime(allow_none=True)
+    production_started_at = DateTime(allow_none=True)
 
     @post_load
     def build(self, data, **_kwargs):
         data["tags"] = tuple(data.get("tags", ()))
-        data.setdefault("delivered_at", INHERIT)
+        for inherited in ("delivered_at", "shipped_at", "production_started_at"):
+            data.setdefault(inherited, INHERIT)
         return LineItem(**data)
 
 
@@ -78,6 +83,8 @@ class OrderSchema(StrictSchema):
     shipping_paid = Money()
     production_started_at = DateTime(allow_none=True)
     delivered_at = DateTime(allow_none=True)
+    shipping_tax = Money()
+    shipped_at = DateTime(allow_none=True)
     tags = fields.List(**_STRINGS)
     line_items = fields.List(fields.Nested(LineItemSchema), required=True,
                              validate=lambda items: bool(items) or _raise("must hold at least one line item"))

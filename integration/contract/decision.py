@@ -11,7 +11,7 @@ def refund_json(decision: Decision) -> dict:
     cur = r.currency
     return {
         "currency": cur, "items": format_amount(r.items, cur), "shipping": format_amount(r.shipping, cur),
-        "deductions": format_amount(r.deductions, cur), "total": format_amount(r.total, cur),
+        "tax": format_amount(r.tax, cur), "deductions": format_amount(r.deductions, cur), "total": format_amount(r.total, cur),
         "method": r.method, "timing": r.timing, "due_within_business_days": r.due_within_business_days,
         "deductions_waivable": r.deductions_waivable,
         "deductions_pending_inspection": r.deductions_pending_inspection,

@@ -29,6 +29,8 @@ class Order(Base):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     is_gift: Mapped[bool] = mapped_column(default=False)
     shipping_paid: Mapped[Decimal] = mapped_column(Money, default=0)
+    shipping_tax: Mapped[Decimal] = mapped_column(Money, default=0, server_default="0")
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # the first shipment left
     refunded_total: Mapped[Decimal] = mapped_column(Money, default=0)
     destination_country: Mapped[str | None] = mapped_column(String(2))
     customer_ref: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -58,6 +60,7 @@ class OrderLine(Base):
     sku: Mapped[str | None] = mapped_column(String(255))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column(Money)
+    unit_tax: Mapped[Decimal] = mapped_column(Money, default=0, server_default="0")
     requires_shipping: Mapped[bool | None] = mapped_column()
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -71,13 +71,17 @@ class DeclineReturn:
 
 @dataclass(frozen=True)
 class Refund:
-    """Money back for the approved lines (and shipping), to the original payment."""
+    """Money back for the approved lines (and shipping), to the original payment. `amount` is the decision's
+    total, tax included; the platform's own figure for the units and shipping, less `deductions` (taken on the
+    pre-tax price), is what is paid."""
     kind: ClassVar[ActionKind] = ActionKind.REFUND
     order_id: str
     amount: str
     currency: str
     shipping: str | None
     lines: list
+    deductions: str = "0"
+    tax: str = "0"
 
 
 @dataclass(frozen=True)

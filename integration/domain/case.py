@@ -20,6 +20,15 @@ class LineItem:
     product_type: str | None = None
     requires_shipping: bool | None = None
     delivered_at: datetime | None | object = INHERIT
+    unit_tax: Decimal = Decimal("0")
+    refunded_quantity: int = 0     # units already refunded, returned or cancelled
+    shipped_at: datetime | None | object = INHERIT
+    production_started_at: datetime | None | object = INHERIT
+
+    @property
+    def open_quantity(self) -> int:
+        """Units that can still be asked for: ordered, less those already refunded, returned or cancelled."""
+        return max(self.quantity - self.refunded_quantity, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +44,16 @@ class Order:
     production_started_at: datetime | None = None
     delivered_at: datetime | None = None
     tags: tuple[str, ...] = ()
+    shipping_tax: Decimal = Decimal("0")
+    shipped_at: datetime | None = None
 
     def line(self, line_item_id: str) -> LineItem | None:
         """The order's line with this id, or None."""
         return next((li for li in self.line_items if li.id == line_item_id), None)
+
+    def production_started_at_for(self, line: LineItem) -> datetime | None:
+        """When this line went into production (its own date when made one at a time)."""
+        return self.production_started_at if line.production_started_at is INHERIT else line.production_started_at
 
     def delivered_at_for(self, line: LineItem) -> datetime | None:
         """Carrier-confirmed delivery of this line (its own date when it shipped separately)."""

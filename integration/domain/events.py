@@ -16,6 +16,7 @@ class OrderLine:
     variant_id: str | None = None
     sku: str | None = None
     requires_shipping: bool | None = None
+    unit_tax: Decimal = Decimal(0)      # tax paid per unit (the line's taxes over its quantity)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class OrderSeen:
     placed_at: datetime
     lines: tuple[OrderLine, ...]
     shipping_paid: Decimal = Decimal(0)
+    shipping_tax: Decimal = Decimal(0)
     tags: tuple[str, ...] = ()
     destination_country: str | None = None
     is_gift: bool = False

@@ -31,10 +31,25 @@ def _order_delivered_at(order: Order):
     return max(shipped) if shipped and all(shipped) else None
 
 
-def _line_json(line: OrderLine, product: Product | None, currency: str, order_delivered) -> dict:
+def refunded_quantities(order: Order) -> dict[str, int]:
+    """Units of each line already refunded (a cancelled order's are all gone), by line id."""
+    if order.cancelled_at is not None:
+        return {line.line_id: line.quantity for line in order.lines}
+    out: dict[str, int] = {}
+    for refund in order.refunds:
+        for line_id, quantity in refund.line_quantities:
+            out[str(line_id)] = out.get(str(line_id), 0) + int(quantity)
+    return out
+
+
+def _line_json(line: OrderLine, product: Product | None, currency: str, order_delivered, refunded: int) -> dict:
     item = {"id": line.line_id, "title": line.title, "quantity": line.quantity,
             "unit_price": contract_amount(line.unit_price, currency),
             "tags": list(product.tags) if product else []}
+    if line.unit_tax:
+        item["unit_tax"] = contract_amount(line.unit_tax, currency)
+    if refunded:
+        item["refunded_quantity"] = min(refunded, line.quantity)
     if line.sku:
         item["sku"] = line.sku
     if product and product.product_type:
@@ -51,7 +66,7 @@ def order_json(session: Session, shop: Shop, order: Order) -> dict:
     ids = [line.product_id for line in order.lines if line.product_id]
     products = {p.product_id: p for p in session.scalars(
         select(Product).where(Product.shop_id == shop.id, Product.product_id.in_(ids)))}
-    delivered = _order_delivered_at(order)
+    delivered, refunded = _order_delivered_at(order), refunded_quantities(order)
     out = {"id": order.order_id, "currency": order.currency, "placed_at": order.placed_at.isoformat()}
     if country := (shop.settings or {}).get("country"):
         out["shop_country"] = country
@@ -59,10 +74,12 @@ def order_json(session: Session, shop: Shop, order: Order) -> dict:
         out["destination_country"] = order.destination_country
     out.update({
         "is_gift": order.is_gift, "shipping_paid": contract_amount(order.shipping_paid, order.currency),
+        "shipping_tax": contract_amount(order.shipping_tax or Decimal(0), order.currency),
+        "shipped_at": order.shipped_at.isoformat() if order.shipped_at else None,
         "production_started_at": order.production_started_at.isoformat() if order.production_started_at else None,
         "delivered_at": delivered.isoformat() if delivered else None, "tags": list(order.tags),
-        "line_items": [_line_json(line, products.get(line.product_id), order.currency, delivered)
-                       for line in order.lines]})
+        "line_items": [_line_json(line, products.get(line.product_id), order.currency, delivered,
+                                  refunded.get(line.line_id, 0)) for line in order.lines]})
     return out
 
 

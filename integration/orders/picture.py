@@ -36,7 +36,7 @@ def _sync_lines(order: Order, lines: tuple[ev.OrderLine, ...]) -> None:
         row = existing.get(line.id) or OrderLine(line_id=line.id)
         row.position, row.title, row.quantity, row.unit_price = position, line.title, line.quantity, line.unit_price
         row.product_id, row.variant_id, row.sku = line.product_id, line.variant_id, line.sku
-        row.requires_shipping = line.requires_shipping
+        row.requires_shipping, row.unit_tax = line.requires_shipping, line.unit_tax
         if row not in order.lines:
             order.lines.append(row)
 
@@ -52,12 +52,14 @@ def apply_order_seen(session: Session, shop: Shop, event: ev.OrderSeen) -> None:
     order.number, order.currency, order.placed_at = event.number, event.currency, event.placed_at
     order.platform_updated_at, order.status, order.tags = event.updated_at, event.status, list(event.tags)
     order.is_gift, order.shipping_paid, order.deleted = event.is_gift, event.shipping_paid, False
+    order.shipping_tax = event.shipping_tax
     if order.redacted_at is None:  # after customers/redact, no later update brings the customer back
         # A swept Shopify order carries no customer (read_customers is not granted): keep the one a webhook gave.
         order.destination_country = event.destination_country
         order.customer_ref = event.customer_ref or order.customer_ref
         order.customer_email_hash = email_fingerprint(event.customer_email) or order.customer_email_hash
-    order.cancelled_at = event.cancelled_at
+    # WooCommerce has no cancellation time (its edit time stands in): a later edit of a cancelled order keeps it.
+    order.cancelled_at = (order.cancelled_at or event.cancelled_at) if event.cancelled_at else None
     _sync_lines(order, event.lines)
     if order.production_started_at is None and production_signalled(shop, event.production_signals):
         order.production_started_at = event.production_started_at or event.updated_at
@@ -78,7 +80,7 @@ def apply_order_deleted(session: Session, shop: Shop, event: ev.OrderDeleted) ->
 def _mark_lines_delivered(order: Order, fulfillment: Fulfillment) -> None:
     lines = {q[0] for q in fulfillment.line_quantities} or {line.line_id for line in order.lines}
     for line in order.lines:
-        if line.line_id in lines and line.delivered_at is None:
+        if line.line_id in lines and (line.delivered_at is None or line.delivered_at > fulfillment.delivered_at):
             line.delivered_at = fulfillment.delivered_at
 
 
@@ -97,19 +99,22 @@ def apply_fulfillment(session: Session, shop: Shop, event: ev.FulfillmentSeen) -
     row.line_quantities = [list(q) for q in event.line_quantities] or row.line_quantities
     row.delivered_at = row.delivered_at or event.delivered_at
     order.production_started_at = order.production_started_at or event.updated_at
+    order.shipped_at = min(order.shipped_at or event.updated_at, event.updated_at)
     if row.delivered_at:
         _mark_lines_delivered(order, row)
 
 
 def apply_shipment_event(session: Session, shop: Shop, event: ev.ShipmentEvent) -> None:
-    """A carrier event: 'delivered' confirms delivery of the fulfillment's lines."""
+    """A carrier event: 'delivered' confirms delivery of the fulfillment's lines, at the carrier's own time."""
     order = _require_order(session, shop, event.order_id)
     row = next((f for f in order.fulfillments if f.fulfillment_id == event.fulfillment_id), None)
     if row is None:
         raise OrderNotYetKnown(f"fulfillment {event.fulfillment_id} of order {event.order_id} is not known yet")
     if row.delivered_at is None:  # once a carrier confirms delivery, later events do not undo it
         row.shipment_status = event.status
-    if event.status == "delivered" and row.delivered_at is None:
+    # A time read off a fulfillment update is when the platform heard of it, never before the carrier's
+    # happened_at: the earliest delivery time stands, whichever arrived first.
+    if event.status == "delivered" and (row.delivered_at is None or event.happened_at < row.delivered_at):
         row.delivered_at = event.happened_at
         _mark_lines_delivered(order, row)
 

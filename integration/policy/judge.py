@@ -11,6 +11,8 @@ from integration.policy.resolution import choose_resolution, resolution_options
 _OUTCOMES = {"approve": "approved", "deny": "denied", "review": "needs_review"}
 UNKNOWN_LINE = Rule("unknown-line-item", "", "deny", lambda f: True,
                     explain="this line is not part of the order")
+SETTLED_LINE = Rule("already-refunded", "", "deny", lambda f: True,
+                    explain="these units were already refunded, returned or cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +30,10 @@ class LineVerdict:
 
     @property
     def quantity(self) -> int:
-        """Units asked for, never more than the line holds."""
-        return min(self.item.quantity, self.line.quantity) if self.line else self.item.quantity
+        """Units asked for, never more than the line still holds (units already refunded are gone)."""
+        if self.line is None or self.line.open_quantity == 0:
+            return self.item.quantity
+        return min(self.item.quantity, self.line.open_quantity)
 
 
 def missing_evidence(required: tuple[str, ...], case: Case) -> tuple[str, ...]:
@@ -56,6 +60,8 @@ def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
     line = case.order.line(item.line_item_id)
     if line is None:
         return LineVerdict(item, None, None, UNKNOWN_LINE, "denied", Terms())
+    if line.open_quantity == 0:
+        return LineVerdict(item, line, line_facts(policy, case, item, line), SETTLED_LINE, "denied", Terms())
     facts = line_facts(policy, case, item, line)
     rule = next((r for r in policy.rules if r.matches(facts)), policy.otherwise)
     outcome = _OUTCOMES[rule.decide]
@@ -75,7 +81,7 @@ def judge_line(policy: Policy, case: Case, item: RequestItem) -> LineVerdict:
 def overrule(policy: Policy, case: Case, verdict: LineVerdict, outcome: str) -> LineVerdict:
     """The verdict when the merchant decides the line: denied, or approved on the deciding rule's terms
     (with the adjustments); a line that is not part of the order stays denied."""
-    if verdict.line is None or outcome == "denied":
+    if verdict.line is None or verdict.rule is SETTLED_LINE or outcome == "denied":
         return replace(verdict, outcome="denied", options=(), resolution="none", evidence_missing=())
     terms, applied = verdict.terms, verdict.adjustments
     if verdict.outcome == "denied":  # judge_line stops before the adjustments on a denied line
@@ -87,19 +93,21 @@ def overrule(policy: Policy, case: Case, verdict: LineVerdict, outcome: str) -> 
 
 
 def requested_items(case: Case) -> tuple[RequestItem, ...]:
-    """The request's items, or every line of the order in full when it names none.
+    """The request's items, or every line's units not yet refunded when it names none.
 
-    A line named twice (say one unit sealed, one damaged) never counts more units than were ordered.
+    A line named twice (say one unit sealed, one damaged) never counts more units than are still open; a line
+    with none left is kept, to be denied as already refunded.
     """
     if not case.request.items:
-        return tuple(RequestItem(li.id, li.quantity) for li in case.order.line_items)
-    left = {li.id: li.quantity for li in case.order.line_items}
+        open_lines = [li for li in case.order.line_items if li.open_quantity] or case.order.line_items
+        return tuple(RequestItem(li.id, li.open_quantity or li.quantity) for li in open_lines)
+    left = {li.id: li.open_quantity for li in case.order.line_items}
     out = []
     for item in case.request.items:
-        if item.line_item_id not in left:
-            out.append(item)  # judged and denied as not part of the order
-        elif (take := min(item.quantity, left[item.line_item_id])) > 0:
-            left[item.line_item_id] -= take
+        line = case.order.line(item.line_item_id)
+        if line is None or line.open_quantity == 0:
+            out.append(item)  # denied: not part of the order, or nothing of it is left to ask for
+        elif (take := min(item.quantity, left[line.id])) > 0:
+            left[line.id] -= take
             out.append(item if take == item.quantity else replace(item, quantity=take))
     return tuple(out)
-

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from integration.domain.case import Case
 from integration.domain.vocabulary import GOODS_RESOLUTIONS, UNKNOWN_CONDITION
-from integration.money import ZERO, floor_minor
+from integration.money import ZERO, floor_minor, to_minor
 from integration.policy.judge import LineVerdict
 from integration.policy.model import Fee, Policy
 
@@ -19,6 +19,7 @@ class Refund:
     items: Decimal = ZERO
     shipping: Decimal = ZERO
     deductions: Decimal = ZERO
+    tax: Decimal = ZERO
     method: str | None = None
     timing: str = "none"
     due_within_business_days: int | None = None
@@ -27,8 +28,8 @@ class Refund:
 
     @property
     def total(self) -> Decimal:
-        """items + shipping - deductions, never negative."""
-        return max(self.items + self.shipping - self.deductions, ZERO)
+        """items + shipping + tax - deductions, never negative (deductions are taken on the pre-tax price)."""
+        return max(self.items + self.shipping + self.tax - self.deductions, ZERO)
 
 
 def pays_money(verdict: LineVerdict) -> bool:
@@ -39,6 +40,12 @@ def pays_money(verdict: LineVerdict) -> bool:
 def line_value(verdict: LineVerdict, currency: str) -> Decimal:
     """What the customer paid for the requested units, rounded down: never more than was paid."""
     return floor_minor(verdict.line.unit_price * verdict.quantity, currency)
+
+
+def line_tax(verdict: LineVerdict, currency: str) -> Decimal:
+    """The tax the customer paid on the requested units, to the minor unit half up as the platforms prorate a
+    line's tax (the refund action pays the platform's own figure)."""
+    return to_minor(verdict.line.unit_tax * verdict.quantity, currency)
 
 
 def _fee_amount(fee: Fee, value: Decimal, quantity: int, currency: str) -> Decimal:
@@ -80,13 +87,16 @@ def compute_refund(policy: Policy, case: Case, verdicts: list[LineVerdict], lead
     paying = [v for v in verdicts if pays_money(v)]
     if not paying:
         return Refund(currency)
-    paid_for_lines = floor_minor(sum((li.unit_price * li.quantity for li in case.order.line_items), ZERO), currency)
+    open_lines = case.order.line_items
+    paid_for_lines = floor_minor(sum((li.unit_price * li.open_quantity for li in open_lines), ZERO), currency)
     items = min(sum((line_value(v, currency) for v in paying), ZERO), paid_for_lines)
     shipping = floor_minor(_shipping(case, paying), currency)
+    tax = sum((line_tax(v, currency) for v in paying), ZERO) + (case.order.shipping_tax if shipping else ZERO)
     fees = [line_deduction(policy, v, currency) for v in paying]
     deductions = min(sum((f[0] for f in fees), ZERO), items + shipping)
     terms = lead.terms if pays_money(lead) else paying[0].terms
     method = "store_credit" if lead.resolution == "store_credit" else terms.method
     timing = terms.timing or ("after_inspection" if return_required else "on_approval")
-    return Refund(currency, items, shipping, deductions, method, timing, terms.within_business_days,
+    return Refund(currency, items, shipping, deductions, to_minor(tax, currency), method, timing,
+                  terms.within_business_days,
                   any(f[1] is not None and f[1].up_to and f[0] > 0 for f in fees), any(f[2] for f in fees))

@@ -25,7 +25,7 @@ def anchor_time(anchor: str, order: Order, line: LineItem | None) -> datetime | 
     if anchor == "purchase":
         return order.placed_at
     if anchor == "production_start":
-        return order.production_started_at
+        return order.production_started_at_for(line) if line is not None else order.production_started_at
     return order.delivered_at_for(line) if line is not None else order.delivered_at
 
 
@@ -69,7 +69,7 @@ def window_state(window: Window, order: Order, line: LineItem | None, submitted_
     Calendar windows compare local dates (the anchor's day is day 0); hour windows compare instants.
     """
     if window.until == "production_start":
-        start = order.production_started_at
+        start = order.production_started_at_for(line) if line is not None else order.production_started_at
         if start is None:
             return INSIDE, None
         return (INSIDE if submitted_at < start else OUTSIDE), start.astimezone(tz)

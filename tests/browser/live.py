@@ -137,7 +137,7 @@ class LiveService:
     def seed_shopify_shop(self, domain: str = SHOPIFY_DOMAIN, policy: str = "kaolate") -> int:
         """A Shopify shop with the sample story delivered (products, order 5550001, fulfilments, a refund)."""
         shop_id = self.add_shopify_shop(domain, policy)
-        self.emulators.shopify.state.add_order("5550001", [("9001", 2, "22.50"), ("9002", 1, "60.00")],
+        self.emulators.shopify.state.add_order("5550001", [("9001", 2, "22.50", "0.655"), ("9002", 1, "60.00", "1.74")],
                                                shipping="6.50")
         self.deliver_in_turn("shopify", shop_id, SHOPIFY_STORY, X_Shopify_Shop_Domain=domain)
         self.wait_for_order(shop_id, "5550001")

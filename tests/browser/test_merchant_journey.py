@@ -86,7 +86,7 @@ def _try_it(page, shot) -> None:
 def _deliver_the_order(live, shop_id: int) -> None:
     """Step 4, before Try it (which needs the order): Shopify's webhooks for the sample order, signed with the app's secret; the emulator holds it too."""
     shopify = live.emulators.shopify_app
-    shopify.state.add_order(ORDER_ID, [("9001", 2, "22.50"), ("9002", 1, "60.00")], shipping="6.50")
+    shopify.state.add_order(ORDER_ID, [("9001", 2, "22.50", "0.655"), ("9002", 1, "60.00", "1.74")], shipping="6.50")
     shopify.state.orders[f"gid://shopify/Order/{ORDER_ID}"]["refunded"] = Decimal("23.15")   # refunds_create
     live.deliver_in_turn("shopify", shop_id, STORY, secret=SHOPIFY_APP_SECRET, X_Shopify_Shop_Domain=DOMAIN)
     live.wait_for_order(shop_id, ORDER_ID)

@@ -23,7 +23,7 @@ ORDER = "5550001"
 def shopify(rt, shops):
     emulator = ShopifyEmulator(token="shpat_e2e")
     served = Served(emulator.app)
-    emulator.state.add_order(ORDER, [("9001", 2, "22.50"), ("9002", 1, "60.00")], shipping="6.50")
+    emulator.state.add_order(ORDER, [("9001", 2, "22.50", "0.655"), ("9002", 1, "60.00", "1.74")], shipping="6.50")
     with transaction(rt.sessions) as session:
         shop = session.get(Shop, shops["shopify"].id)
         shop.api_base_url, shop.api_token = served.url, "shpat_e2e"
@@ -121,11 +121,12 @@ def test_refund_after_inspection_withholds_the_condition_fee(client, rt, queue, 
     drain(rt)
     inspected = client.post(f"/api/v1/requests/{case_id}/inspection", json={"items": {"9002": "damaged"}},
                             headers={"Authorization": f"Bearer {key}"})
-    assert inspected.json["decision"]["refund"]["total"] == "6.00"   # 60.00 less the up-to-90 % damage fee
+    # 60.00 less the up-to-90 % damage fee (taken on the price before tax), and the hoodie's 1.74 tax back
+    assert inspected.json["decision"]["refund"]["total"] == "7.74"
     assert drain(rt) == ["succeeded", "succeeded"]
     refund = dict(shopify.calls)["IssueRefund"]
-    assert refund["input"]["transactions"][0]["amount"] == "6.00" and refund["key"].startswith("returnkit-")
-    assert shopify.refunded(ORDER) == 6
+    assert refund["input"]["transactions"][0]["amount"] == "7.74" and refund["key"].startswith("returnkit-")
+    assert shopify.refunded(ORDER) == Decimal("7.74")
 
 
 def test_a_lost_answer_and_a_retry_refund_exactly_once(client, rt, queue, shops, shopify):
@@ -139,4 +140,4 @@ def test_a_lost_answer_and_a_retry_refund_exactly_once(client, rt, queue, shops,
             action.next_attempt_at = action.created_at
     assert drain(rt)[0] == "succeeded"          # "already cancelled": the shop's own state says it is done
     assert seen(shopify).count("CancelOrder") == 2 and "OrderCancelled" in seen(shopify)
-    assert shopify.refunded(ORDER) == Decimal("111.50")   # 45.00 + 60.00 + 6.50 shipping, refunded once
+    assert shopify.refunded(ORDER) == Decimal("114.55")   # 45.00 + 60.00 + 6.50 shipping + 3.05 tax, once

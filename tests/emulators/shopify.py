@@ -14,7 +14,7 @@ import graphql
 from flask import Flask, jsonify, request
 
 from tests.emulators.shopify_oauth import ShopifyOAuth
-from tests.emulators.shopify_state import ShopState
+from tests.emulators.shopify_state import GraphQLError, ShopState
 from tests.shopify_schema import API, admin_schema
 
 
@@ -74,7 +74,10 @@ class ShopifyEmulator:
                 self.available = min(self.bucket, self.available + cost["requestedQueryCost"])  # never ran: free
             return jsonify(errors=[{"message": e.message} for e in errors])
         with self.lock:
-            data = self.state.execute(operation, variables)  # validated above; the JSON values serve
+            try:
+                data = self.state.execute(operation, variables)  # validated above; the JSON values serve
+            except GraphQLError as exc:
+                return jsonify(errors=[{"message": str(exc), "extensions": {"code": exc.code}}])
             self.calls.append((operation.name.value if operation.name else "", variables))
             self.timeline.append((time.monotonic(), *self.calls[-1]))
         if fault == "lost":

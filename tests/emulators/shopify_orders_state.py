@@ -22,11 +22,16 @@ def _money(value) -> dict:
     return {"shopMoney": {"amount": str(value)}}
 
 
+def _tax_lines(item: dict) -> list[dict]:
+    return [{"priceSet": _money(t["price"])} for t in item.get("tax_lines") or ()]
+
+
 def _line(li: dict) -> dict:
     return {"id": _gid("LineItem", li["id"]), "title": li.get("title"), "name": li.get("name"), "quantity": li["quantity"],
             "sku": li.get("sku"), "requiresShipping": li.get("requires_shipping"),
             "originalUnitPriceSet": _money(li["price"]),
             "discountAllocations": [{"allocatedAmountSet": _money(a["amount"])} for a in li.get("discount_allocations") or ()],
+            "taxLines": _tax_lines(li),
             "product": {"id": _gid("Product", li["product_id"])} if li.get("product_id") else None,
             "variant": {"id": _gid("ProductVariant", li["variant_id"])} if li.get("variant_id") else None}
 
@@ -69,10 +74,12 @@ def order_node(rest: dict, fulfillments=None, refunds=None, returns=()) -> dict:
         "createdAt": _utc(rest["created_at"]), "updatedAt": _utc(rest["updated_at"]), "cancelledAt": _utc(rest.get("cancelled_at")),
         "email": rest.get("email"), "tags": list(split_tags(rest.get("tags"))), "currencyCode": rest["currency"],
         "displayFinancialStatus": (rest.get("financial_status") or "").upper() or None,
+        "taxesIncluded": bool(rest.get("taxes_included")),
         "customer": {"id": _gid("Customer", customer["id"])} if customer.get("id") else None,
         "shippingAddress": {"countryCodeV2": address.get("country_code")} if address else None,
         "shippingLines": {"nodes": [{"originalPriceSet": _money(s.get("price", 0)),
-                                     "discountedPriceSet": _money(s.get("discounted_price", s.get("price", 0)))}
+                                     "discountedPriceSet": _money(s.get("discounted_price", s.get("price", 0))),
+                                     "taxLines": _tax_lines(s)}
                                     for s in rest.get("shipping_lines") or ()]},
         "lineItems": {"nodes": [_line(li) for li in rest["line_items"]]},
         "fulfillments": [fulfillment_node(f) for f in (rest.get("fulfillments") or () if fulfillments is None else fulfillments)],

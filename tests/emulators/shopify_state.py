@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import graphql
 
@@ -10,6 +10,15 @@ from tests.emulators.shopify_orders_state import OrdersConnectionMixin
 from tests.emulators.shopify_webhooks_state import WebhookSubscriptionsMixin
 
 _ids = itertools.count(1000)
+_CENT = Decimal("0.01")
+
+
+class GraphQLError(Exception):
+    """A top-level GraphQL error, as Shopify answers it ({"errors": [{"message", "extensions": {"code"}}]})."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 ROOT_METHODS = {"return": "return_", "orders": "orders_connection"}   # root fields whose names are taken
 
 
@@ -53,18 +62,20 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
         self.refunds: list[dict] = []
 
     def add_order(self, order_id, lines, shipping="0", currency="USD", gateway="shopify_payments",
-                  address: dict | None = None) -> None:
-        """lines: [(line id, quantity, unit price)], all shipped in one fulfillment."""
+                  address: dict | None = None, shipping_tax="0") -> None:
+        """lines: [(line id, quantity, unit price[, tax per unit])], all shipped in one fulfillment."""
+        lines = [(lid, qty, price, *(rest or ("0",))) for lid, qty, price, *rest in lines]
         fulfillment = {"id": f"gid://shopify/Fulfillment/{next(_ids)}", "fulfillmentLineItems": {"nodes": [
             {"id": f"gid://shopify/FulfillmentLineItem/{next(_ids)}", "quantity": qty,
-             "lineItem": {"id": f"gid://shopify/LineItem/{lid}"}} for lid, qty, _price in lines]}}
+             "lineItem": {"id": f"gid://shopify/LineItem/{lid}"}} for lid, qty, *_ in lines]}}
         self.orders[f"gid://shopify/Order/{order_id}"] = {"fulfillments": [fulfillment],
             "address": address or {"name": "Sam Rivera", "company": None, "address1": "12 Test Lane", "address2": None,
                                    "city": "Boulder", "provinceCode": "CO", "zip": "80302", "countryCodeV2": "US",
                                    "phone": None},
             "note": "", "tags": [], "cancelled": False, "cancelled_at": None, "refunded": Decimal(0), "currency": currency,
-            "shipping": Decimal(shipping), "gateway": gateway, "transaction": f"gid://shopify/OrderTransaction/{next(_ids)}",
-            "lines": {f"gid://shopify/LineItem/{lid}": (qty, Decimal(price)) for lid, qty, price in lines}}
+            "shipping": Decimal(shipping), "shipping_tax": Decimal(shipping_tax), "gateway": gateway,
+            "transaction": f"gid://shopify/OrderTransaction/{next(_ids)}", "refunded_units": {},
+            "lines": {f"gid://shopify/LineItem/{lid}": (qty, Decimal(price), Decimal(tax)) for lid, qty, price, tax in lines}}
 
     def add_return(self, return_id, status="REQUESTED", lines=((1, 1),)) -> None:
         """lines: [(fulfillment line id, quantity)]; the reverse fulfillment order appears on approval."""
@@ -80,8 +91,26 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
         ret["rfos"].append(rfo)
 
     def refundable(self, order: dict) -> Decimal:
-        paid = sum((q * p for q, p in order["lines"].values()), Decimal(0)) + order["shipping"]
-        return paid - order["refunded"]
+        paid = sum((q * (p + t) for q, p, t in order["lines"].values()), Decimal(0))
+        return paid + order["shipping"] + order["shipping_tax"] - order["refunded"]
+
+    def suggested_amount(self, order: dict, refund_lines, shipping) -> Decimal:
+        """What Shopify suggests for these units and shipping: their price and their tax (shipping's tax
+        pro rata), never more than is left to refund. Shopify's suggestedRefund "includes taxes" (Admin API
+        2026-10, Order.suggestedRefund: subtotal plus totalTaxes); the real CAD order in the fixtures shows it."""
+        items = sum(((order["lines"][li["lineItemId"]][1] + order["lines"][li["lineItemId"]][2]) * li["quantity"]
+                     for li in refund_lines or ()), Decimal(0))
+        shipping = Decimal(shipping or 0)
+        ship_tax = (order["shipping_tax"] * shipping / order["shipping"]).quantize(_CENT) if order["shipping"] else 0
+        return min((items + shipping + ship_tax).quantize(_CENT, ROUND_HALF_UP), self.refundable(order))
+
+    def unrefundable_line(self, order: dict, refund_lines) -> str | None:
+        """A line asked for beyond its units not yet refunded (Shopify refuses those refunds)."""
+        for li in refund_lines or ():
+            ordered = order["lines"].get(li["lineItemId"], (0,))[0]
+            if li["quantity"] > ordered - order["refunded_units"].get(li["lineItemId"], 0):
+                return li["lineItemId"]
+        return None
 
     # --- queries
     def order(self, args):
@@ -90,9 +119,7 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
             return None
 
         def suggested(a):
-            items = sum((order["lines"][li["lineItemId"]][1] * li["quantity"] for li in a.get("refundLineItems") or ()),
-                        Decimal(0))
-            amount = min(items + Decimal(a.get("shippingAmount") or 0), self.refundable(order))
+            amount = self.suggested_amount(order, a.get("refundLineItems"), a.get("shippingAmount"))
             money = {"presentmentMoney": {"amount": str(amount), "currencyCode": order["currency"]}}
             return {"amountSet": money, "suggestedTransactions": [
                 {"gateway": order["gateway"], "kind": "SUGGESTED_REFUND", "parentTransaction": {"id": order["transaction"]},
@@ -190,18 +217,31 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
 
     def refundCreate(self, args, key: str | None):
         if key and key in self.idempotency:
-            return self.idempotency[key]
+            # shopify.dev/docs/api/usage/implementing-idempotency: a key replays the first result only for the
+            # same variables; other parameters under a used key are refused, nothing is refunded again.
+            first_args, result = self.idempotency[key]
+            if first_args != args:
+                raise GraphQLError("The same idempotency key cannot be used with different operation parameters.",
+                                   "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")
+            return result
         order = self.orders[args["input"]["orderId"]]
         total = sum((Decimal(t["amount"]) for t in args["input"].get("transactions") or ()), Decimal(0))
         if total > self.refundable(order):
             return {"refund": None, "userErrors": [{"field": ["transactions"], "message": "Refund amount exceeds refundable"}]}
+        if (line := self.unrefundable_line(order, args["input"].get("refundLineItems"))) is not None:
+            return {"refund": None, "userErrors": [{"field": ["refundLineItems"],
+                                                    "message": f"Line item {line} quantity exceeds refundable quantity"}]}
+        for li in args["input"].get("refundLineItems") or ():
+            order["refunded_units"][li["lineItemId"]] = order["refunded_units"].get(li["lineItemId"], 0) + li["quantity"]
         order["refunded"] += total
         refund = {"id": f"gid://shopify/Refund/{next(_ids)}", "amount": total, "key": key,
+                  "lines": [(li["lineItemId"], li["quantity"]) for li in args["input"].get("refundLineItems") or ()],
+                  "shipping": Decimal((args["input"].get("shipping") or {}).get("amount") or 0),
                   "totalRefundedSet": {"presentmentMoney": {"amount": str(total), "currencyCode": order["currency"]}}}
         self.refunds.append(refund)
         result = {"refund": refund, "userErrors": []}
         if key:
-            self.idempotency[key] = result
+            self.idempotency[key] = (args, result)
         return result
 
     def orderCancel(self, args):

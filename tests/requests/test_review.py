@@ -57,9 +57,10 @@ def test_approving_records_who_when_and_why_and_plans_the_refund_the_policy_give
     assert doc["explanation"].startswith("Approved by the merchant on review: Regular customer, goodwill.")
     assert [li["outcome"] for li in doc["lines"]] == ["approved"]
     refund = [payload for kind, _, payload in decided["actions"] if kind == "refund"]
-    assert refund == [{"order_id": "5550001", "amount": "45.00", "currency": "USD", "shipping": "0.00",
-                       "lines": [["9001", 2]]}]
-    assert doc["refund"]["total"] == suggested["refund"]["total"] == "45.00"
+    # One of the two tees asked for was already refunded (the story's refunds/create): only the other is.
+    assert refund == [{"order_id": "5550001", "amount": "23.16", "currency": "USD", "shipping": "0.00",
+                       "lines": [["9001", 1]], "deductions": "0.00", "tax": "0.66"}]
+    assert doc["refund"]["total"] == suggested["refund"]["total"] == "23.16"   # 22.50 and half its line's 1.31 tax
     assert _queue(rt, shop_id) == []
 
 
@@ -108,10 +109,13 @@ def test_the_inspection_preview_is_what_the_inspection_then_decides(rt, shop_id)
     preview = _inspect(rt, shop_id, case_id, {"9001": "unused"}, preview_only=True)
     assert latest(rt, case_id)["count"] == 1   # a preview saves nothing
     [line] = preview.lines
-    assert (line.value, line.deduction, line.condition) == ("45.00", "4.50", "unused")
+    # The story's refunds/create already refunded one of the two tees: only the other is left to refund.
+    assert (line.value, line.deduction, line.condition) == ("22.50", "2.25", "unused")
     recorded = _inspect(rt, shop_id, case_id, {"9001": "unused"})
     assert recorded == preview.document
-    assert (recorded["refund"]["deductions"], recorded["refund"]["total"]) == ("4.50", "40.50")
+    # Half the tees' 1.31 tax (the order's tax_lines), 0.66 half up, goes back with it; the fee is on the price before tax.
+    assert (recorded["refund"]["deductions"], recorded["refund"]["tax"], recorded["refund"]["total"]) == (
+        "2.25", "0.66", "20.91")
     assert latest(rt, case_id)["decided_by"] == "inspection:Robin"
     assert [kind for kind, _, _ in latest(rt, case_id)["actions"]] == ["refund", "order_note"]
     with pytest.raises(RequestError):   # inspected once

@@ -24,9 +24,10 @@ def test_the_sweep_document_validates_against_the_admin_schema():
 def test_a_graphql_order_parses_as_its_webhook(name):
     rest = load_fixture("shopify", name)
     mapped = reconcile.order_payload(order_node(rest))
-    [swept], [delivered] = parse.parse_order(mapped), parse.parse_order(rest)
+    [swept, *swept_shipments], [delivered, *shipments] = parse.parse_order(mapped), parse.parse_order(rest)
     # All but the customer, which the sweep cannot read without the read_customers scope.
     assert swept == replace(delivered, customer_ref=None) and swept.customer_email == delivered.customer_email
+    assert swept_shipments == shipments and len(shipments) == len(rest.get("fulfillments") or ())
     assert reconcile.version_key("orders/updated", mapped) == reconcile.version_key("orders/create", rest)
 
 
