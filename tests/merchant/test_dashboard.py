@@ -46,7 +46,7 @@ def _made_before_first_decision(rt, case_id, span):
 
 @pytest.fixture()
 def fixture(client, rt, queue, shops):
-    """E approved and refunded 40.50 (4.50 fees) after inspection; D denied; B reviewed; C waits for evidence;
+    """E approved and refunded 20.91 (2.25 fees; the other tee was refunded before) after inspection; D denied; B reviewed; C waits for evidence;
     F made 40 days ago."""
     shop_id = shops["shopify"].id
     shopify_story(client, rt, queue)
@@ -80,8 +80,8 @@ def test_the_figures_match_the_hand_count(rt, fixture):
     stats = _stats(rt, fixture, 30)
     assert stats.by_outcome == {"approved": 1, "denied": 1, "needs_review": 1, "needs_evidence": 1}
     assert stats.by_reason == {"changed_mind": 2, "defective": 1, "other": 1}
-    assert stats.refunded == {"USD": Decimal("40.50")}
-    assert stats.fees_withheld == {"USD": Decimal("4.50")}
+    assert stats.refunded == {"USD": Decimal("20.91")}   # 22.50 - 2.25 + 0.66 tax
+    assert stats.fees_withheld == {"USD": Decimal("2.25")}
     assert stats.median_to_decision == timedelta(minutes=2, seconds=30)
     assert stats.median_to_refund == timedelta(hours=26)
     assert stats.failing == {"dead": 2, "retrying": 1}

@@ -13,7 +13,7 @@ def test_the_page_shows_the_figures_and_a_chart_with_a_table(client, fixture):  
     sign_in(client, fixture)
     page = client.get("/app/dashboard/?days=7").get_data(as_text=True)
     assert '<option value="7" selected>' in page
-    assert re.search(r'id="refunded">40.50 USD<', page) and re.search(r'id="fees">4.50 USD<', page)
+    assert re.search(r'id="refunded">20.91 USD<', page) and re.search(r'id="fees">2.25 USD<', page)
     assert 'id="to-decision">2 min<' in page and 'id="to-refund">1 d 2 h<' in page
     assert 'id="failing">2 dead · 1 retrying<' in page
     assert 'id="outcome-approved">1<' in page and 'id="reason-changed_mind">2<' in page
@@ -29,7 +29,7 @@ def test_an_unknown_period_falls_back_to_30_days(client, fixture):  # noqa: F811
 def test_another_shop_sees_only_its_own_figures(client, fixture, shops):  # noqa: F811
     sign_in(client, shops["woocommerce"].id)
     page = client.get("/app/dashboard/?days=90").get_data(as_text=True)
-    assert "40.50" not in page and "<rect " not in page and 'id="outcome-approved">0<' in page
+    assert "20.91" not in page and "<rect " not in page and 'id="outcome-approved">0<' in page
 
 
 def test_bars_stack_outcomes_to_scale():

@@ -76,13 +76,13 @@ def test_the_inspection_page_previews_the_refund_that_recording_then_issues(sign
     form = signed_in.get(f"/app/review/{case_id}/inspection").get_data(as_text=True)
     assert 'name="condition-9001"' in form and "Preview the refund" in form
     preview = signed_in.get(f"/app/review/{case_id}/inspection?condition-9001=unused").get_data(as_text=True)
-    assert "refund 40.50 USD" in preview and "<td>4.50</td>" in preview and "10 % of the item" in preview
+    assert "refund 20.91 USD" in preview and "<td>2.25</td>" in preview and "10 % of the item" in preview
     assert latest(rt, case_id)["count"] == 1
     response = signed_in.post(f"/app/review/{case_id}/inspection", data={
         "csrf_token": csrf_from(preview), "condition-9001": "unused", "inspector": "Robin"})
     assert response.status_code == 303
     decided = latest(rt, case_id)
-    assert decided["document"]["refund"]["total"] == "40.50" and decided["decided_by"] == "inspection:Robin"
+    assert decided["document"]["refund"]["total"] == "20.91" and decided["decided_by"] == "inspection:Robin"
     assert ("refund", "pending") in [(k, s) for k, s, _ in decided["actions"]]
     assert signed_in.queued_actions == decided["action_ids"]
 
