@@ -71,7 +71,7 @@ class DeclineReturn:
 
 @dataclass(frozen=True)
 class Refund:
-    """Money back for the approved lines (and shipping), to the original payment. `amount` is the decision's
+    """Money back for the approved lines (and shipping), by the decision's method. `amount` is the decision's
     total, tax included; the platform's own figure for the units and shipping, less `deductions` (taken on the
     pre-tax price), is what is paid."""
     kind: ClassVar[ActionKind] = ActionKind.REFUND
@@ -82,6 +82,7 @@ class Refund:
     lines: list
     deductions: str = "0"
     tax: str = "0"
+    method: str = "original_payment"   # or store_credit: the customer is credited at the shop, not refunded to the card
 
 
 @dataclass(frozen=True)

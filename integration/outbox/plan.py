@@ -89,7 +89,8 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict, logist
     due = refund["timing"] == "on_approval" or (refund["timing"] == "after_inspection" and source.get("inspected"))
     if due and refund["total"].strip("0.") != "":
         out.append(planned(act.Refund(order_id, refund["total"], refund["currency"], refund["shipping"],
-                                      _approved_lines(decision), refund.get("deductions", "0"), refund.get("tax", "0"))))
+                                      _approved_lines(decision), refund.get("deductions", "0"), refund.get("tax", "0"),
+                                      refund.get("method") or "original_payment")))
     return out
 
 
