@@ -17,6 +17,7 @@ from integration.observability.web import add_request_ids, observability
 from integration.runtime import Runtime, runtime
 from integration.inbox.store import InboxWriter
 from integration.jobs.handoff import action_queue, send_deliveries
+from integration.jobs.queue import build_queue, use_queue
 from integration.web import register_web
 from webhooks.edge import mount_edge
 from webhooks.shop_cache import ShopCache
@@ -57,7 +58,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.json.sort_keys = False
     rt = rt or runtime()
     if enqueue is None:
-        import integration.jobs.queue  # noqa: F401  (opens the queue now, not on a worker's first delivery)
+        use_queue(build_queue(rt.settings))   # this process's queue, opened now rather than on the first delivery
         # On the embedded defaults the worker feeds its queue from the inbox; elsewhere the web processes queue.
         enqueue = None if rt.settings.embedded else _DELIVERY_BATCHER.put
     app.extensions["returnkit"] = AppContext(rt, enqueue, ShopCache(rt.sessions),

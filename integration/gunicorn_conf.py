@@ -8,10 +8,11 @@ import gc
 import os
 
 from integration.observability.multiproc import MULTIPROC_ENV, default_dir, mark_dead, prepare
+from integration.settings import load_settings
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-os.environ.setdefault(MULTIPROC_ENV, str(default_dir()))   # before any worker imports prometheus_client
+os.environ.setdefault(MULTIPROC_ENV, str(default_dir(load_settings())))   # before any worker imports prometheus_client
 
 
 def on_starting(server):

@@ -1,4 +1,8 @@
-"""One Runtime per process: settings, database engine and sessions, the secret key ring."""
+"""One Runtime per process: settings, database engine and sessions, the secret key ring.
+
+The process entry points read the environment here (`process_settings`, `runtime`); everything below them is
+handed the runtime, or its settings, by its caller.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +15,8 @@ from integration.db.base import configure_secrets
 from integration.db.engine import make_engine, session_factory
 from integration.secrets import SecretBox, embedded_key
 from integration.settings import Settings, load_settings
+
+SETTINGS_INFO = "returnkit.settings"   # the session.info key of the settings a session's runtime was built with
 
 
 @dataclass
@@ -39,10 +45,22 @@ def build_runtime(settings: Settings) -> Runtime:
     configure_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
-    return Runtime(settings, engine, session_factory(engine))
+    sessions = session_factory(engine)
+    sessions.configure(info={SETTINGS_INFO: settings})   # each session copies it, so session.info stays its own
+    return Runtime(settings, engine, sessions)
+
+
+def settings_of(session: Session) -> Settings:
+    """The settings of the runtime whose sessions made this session."""
+    return session.info[SETTINGS_INFO]
+
+
+def process_settings() -> Settings:
+    """The settings this process's environment gives now (a process entry point's default)."""
+    return load_settings()
 
 
 @cache
 def runtime() -> Runtime:
     """This process's runtime, built from the environment on first use."""
-    return build_runtime(load_settings())
+    return build_runtime(process_settings())

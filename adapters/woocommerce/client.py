@@ -14,7 +14,7 @@ from adapters.woocommerce.parse import parse_product
 from integration.domain import events as ev
 from adapters.store_session import StoreSession, store_session
 from adapters.store_urls import StoreUrlError
-from integration.settings import load_settings
+from integration.runtime import process_settings
 
 
 class SessionAPI(API):
@@ -121,6 +121,7 @@ def client_for(shop, timeout: float) -> WooCommerceClient | None:
     development flag is on or the operator pointed the shop at an API base URL (`shops add --api-base-url`)."""
     if not (shop.consumer_key and shop.consumer_secret):
         return None
-    allow_private = load_settings().allow_private_store_urls or bool(shop.api_base_url)
+    # The process's flag: PlatformAdapter.client(shop, timeout) does not carry its caller's settings yet.
+    allow_private = process_settings().allow_private_store_urls or bool(shop.api_base_url)
     return WooCommerceClient(shop.api_base_url or shop.domain, shop.consumer_key, shop.consumer_secret, timeout,
                              store_session(allow_private))

@@ -1,7 +1,14 @@
-"""The Huey instance and the tasks it runs; tasks carry row ids only, the database row is the truth."""
+"""The queue and the tasks it runs; tasks carry row ids only, the database row is the truth.
+
+Importing this module builds nothing and reads no settings. `build_queue(settings)` makes the Huey instance and
+registers the tasks below on it; the app factory installs the one of its runtime's settings (`use_queue`), and a
+process that installed none (the worker, a script) gets one built from its environment on first use
+(`current_queue`). The module's `huey` and task names stand for the current queue's.
+"""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 
 from huey import crontab
@@ -10,9 +17,10 @@ from sqlalchemy import select
 from integration.db.base import utcnow
 from integration.db.engine import transaction
 from integration.jobs.fleet import FleetRedisHuey, FleetSqliteHuey
-from integration.runtime import runtime
+from integration.jobs.registry import Queue, TaskList
+from integration.runtime import process_settings, runtime
 from integration.inbox.store import pending_deliveries
-from integration.settings import Settings, load_settings
+from integration.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +38,61 @@ def make_huey(settings: Settings):
     return FleetSqliteHuey(settings.queue_name, filename=str(settings.data_dir / "queue.sqlite3"), fsync=False)
 
 
-huey = make_huey(load_settings())
+def build_queue(settings: Settings) -> Queue:
+    """A Huey instance for these settings with every task of this module registered on it."""
+    huey = make_huey(settings)
+    return Queue(settings, huey, _TASKS.register(huey, settings))
 
+
+_current: Queue | None = None
+_building = threading.Lock()
+
+
+def use_queue(queue: Queue) -> Queue:
+    """Make `queue` the one this process sends to and consumes."""
+    global _current
+    _current = queue
+    return queue
+
+
+def current_queue() -> Queue:
+    """This process's queue: the one installed, else one built from its environment on first use."""
+    if _current is None:
+        with _building:   # threads asking at once share one Huey instance
+            if _current is None:
+                use_queue(build_queue(process_settings()))
+    return _current
+
+
+def __getattr__(name: str):
+    """`huey`: the current queue's Huey instance (what the worker consumes and the readiness check pings)."""
+    if name == "huey":
+        return current_queue().huey
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _every_minute(settings: Settings):
+    return crontab(minute="*")
+
+
+def _every_sweep(settings: Settings):
+    return crontab(minute=f"*/{settings.reconcile_minutes}")
+
+
+_TASKS = TaskList(current_queue)
+task, periodic = _TASKS.task, _TASKS.periodic
 
 RETRY_DELAY_SECONDS = 30
 
 
-@huey.task(retries=5, retry_delay=RETRY_DELAY_SECONDS)
+@task(retries=5, retry_delay=RETRY_DELAY_SECONDS)
 def process_delivery_task(delivery_id: int) -> None:
     """Process one stored webhook delivery."""
     from integration.inbox.process import process_delivery
     process_delivery(runtime(), delivery_id, None, enqueue_action)
 
 
-@huey.task()
+@task()
 def process_deliveries_task(delivery_ids: list[int]) -> None:
     """Process a batch of stored deliveries in order; one that fails goes back to the queue on its own."""
     from integration.inbox.process import process_delivery
@@ -65,12 +114,12 @@ def not_requeued_lately(queue, delivery_ids: list[int]) -> list[int]:
     return [i for i in delivery_ids if queue.set_flag(f"requeue.{i}", REQUEUE_EVERY_SECONDS)]
 
 
-@huey.periodic_task(crontab(minute="*"))
+@periodic(_every_minute)
 def requeue_lost_deliveries() -> None:
     """Re-queue deliveries stored over two minutes ago and still unprocessed (a lost queue message)."""
     with transaction(runtime().sessions) as session:
         stale = pending_deliveries(session, utcnow() - timedelta(minutes=2))
-    ids = not_requeued_lately(huey, stale)   # the queue's flags, once the database transaction is closed
+    ids = not_requeued_lately(current_queue().huey, stale)   # its flags, once the database transaction is closed
     for delivery_id in ids:
         process_delivery_task(delivery_id)
     if ids:
@@ -94,22 +143,23 @@ def enqueue_action(action_id: int, rt=None) -> None:
 
 def ensure_drain(shop_id: int) -> None:
     """Queue a drain for the shop at the tail, unless one is already waiting."""
-    if huey.set_flag(f"drain.{shop_id}", DRAIN_FLAG_SECONDS):
+    if current_queue().huey.set_flag(f"drain.{shop_id}", DRAIN_FLAG_SECONDS):
         drain_shop_task(shop_id)
 
 
-@huey.task()
+@task()
 def drain_shop_task(shop_id: int) -> None:
     """Run the shop's due actions for a bounded time; queue the rest behind the other shops."""
     from integration.outbox.drain import drain_shop, due_action_ids
-    from integration.outbox.gateways import platform_gateway
-    huey.clear_flag(f"drain.{shop_id}")   # from here on a new action queues the next drain
-    with runtime().sessions() as session:
-        share = runtime().settings.drain_max_actions
+    from integration.outbox.gateways import gateways_for
+    current_queue().huey.clear_flag(f"drain.{shop_id}")   # from here on a new action queues the next drain
+    rt = runtime()
+    with rt.sessions() as session:
+        share = rt.settings.drain_max_actions
         busy = len(due_action_ids(session, shop_id, utcnow(), share + 1)) > share
     if busy:   # more than one drain's worth: let an idle thread take the next share at once
         ensure_drain(shop_id)
-    report = drain_shop(runtime(), shop_id, platform_gateway)
+    report = drain_shop(rt, shop_id, gateways_for(rt))
     if report.more_due:
         ensure_drain(shop_id)
     elif report.next_due_at is not None:   # a retry waiting out its backoff: wake the shop when it is due
@@ -119,23 +169,23 @@ def drain_shop_task(shop_id: int) -> None:
 def _wake_when_due(shop_id: int, due_at) -> None:
     delay = max((due_at - utcnow()).total_seconds(), 0)
     # One wake-up per shop and due second, however many drains ended before it.
-    if huey.set_flag(f"wake.{shop_id}.{int(due_at.timestamp())}", delay + DRAIN_FLAG_SECONDS):
+    if current_queue().huey.set_flag(f"wake.{shop_id}.{int(due_at.timestamp())}", delay + DRAIN_FLAG_SECONDS):
         wake_shop_task.schedule((shop_id,), delay=delay)
 
 
-@huey.task()
+@task()
 def wake_shop_task(shop_id: int) -> None:
     """A retry came due: queue the shop's drain (deduplicated, so wake-ups never pile up drains)."""
     ensure_drain(shop_id)
 
 
-@huey.task()
+@task()
 def run_action_task(action_id: int) -> None:
     """Messages queued before per-shop drains existed: hand the action to its shop's drain."""
     enqueue_action(action_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
+@periodic(_every_minute)
 def reap_actions() -> None:
     """Take back actions from killed workers and queue a drain for every shop with due actions."""
     from integration.outbox.run import reap
@@ -149,7 +199,7 @@ def reap_actions() -> None:
         drain_shop_task(shop_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
+@periodic(_every_minute)
 def refresh_credentials() -> None:
     """Refresh each platform's expiring credentials (Shopify's offline tokens that lapse within five minutes)."""
     from adapters.registry import ADAPTERS
@@ -157,7 +207,7 @@ def refresh_credentials() -> None:
         adapter.refresh_credentials(runtime())
 
 
-@huey.periodic_task(crontab(minute=f"*/{load_settings().reconcile_minutes}"))
+@periodic(_every_sweep)
 def reconcile_shops() -> None:
     """Queue one sweep per active shop with API credentials (RETURNKIT_RECONCILE_MINUTES apart)."""
     from integration.inbox.sweep import sweepable_shops
@@ -167,7 +217,7 @@ def reconcile_shops() -> None:
         reconcile_shop_task(shop_id)
 
 
-@huey.task()
+@task()
 def reconcile_shop_task(shop_id: int) -> None:
     """Sweep one shop: changed orders into the inbox, then its webhook subscriptions."""
     from integration.inbox.sweep import sweep_shop

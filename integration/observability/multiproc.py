@@ -5,14 +5,15 @@ import os
 import shutil
 from pathlib import Path
 
+from integration.settings import Settings
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _PREPARED_ENV = "RETURNKIT_METRICS_DIR_PREPARED"   # set by `returnkit serve` so gunicorn does not wipe it again
 
 
-def default_dir() -> Path:
+def default_dir(settings: Settings) -> Path:
     """<data dir>/metrics."""
-    from integration.settings import load_settings
-    return load_settings().data_dir / "metrics"
+    return settings.data_dir / "metrics"
 
 
 def prepare(path: str | Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from adapters.easypost.client import ReturnLabels
 from adapters.http import PlatformError
 from adapters.registry import ADAPTERS
+from integration.outbox.run import Gateways
+from integration.runtime import Runtime, process_settings
 from integration.shops.returns_setup import labels_ready
-from integration.settings import Settings, load_settings
+from integration.settings import Settings
 
 
 def return_labels(shop, settings: Settings) -> ReturnLabels | None:
@@ -17,9 +19,17 @@ def return_labels(shop, settings: Settings) -> ReturnLabels | None:
                         shop.settings["return_address"], shop.settings.get("return_parcel"))
 
 
-def platform_gateway(shop, sessions=None):
-    """The object whose perform(kind, payload, key) pushes an action to the shop's platform."""
-    adapter, settings = ADAPTERS[shop.platform], load_settings()
+def gateways_for(rt: Runtime) -> Gateways:
+    """The runtime's Gateways: each shop's gateway with its settings, refreshing tokens through its sessions."""
+    def gateway(shop, sessions=None):
+        return platform_gateway(shop, sessions or rt.sessions, rt.settings)
+    return gateway
+
+
+def platform_gateway(shop, sessions=None, settings: Settings | None = None):
+    """The object whose perform(kind, payload, key) pushes an action to the shop's platform (with `settings`,
+    else the ones this process's environment gives)."""
+    adapter, settings = ADAPTERS[shop.platform], settings or process_settings()
     shop = adapter.connect(shop, settings, sessions)
     client = adapter.client(shop, settings.http_timeout)
     if client is None:

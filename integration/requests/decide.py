@@ -23,7 +23,7 @@ from integration.requests.customer_access import public_slug
 from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
 from integration.shops.returns_setup import labels_ready, return_address_text
-from integration.settings import load_settings
+from integration.runtime import settings_of
 
 
 class RequestError(ValueError):
@@ -125,7 +125,7 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     else:
         source["case_id"] = case.id
     logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop))
-    base = load_settings().public_url
+    base = settings_of(session).public_url   # the caller's runtime's address, not this process's environment
     link = f"{base}/app/activity/orders/{order.id}#decision-{decision.id}"
     planned_actions = plan_actions(shop.platform, order.order_id, source, document, link=link, logistics=logistics,
                                    request_page=f"{base}/r/{public_slug(shop)}")
