@@ -8,6 +8,8 @@ ZERO = Decimal(0)
 from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
+from adapters.shopify import process_documents as process_docs
+from adapters.shopify import process_return as process
 from adapters.shopify.client import ShopifyClient
 from integration.domain import actions as act
 from adapters.shopify.returns import find_marked_return, open_return, order_returns
@@ -95,36 +97,82 @@ class ShopifyActions(ActionGateway):
                                   {"DECLINED"})
 
     def do_refund(self, payload: act.Refund, key: str) -> dict:
-        """refundCreate with @idempotent. Its variables are worked out once and saved before the first attempt,
-        so a retry resends exactly them: Shopify refuses a used key with other parameters, and a second
-        suggestedRefund would already reflect a refund whose answer was lost."""
-        refund_input = self.ledger.get("refund_input")
-        if refund_input is None:
-            refund_input = self._refund_input(payload, key)
-            self.ledger.record("refund_input", refund_input)
+        """Settle the return the refund belongs to with returnProcess; without one, refundCreate."""
+        return_id = payload.return_id or self._marked_return_id(payload)
+        if return_id:
+            return self._process_return(payload, key, return_id)
+        return self._create_refund(payload, key)
+
+    def _marked_return_id(self, payload: act.Refund) -> str | None:
+        if not payload.return_marker:
+            return None
+        found = find_marked_return(order_returns(self.client, _gid("Order", payload.order_id)), payload.return_marker)
+        return found["id"] if found else None
+
+    def _saved(self, name: str, build):
+        """Variables worked out once and saved before the first attempt, so every retry resends exactly them."""
+        variables = self.ledger.get(name)
+        if variables is None:
+            variables = build()
+            self.ledger.record(name, variables)
+        return variables
+
+    def _create_refund(self, payload: act.Refund, key: str) -> dict:
+        """refundCreate with @idempotent; Shopify refuses a used key with other parameters, and a second
+        suggestedRefund would already reflect a refund whose answer was lost, hence the saved variables."""
+        refund_input = self._saved("refund_input", lambda: self._refund_input(payload, key))
         result = _check(self.client.graphql(docs.ISSUE_REFUND, {"input": refund_input, "key": key})["refundCreate"])
         return {"refund": result["refund"]["id"],
                 "amount": result["refund"]["totalRefundedSet"]["presentmentMoney"]["amount"]}
 
-    def _refund_input(self, payload: act.Refund, key: str) -> dict:
-        """The units and shipping at Shopify's suggested amount (their tax included), less the decision's
-        deductions, spread over the order's transactions."""
-        order = _gid("Order", payload.order_id)
-        lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty, "restockType": "NO_RESTOCK"}
-                 for line, qty in payload.lines]
-        suggested = self.client.graphql(docs.SUGGESTED_REFUND, {"id": order, "lines": lines,
-                                                                "shipping": payload.shipping or "0"})
-        offered = suggested["order"]["suggestedRefund"]
+    def _money(self, payload: act.Refund) -> dict:
+        """Shopify's suggested refund for the units and shipping (their tax included) less the decision's
+        deductions: over the order's transactions, or all as store credit."""
+        lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty} for line, qty in payload.lines]
+        offered = self.client.graphql(docs.SUGGESTED_REFUND, {"id": _gid("Order", payload.order_id), "lines": lines,
+                                                              "shipping": payload.shipping or "0"})
+        offered = offered["order"]["suggestedRefund"]
         budget = max(Decimal(offered["amountSet"]["presentmentMoney"]["amount"]) - Decimal(payload.deductions), ZERO)
+        if payload.method == "store_credit":
+            return {"transactions": [], "credit": str(budget) if budget else None}
         transactions = []
         for tx in offered["suggestedTransactions"]:
             amount = min(Decimal(tx["amountSet"]["presentmentMoney"]["amount"]), budget)
             if amount > 0:
-                transactions.append({"orderId": order, "gateway": tx["gateway"], "kind": "REFUND", "amount": str(amount),
+                transactions.append({"gateway": tx["gateway"], "amount": str(amount),
                                      "parentId": (tx.get("parentTransaction") or {}).get("id")})
                 budget -= amount
-        return {"orderId": order, "note": f"returnkit {key}", "notify": True, "refundLineItems": lines,
-                "shipping": {"amount": payload.shipping or "0"}, "transactions": transactions}
+        return {"transactions": transactions, "credit": None}
+
+    def _refund_input(self, payload: act.Refund, key: str) -> dict:
+        """refundCreate's input: the units, shipping, and the money to the card or as store credit."""
+        order, money = _gid("Order", payload.order_id), self._money(payload)
+        lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty, "restockType": "NO_RESTOCK"}
+                 for line, qty in payload.lines]
+        out = {"orderId": order, "note": f"returnkit {key}", "notify": True, "refundLineItems": lines,
+               "shipping": {"amount": payload.shipping or "0"},
+               "transactions": [{"orderId": order, "kind": "REFUND", **t} for t in money["transactions"]]}
+        if money["credit"]:
+            out["refundMethods"] = [{"storeCreditRefund": {"amount": {"amount": money["credit"],
+                                                                      "currencyCode": payload.currency}}}]
+        return out
+
+    def _process_return(self, payload: act.Refund, key: str, return_id: str) -> dict:
+        """returnProcess, once: a return already closed, or whose lines are all processed, is done."""
+        found = process.open_return(self.client, return_id)
+        if found["status"] in process.SETTLED or not process.return_lines(found, payload):
+            return {"return": return_id, "status": found["status"], "skipped": "already processed"}
+        if found["status"] != "OPEN":   # requested, not yet approved: the approval comes first
+            raise PlatformError(f"shopify: return {return_id} is {found['status']}, not open", retryable=True)
+        variables = self._saved("process_input", lambda: process.process_input(
+            found, payload, self._money(payload), payload.currency))
+        result = self.client.graphql(process_docs.PROCESS_RETURN, {"input": variables})["returnProcess"]
+        if result.get("userErrors"):
+            again = process.open_return(self.client, return_id)
+            if again["status"] in process.SETTLED or not process.return_lines(again, payload):
+                return {"return": return_id, "status": again["status"]}   # the lost answer's attempt got through
+            _check(result)
+        return {"return": return_id, "status": result["return"]["status"]}
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
         """orderCancel with refund and restock."""

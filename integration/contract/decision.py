@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from integration.money import format_amount
 from integration.policy.decision import Decision
+from integration.policy.resolution import restocks
 
 
 def refund_json(decision: Decision) -> dict:
@@ -22,7 +23,8 @@ def lines_json(decision: Decision) -> list[dict]:
     """One entry per requested line: how the policy judged it."""
     return [{"line_item_id": v.item.line_item_id, "quantity": v.quantity,
              "item_class": v.facts.item_class if v.facts else None, "outcome": v.outcome,
-             "rule": v.rule.id, "resolution": v.resolution if v.outcome != "denied" else "none"}
+             "rule": v.rule.id, "resolution": v.resolution if v.outcome != "denied" else "none",
+             "restock": restocks(v)}
             for v in decision.lines]
 
 

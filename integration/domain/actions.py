@@ -2,7 +2,7 @@
 and every platform's action client (adapters/<platform>/actions.py)."""
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import ClassVar
 
@@ -83,6 +83,9 @@ class Refund:
     deductions: str = "0"
     tax: str = "0"
     method: str = "original_payment"   # or store_credit: the customer is credited at the shop, not refunded to the card
+    return_id: str | None = None       # the platform return the refund settles (processed with it), if any
+    return_marker: str | None = None   # or the marker of the return our create_return opened
+    restock: list = field(default_factory=list)   # line ids whose returned units go back on sale
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ OUTCOMES = ("approved", "denied", "needs_evidence", "needs_review")
 PAYERS = ("merchant", "customer")
 REFUND_TIMINGS = ("on_approval", "after_inspection")
 REFUND_METHODS = ("original_payment", "store_credit")
+RESTOCK = ("never", "unused", "always")   # put returned units back on sale: never, only unused/sealed ones, all
 
 # Resolutions that hand goods rather than money back to the customer.
 GOODS_RESOLUTIONS = frozenset({"replacement", "repair", "exchange"})

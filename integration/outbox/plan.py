@@ -88,10 +88,18 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict, logist
     refund = decision["refund"]
     due = refund["timing"] == "on_approval" or (refund["timing"] == "after_inspection" and source.get("inspected"))
     if due and refund["total"].strip("0.") != "":
-        out.append(planned(act.Refund(order_id, refund["total"], refund["currency"], refund["shipping"],
-                                      _approved_lines(decision), refund.get("deductions", "0"), refund.get("tax", "0"),
-                                      refund.get("method") or "original_payment")))
+        out.append(planned(_refund(platform, order_id, source, decision)))
     return out
+
+
+def _refund(platform: str, order_id: str, source: dict, decision: dict) -> act.Refund:
+    """The refund, settling the platform return it belongs to; units go back on sale only once inspected."""
+    refund, returned = decision["refund"], decision.get("return_required") and source.get("type") != "cancellation"
+    marker = return_marker(source) if returned and ADAPTERS[platform].opens_returns else None
+    restock = [li["line_item_id"] for li in decision["lines"] if li.get("restock")] if source.get("inspected") else []
+    return act.Refund(order_id, refund["total"], refund["currency"], refund["shipping"], _approved_lines(decision),
+                      refund.get("deductions", "0"), refund.get("tax", "0"), refund.get("method") or "original_payment",
+                      source.get("return_id"), None if source.get("return_id") else marker, restock)
 
 
 def _decline_reason(source: dict, decision: dict) -> str:

@@ -36,6 +36,8 @@ def terms_fields(doc: dict) -> dict:
         out["return_required"] = ret["required"]
     if "shipping_paid_by" in ret:
         out["shipping_paid_by"] = ret["shipping_paid_by"]
+    if "restock" in ret:
+        out["restock"] = ret["restock"]
     for key, name in _REFUND_KEYS.items():
         if key in doc.get("refund", {}):
             out[name] = doc["refund"][key]

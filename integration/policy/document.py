@@ -74,6 +74,8 @@ class FeeSchema(StrictSchema):
 class ReturnTermsSchema(StrictSchema):
     required = Bool()
     shipping_paid_by = Choice(vocab.PAYERS, "payer")
+    restock = Choice(vocab.RESTOCK, "restock", metadata={
+        "doc": "once the item is back: never (default), unused (only sealed or unused items) or always"})
 
 
 class RefundTermsSchema(StrictSchema):

@@ -44,6 +44,7 @@ class Terms:
     if_out_of_stock: tuple[str, ...] | None = None
     return_required: bool | None = None
     shipping_paid_by: str | None = None
+    restock: str = "never"
     refund_shipping: str = "no"
     deductions: str | None = None
     timing: str | None = None

@@ -24,3 +24,12 @@ def choose_resolution(options: tuple[str, ...], request: Request) -> str:
     if wanted == "exchange" and "replacement" in options:
         return "replacement"
     return options[0] if options else "none"
+
+
+def restocks(verdict) -> bool:
+    """True when the line's units go back on sale once they are back: a granted return the terms restock
+    (always, or only when sealed or unused as found)."""
+    terms = verdict.terms
+    if verdict.outcome != "approved" or not terms.return_required or terms.restock == "never":
+        return False
+    return terms.restock == "always" or verdict.facts.condition in ("sealed", "unused")

@@ -29,7 +29,9 @@ PLATFORMS = {
 }
 SHOPIFY_CALLS = {"return": ["OrderReturns", "CreateReturn"], "tag": ["TagOrder"], "cancel": ["CancelOrder"],
                  "note": ["OrderNote", "UpdateOrderNote"], "customer_note": ["OrderNote", "UpdateOrderNote"],
-                 "refund": ["SuggestedRefund", "IssueRefund"]}
+                 "refund": ["SuggestedRefund", "IssueRefund"],
+                 # A return's refund settles it (returnProcess): found by our marker, its lines read, then processed.
+                 "process": ["OrderReturns", "ReturnToProcess", "SuggestedRefund", "ProcessReturn"]}
 WOO_CALLS = {"tag": ["PUT orders/{o}"], "note": ["GET orders/{o}/notes", "POST orders/{o}/notes private"],
              "customer_note": ["GET orders/{o}/notes", "POST orders/{o}/notes customer"],
              # A refund reads the order's payment method first: an offline gateway's refund is recorded by hand.
@@ -71,7 +73,8 @@ TABLE = [
     ("motion-hardware", "needs_evidence", ask("return", "defective"), "needs_evidence", ["customer_note", "note"]),
     ("motion-hardware", "needs_review", ask("return", "wrong_item"), "needs_review", ["tag", "note"]),
     ("motion-hardware", "cancellation", ask("cancellation"), "needs_review", ["tag", "note"]),   # the merchant decides
-    ("motion-hardware", "inspection", ask("return", "changed_mind"), "approved", ["refund", "note"]),   # after: damaged
+    ("motion-hardware", "inspection", ask("return", "changed_mind"), "approved",
+     ["process@shopify", "refund@woocommerce", "note"]),   # after: damaged
 ]
 
 
@@ -145,7 +148,7 @@ def test_preset_end_to_end(platform, preset, scenario, request_, outcome, effect
     assert decision["outcome"] == outcome, decision["explanation"]
     assert set(drain(rt)) == {"succeeded"}
     assert wire_calls(platform, emulator) == expected_calls(platform, effects)
-    if "refund" in effects:
+    if any(e.startswith(("refund", "process")) for e in effects):
         assert refunded(platform, emulator, where["order"]) == Decimal(decision["refund"]["total"])
 
 

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import graphql
 
 from tests.emulators.shopify_orders_state import OrdersConnectionMixin
+from tests.emulators.shopify_returns_state import LOCATION, ReturnProcessingMixin
 from tests.emulators.shopify_webhooks_state import WebhookSubscriptionsMixin
 
 _ids = itertools.count(1000)
@@ -51,7 +52,7 @@ def shape(value, selection: graphql.SelectionSetNode, variables: dict):
     return out
 
 
-class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
+class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessingMixin):
     """Orders, returns, refunds and products of one emulated shop."""
 
     def __init__(self):
@@ -65,7 +66,8 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
                   address: dict | None = None, shipping_tax="0") -> None:
         """lines: [(line id, quantity, unit price[, tax per unit])], all shipped in one fulfillment."""
         lines = [(lid, qty, price, *(rest or ("0",))) for lid, qty, price, *rest in lines]
-        fulfillment = {"id": f"gid://shopify/Fulfillment/{next(_ids)}", "fulfillmentLineItems": {"nodes": [
+        fulfillment = {"id": f"gid://shopify/Fulfillment/{next(_ids)}", "location": {"id": LOCATION},
+                       "fulfillmentLineItems": {"nodes": [
             {"id": f"gid://shopify/FulfillmentLineItem/{next(_ids)}", "quantity": qty,
              "lineItem": {"id": f"gid://shopify/LineItem/{lid}"}} for lid, qty, *_ in lines]}}
         self.orders[f"gid://shopify/Order/{order_id}"] = {"fulfillments": [fulfillment],
@@ -80,14 +82,17 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
     def add_return(self, return_id, status="REQUESTED", lines=((1, 1),)) -> None:
         """lines: [(fulfillment line id, quantity)]; the reverse fulfillment order appears on approval."""
         self.returns[f"gid://shopify/Return/{return_id}"] = {"status": status, "lines": list(lines), "rfos": [],
-                                                            "order": None, "line_items": []}
+                                                            "order": None, "line_items": [
+                                                                self.return_line_node(fli, qty, None) for fli, qty in lines]}
         if status == "OPEN":
             self._open(self.returns[f"gid://shopify/Return/{return_id}"])
 
     def _open(self, ret: dict) -> None:
         rfo = {"id": f"gid://shopify/ReverseFulfillmentOrder/{next(_ids)}", "reverseDeliveries": {"nodes": []},
                "lineItems": {"nodes": [{"id": f"gid://shopify/ReverseFulfillmentOrderLineItem/{next(_ids)}",
-                                        "totalQuantity": qty} for _line, qty in ret["lines"]]}}
+                                        "totalQuantity": qty, "fulfillmentLineItem": {
+                                            "id": str(fli), "lineItem": {"id": self.line_item_of(fli)}}}
+                                       for fli, qty in ret["lines"]]}}
         ret["rfos"].append(rfo)
 
     def refundable(self, order: dict) -> Decimal:
@@ -133,7 +138,11 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
     def return_(self, args):
         ret = self.returns.get(args["id"])
         return None if ret is None else {"id": args["id"], "status": ret["status"],
-                                         "reverseFulfillmentOrders": {"nodes": ret["rfos"]}}
+                                         "reverseFulfillmentOrders": {"nodes": ret["rfos"]},
+                                         "returnLineItems": {"nodes": ret["line_items"]},
+                                         "order": {"id": self.order_of_return(ret),
+                                                   "fulfillments": self.orders.get(self.order_of_return(ret), {})
+                                                   .get("fulfillments", [])}}
 
     def product(self, args):
         return self.products.get(args["id"])
@@ -191,8 +200,8 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin):
         return_id = f"gid://shopify/Return/{next(_ids)}"
         ret = {"status": "OPEN", "order": given["orderId"], "rfos": [],
                "lines": [(i["fulfillmentLineItemId"], i["quantity"]) for i in given["returnLineItems"]],
-               "line_items": [{"id": f"gid://shopify/ReturnLineItem/{next(_ids)}", "quantity": i["quantity"],
-                               "returnReasonNote": i.get("returnReasonNote")} for i in given["returnLineItems"]]}
+               "line_items": [self.return_line_node(i["fulfillmentLineItemId"], i["quantity"], i.get("returnReasonNote"))
+                              for i in given["returnLineItems"]]}
         self.returns[return_id] = ret
         self._open(ret)
         return {"return": {"id": return_id, "status": "OPEN"}, "userErrors": []}

@@ -60,7 +60,7 @@ def test_approving_records_who_when_and_why_and_plans_the_refund_the_policy_give
     # One of the two tees asked for was already refunded (the story's refunds/create): only the other is.
     assert refund == [{"order_id": "5550001", "amount": "23.16", "currency": "USD", "shipping": "0.00",
                        "lines": [["9001", 1]], "deductions": "0.00", "tax": "0.66",
-                       "method": "original_payment"}]
+                       "method": "original_payment", "return_marker": "returnkit-case-1", "restock": []}]
     assert doc["refund"]["total"] == suggested["refund"]["total"] == "23.16"   # 22.50 and half its line's 1.31 tax
     assert _queue(rt, shop_id) == []
 

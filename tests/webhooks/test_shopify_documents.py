@@ -1,6 +1,7 @@
 """Every GraphQL document returnkit sends to Shopify validates against the real 2026-10 Admin schema."""
 import pytest
 
+import adapters.shopify.actions  # noqa: F401  (registers every document the actions send)
 from adapters.shopify.documents import API_VERSION, DOCUMENTS
 from tests.shopify_schema import API, validate
 
