@@ -58,3 +58,23 @@ def validate(document: str, variables: dict | None = None) -> list[str]:
         coerced = graphql.execution.values.get_variable_values(schema, operation.variable_definitions, variables)
         errors = [str(e).splitlines()[0] for e in coerced] if isinstance(coerced, list) else []
     return errors
+
+
+def deprecated_uses(document: str) -> list[str]:
+    """Fields and arguments a document uses that the schema marks deprecated ("Use X instead")."""
+    schema, found = admin_schema(), []
+    info = graphql.TypeInfo(schema)
+
+    class Visitor(graphql.Visitor):
+        def enter_field(self, node, *_):
+            field = info.get_field_def()
+            if field is not None and field.deprecation_reason:
+                found.append(f"{node.name.value}: {field.deprecation_reason}")
+
+        def enter_argument(self, node, *_):
+            argument = info.get_argument()
+            if argument is not None and argument.deprecation_reason:
+                found.append(f"{node.name.value}: {argument.deprecation_reason}")
+
+    graphql.visit(graphql.parse(document), graphql.TypeInfoVisitor(info, Visitor()))
+    return found

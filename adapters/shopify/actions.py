@@ -12,6 +12,7 @@ from adapters.shopify import process_documents as process_docs
 from adapters.shopify import process_return as process
 from adapters.shopify.client import ShopifyClient
 from integration.domain import actions as act
+from adapters.shopify.notes import DECLINE_NOTE_LIMIT, ENTRY_LIMIT, bounded_note, shorten
 from adapters.shopify.returns import find_marked_return, open_return, order_returns
 
 
@@ -37,17 +38,22 @@ class ShopifyActions(ActionGateway):
         self.client, self.labels = client, labels
 
     def do_order_note(self, payload: act.OrderNote, key: str) -> dict:
-        """Append to the order's note, keeping what is there; the key marks it so a retry adds nothing."""
+        """Append to the order's staff note, keeping what is there; the key marks it so a retry adds nothing. Notes
+        on one order are written one at a time (read, append, write), and the note stays within Shopify's limit."""
         order = _gid("Order", payload.order_id)
-        note = (self.client.graphql(docs.ORDER_NOTE, {"id": order})["order"] or {}).get("note") or ""
-        marker = f"[{key}]"
-        if marker in note:
-            return {"skipped": "already noted"}
-        text = f"{note}\n\n{payload.text} {marker}".strip()
-        _check(self.client.graphql(docs.UPDATE_ORDER_NOTE, {"input": {"id": order, "note": text}})["orderUpdate"])
+        with self.locks.hold(str(payload.order_id)):
+            note = (self.client.graphql(docs.ORDER_NOTE, {"id": order})["order"] or {}).get("note") or ""
+            marker = f"[{key}]"
+            if marker in note:
+                return {"skipped": "already noted"}
+            text = bounded_note(note, f"{shorten(payload.text, ENTRY_LIMIT - len(marker) - 1)} {marker}")
+            _check(self.client.graphql(docs.UPDATE_ORDER_NOTE, {"input": {"id": order, "note": text}})["orderUpdate"])
         return {"noted": order}
 
-    do_customer_note = do_order_note   # Shopify has no customer note channel: the customer sees returns emails
+    def do_customer_note(self, payload: act.CustomerNote, key: str) -> dict:
+        """Shopify has no note a customer reads (the order note is staff-only): the customer's words are on their
+        request page, and Shopify's own return emails (notifyCustomer) tell them of approvals and declines."""
+        return {"skipped": "shown on the customer's request page: Shopify orders have no customer note"}
 
     def do_tag_order(self, payload: act.TagOrder, key: str) -> dict:
         """Tag the order (tags are a set: repeating is harmless)."""
@@ -92,7 +98,7 @@ class ShopifyActions(ActionGateway):
     def do_decline_return(self, payload: act.DeclineReturn, key: str) -> dict:
         """returnDeclineRequest with the reason and a customer-facing note quoting the policy."""
         variables = {"id": _gid("Return", payload.return_id), "declineReason": payload.reason,
-                     "declineNote": payload.note[:2000], "notifyCustomer": True}
+                     "declineNote": shorten(payload.note, DECLINE_NOTE_LIMIT), "notifyCustomer": True}
         return self._return_state(payload.return_id, docs.DECLINE_RETURN, "returnDeclineRequest", variables,
                                   {"DECLINED"})
 
@@ -175,16 +181,29 @@ class ShopifyActions(ActionGateway):
         return {"return": return_id, "status": result["return"]["status"]}
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
-        """orderCancel with refund and restock."""
-        variables = {"orderId": _gid("Order", payload.order_id), "refund": payload.refund,
-                     "restock": payload.restock, "staffNote": f"returnkit {key}"}
-        result = self.client.graphql(docs.CANCEL_ORDER, variables)["orderCancel"]
-        if result.get("orderCancelUserErrors"):
-            order = self.client.graphql(docs.ORDER_CANCELLED, {"id": variables["orderId"]})["order"] or {}
-            if order.get("cancelledAt"):  # an earlier attempt got through; its answer was lost
-                return {"cancelled_at": order["cancelledAt"]}
-            _check(result, "orderCancelUserErrors")
-        return {"job": (result.get("job") or {}).get("id")}
+        """orderCancel (refundMethod: the original payment), done only once Shopify's cancellation job is: the
+        job is remembered and polled on each retry, and the order must then read as cancelled."""
+        order = _gid("Order", payload.order_id)
+        job = self.ledger.get("cancel_job")
+        if job is None:
+            variables = {"orderId": order, "refundMethod": {"originalPaymentMethodsRefund": payload.refund},
+                         "restock": payload.restock, "staffNote": f"returnkit {key}"}
+            result = self.client.graphql(docs.CANCEL_ORDER, variables)["orderCancel"]
+            if result.get("orderCancelUserErrors"):
+                return self._cancelled(order, result)   # an earlier attempt got through; its answer was lost
+            job = result["job"]["id"]
+            self.ledger.record("cancel_job", job)
+        if not (self.client.graphql(docs.CANCEL_JOB, {"id": job})["job"] or {}).get("done"):
+            raise PlatformError("shopify: the cancellation is still running", retryable=True)
+        return {"job": job, **self._cancelled(order, None)}
+
+    def _cancelled(self, order: str, refused: dict | None) -> dict:
+        found = self.client.graphql(docs.ORDER_CANCELLED, {"id": order})["order"] or {}
+        if found.get("cancelledAt"):
+            return {"cancelled_at": found["cancelledAt"]}
+        if refused is not None:
+            _check(refused, "orderCancelUserErrors")
+        raise PlatformError("shopify: the cancellation job ended without cancelling the order", retryable=False)
 
     def _customer_address(self, order_id) -> dict:
         order = self.client.graphql(docs.ORDER_SHIPPING_ADDRESS, {"id": _gid("Order", order_id)})["order"] or {}

@@ -74,12 +74,19 @@ mutation IssueRefund($input: RefundInput!, $key: String!) {
 """
 
 CANCEL_ORDER = """
-mutation CancelOrder($orderId: ID!, $refund: Boolean, $restock: Boolean!, $staffNote: String) {
-  orderCancel(orderId: $orderId, reason: CUSTOMER, refund: $refund, restock: $restock, notifyCustomer: true,
-              staffNote: $staffNote) {
-    job { id }
+mutation CancelOrder($orderId: ID!, $refundMethod: OrderCancelRefundMethodInput, $restock: Boolean!,
+                     $staffNote: String) {
+  orderCancel(orderId: $orderId, reason: CUSTOMER, refundMethod: $refundMethod, restock: $restock,
+              notifyCustomer: true, staffNote: $staffNote) {
+    job { id done }
     orderCancelUserErrors { field message code }
   }
+}
+"""
+
+CANCEL_JOB = """
+query CancelJob($id: ID!) {
+  job(id: $id) { id done }
 }
 """
 
@@ -150,7 +157,7 @@ DOCUMENTS.update({
     "OrderReturns": ORDER_RETURNS, "CreateReturn": CREATE_RETURN,
     "OrderShippingAddress": ORDER_SHIPPING_ADDRESS, "ReturnForLabel": RETURN_FOR_LABEL,
     "AttachReturnLabel": ATTACH_RETURN_LABEL,
-    "OrderCancelled": ORDER_CANCELLED,
+    "OrderCancelled": ORDER_CANCELLED, "CancelJob": CANCEL_JOB,
     "OrderNote": ORDER_NOTE, "UpdateOrderNote": UPDATE_ORDER_NOTE, "TagOrder": TAG_ORDER,
     "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,
     "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,

@@ -27,8 +27,9 @@ PLATFORMS = {
                     "lines": {"tee": "41", "custom": "42"},
                     "when": {"soon": "2026-05-11T10:00:00-05:00", "late": "2026-05-20T10:00:00-05:00"}},
 }
-SHOPIFY_CALLS = {"return": ["OrderReturns", "CreateReturn"], "tag": ["TagOrder"], "cancel": ["CancelOrder"],
-                 "note": ["OrderNote", "UpdateOrderNote"], "customer_note": ["OrderNote", "UpdateOrderNote"],
+SHOPIFY_CALLS = {"return": ["OrderReturns", "CreateReturn"], "tag": ["TagOrder"], "cancel": ["CancelOrder", "CancelJob", "OrderCancelled"],
+                 "note": ["OrderNote", "UpdateOrderNote"],
+                 "customer_note": [],   # Shopify has no customer-readable note: the request page shows it
                  "refund": ["SuggestedRefund", "IssueRefund"],
                  # A return's refund settles it (returnProcess): found by our marker, its lines read, then processed.
                  "process": ["OrderReturns", "ReturnToProcess", "SuggestedRefund", "ProcessReturn"]}

@@ -107,8 +107,25 @@ def test_cancellation_before_production_cancels_with_refund_and_restock(client, 
     drain(rt)
     assert seen(shopify)[0] == "CancelOrder"
     cancel = shopify.calls[0][1]
-    assert (cancel["orderId"], cancel["refund"], cancel["restock"]) == (f"gid://shopify/Order/{ORDER}", True, True)
+    assert (cancel["orderId"], cancel["refundMethod"], cancel["restock"]) == (
+        f"gid://shopify/Order/{ORDER}", {"originalPaymentMethodsRefund": True}, True)
     assert shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["cancelled"]
+    assert shopify.refunded(ORDER) == Decimal("114.55")   # the whole order, tax included
+
+
+def test_a_cancellation_succeeds_only_once_shopifys_job_is_done(client, rt, queue, shops, shopify):
+    use_policy(rt, shops, "kinectr")
+    replay(client, rt, queue, "shopify", ["orders_create"])
+    shopify.state.hold_jobs = True
+    api_request(client, rt, shops, {"type": "cancellation", "submitted_at": "2026-05-01T11:00:00-06:00"})
+    assert drain(rt)[0] == "retrying"          # the job is queued, the order not cancelled yet
+    assert not shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["cancelled"]
+    shopify.state.hold_jobs = False
+    with transaction(rt.sessions) as session:
+        for action in session.scalars(select(Action).where(Action.state == "retrying")):
+            action.next_attempt_at = action.created_at
+    assert drain(rt)[0] == "succeeded"
+    assert seen(shopify).count("CancelOrder") == 1 and seen(shopify).count("CancelJob") == 2   # polled, not resent
 
 
 def test_refund_after_inspection_withholds_the_condition_fee(client, rt, queue, shops, shopify):

@@ -61,6 +61,8 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
         self.products: dict[str, dict] = {}
         self.idempotency: dict[str, dict] = {}
         self.refunds: list[dict] = []
+        self.jobs: list[tuple[dict, object]] = []
+        self.hold_jobs = False
 
     def add_order(self, order_id, lines, shipping="0", currency="USD", gateway="shopify_payments",
                   address: dict | None = None, shipping_tax="0") -> None:
@@ -152,6 +154,8 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
         order = self.orders.get(args["input"]["id"])
         if order is None:
             return {"order": None, "userErrors": [{"field": ["id"], "message": "Order does not exist"}]}
+        if len(args["input"].get("note") or "") > 5000:   # Shopify's Order.note limit: the update is refused
+            return {"order": None, "userErrors": [{"field": ["note"], "message": "Note is too long (maximum is 5000 characters)"}]}
         if "note" in args["input"]:
             order["note"] = args["input"]["note"]
         return {"order": {"id": args["input"]["id"]}, "userErrors": []}
@@ -254,17 +258,36 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
         return result
 
     def orderCancel(self, args):
+        """Asynchronous, as Shopify's is: the answer carries a Job; the order is cancelled (and refunded, by
+        refundMethod) when the job runs (shopify.dev, orderCancel: "poll the job to know when it is done")."""
         order = self.orders[args["orderId"]]
-        if order["cancelled"]:
+        if order["cancelled"] or order.get("cancelling"):
             return {"job": None, "orderCancelUserErrors": [{"field": ["orderId"], "message": "Order has already been cancelled",
                                                             "code": "INVALID"}]}
-        order["cancelled"], order["cancelled_at"] = True, "2026-05-01T17:00:00Z"
-        if args.get("refund"):
-            order["refunded"] += self.refundable(order)
-        return {"job": {"id": f"gid://shopify/Job/{next(_ids)}"}, "orderCancelUserErrors": []}
+        order["cancelling"] = True
+        method = args.get("refundMethod") or {}
+        job = {"id": f"gid://shopify/Job/{next(_ids)}", "done": False}
+
+        def run():
+            order["cancelled"], order["cancelled_at"], job["done"] = True, "2026-05-01T17:00:00Z", True
+            if method.get("originalPaymentMethodsRefund") or method.get("storeCreditRefund") is not None:
+                order["refunded"] += self.refundable(order)
+        self.jobs.append((job, run))
+        return {"job": dict(job), "orderCancelUserErrors": []}
+
+    def job(self, args):
+        return next(({"id": job["id"], "done": job["done"]} for job, _ in self.jobs if job["id"] == args["id"]), None)
+
+    def run_jobs(self) -> None:
+        """Jobs run between requests (unless a test holds them, to see an action wait for one)."""
+        if not self.hold_jobs:
+            for job, run in self.jobs:
+                if not job["done"]:
+                    run()
 
     def execute(self, operation: graphql.OperationDefinitionNode, variables: dict) -> dict:
         """Resolve each top-level field of the operation."""
+        self.run_jobs()
         data = {}
         for field in operation.selection_set.selections:
             name = field.name.value
