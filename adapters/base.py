@@ -61,6 +61,8 @@ class PlatformAdapter(Protocol):
     def sweep_headers(self, topic: str, happened: str | None) -> dict[str, str]: ...
 
     # Shops: how the platform names a shop.
+    def prepare(self) -> None: ...   # process-wide setup, called by the app factory (never at import)
+
     def normalize_domain(self, domain: str) -> str: ...   # ValueError naming the field
 
     def public_slug(self, domain: str) -> str: ...

@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from adapters.registry import ADAPTERS
 from integration.api.decisions import api
 from integration.api.requests import requests_api
 from integration.jobs.batcher import DeliveryBatcher
@@ -51,6 +52,8 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
                enqueue: Callable[[int], None] | None = None,
                enqueue_action: Callable[[int], None] | None = None) -> Flask:
     """Build the app; tests pass their own runtime, queue and configuration."""
+    for adapter in ADAPTERS.values():
+        adapter.prepare()
     app = Flask(__name__)
     app.json = StrictJSON(app)
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)

@@ -37,6 +37,10 @@ class ShopifyAdapter:
     actions = ShopifyActions
     sweep = reconcile       # changed_orders(client, since), updated_at(node), deliveries(node)
 
+    def prepare(self) -> None:
+        """Process-wide setup at startup: shopifyapp's webhook check without its body redaction (see verify.py)."""
+        verify.quiet_body_redaction()
+
     def normalize_domain(self, domain: str) -> str:
         """`x.myshopify.com`, from the domain or a URL on it; ValueError naming the field otherwise."""
         value = domain.strip().lower()

@@ -30,6 +30,9 @@ class WooCommerceAdapter:
     actions = WooCommerceActions
     sweep = reconcile         # changed_orders(client, since), updated_at(order), deliveries(order)
 
+    def prepare(self) -> None:
+        """Process-wide setup at startup: none."""
+
     def normalize_domain(self, domain: str) -> str:
         """The store URL: scheme, host and path, without a trailing slash; ValueError naming the field otherwise."""
         value = domain.strip().lower()

@@ -120,6 +120,9 @@ class FakeAdapter:
     def sweep_headers(self, topic: str, happened):
         return {"x-fake-topic": topic}
 
+    def prepare(self) -> None:
+        """Process-wide setup at startup: none."""
+
     def normalize_domain(self, domain: str) -> str:
         value = domain.strip().lower()
         if not re.fullmatch(r"[a-z0-9-]+\.fakeshop\.test", value):

@@ -1,6 +1,9 @@
 """Signatures in the Svix shape: one valid signed delivery, then break exactly one thing per test."""
 import base64
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +15,7 @@ PAYLOADS = {"shopify": ("products/update", {"id": 7001, "title": "Organic tee", 
                                             "updated_at": "2026-05-01T10:00:00-06:00"}),
             "woocommerce": ("product.updated", {"id": 301, "name": "Stepper", "date_modified_gmt": "2026-05-01T10:00:00"})}
 SIGNATURE = {"shopify": "X-Shopify-Hmac-Sha256", "woocommerce": "X-WC-Webhook-Signature"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _rows(rt) -> int:
@@ -68,7 +72,9 @@ def test_shopifyapp_still_checks_the_hmac_without_parsing_the_body():
     """The receiver skips shopifyapp's log redaction of the body; if a shopifyapp release moves the function,
     this says so (the verification would still be right, only slower)."""
     from shopify_app.verify import _body_hmac_in_header
+    from adapters.registry import ADAPTERS
     from adapters.shopify import verify
+    ADAPTERS["shopify"].prepare()   # what the app factory does at startup
     assert _body_hmac_in_header.redact_http_log is verify._redact_without_body
     body = b'{"id": 1, "access_token": "shpat_secret"}'
     headers = {verify.HMAC_HEADER: verify.sign(body, "s1")}
@@ -94,3 +100,11 @@ def test_shopifyapps_unprefixed_signature_header_is_checked_too(client, rt):
     bad["Shopify-Hmac-Sha256"] = "é" * 44
     assert client.post("/webhooks/shopify", data=body, headers=bad, content_type="application/json").status_code == 401
     assert _rows(rt) == 1
+
+
+def test_importing_the_shopify_verifier_changes_nothing_in_shopifyapp():
+    """The substitution is made by the app factory at startup, never by an import."""
+    code = ("import shopify_app.verify._body_hmac_in_header as m; original = m.redact_http_log; "
+            "import adapters.shopify, adapters.registry; assert m.redact_http_log is original; "
+            "adapters.registry.ADAPTERS['shopify'].prepare(); assert m.redact_http_log is not original")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=60).returncode == 0
