@@ -10,6 +10,7 @@ SCOPES = (
     "write_returns",      # returnApproveRequest, returnDeclineRequest, reverseDeliveryCreateWithShipping; returns/*
     "read_fulfillments",  # fulfillments/*, fulfillment_events/create topics
     "read_products",      # product lookups for item classes; products/* topics
+    "read_locations",     # returnProcess restocks returned units at the order's fulfillment location
 )
 
 
