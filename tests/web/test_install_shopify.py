@@ -81,7 +81,7 @@ def counts(irt) -> tuple[int, int]:
 def test_a_full_install_stores_the_shop_subscribes_and_signs_in(web, irt, emulator):
     query = start(web)
     authorize_scope = emulator.oauth.codes[query["code"]]["scope"]
-    assert authorize_scope == "write_orders,write_returns,read_fulfillments,read_products"
+    assert authorize_scope == "write_orders,write_returns,read_fulfillments,read_products,read_locations"
     response = callback(web, query)
     assert response.status_code == 302 and response.headers["Location"].endswith("/app/")
     with irt.sessions() as session:
