@@ -65,12 +65,22 @@ def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entr
         "refund": doc.get("refund"), "review": doc.get("review")}, decision.id)]
     for action in decision.actions:
         out.append(Entry(action.created_at, "action", {"action_kind": action.kind, "state": action.state,
-                                                       "attempts": action.attempts, "last_error": action.last_error},
-                         action.id))
+                                                       "attempts": action.attempts, "last_error": action.last_error,
+                                                       **by_hand(action)}, action.id))
         out += [Entry(attempt.finished_at or attempt.started_at, "attempt",
                       {"action_kind": action.kind, "status": attempt.status, "response": attempt.response,
                        "action_id": action.id}, attempt.id) for attempt in action.attempt_log]
     return out
+
+
+def by_hand(action) -> dict:
+    """A refund the platform recorded without paying it (an offline gateway): its amount, and when it was
+    marked paid by the merchant."""
+    result = action.result or {}
+    if action.kind != "refund" or not result.get("refund_by_hand"):
+        return {}
+    return {"by_hand": f"{action.payload.get('amount')} {action.payload.get('currency')}",
+            "paid_by_hand": result.get("paid_by_hand")}
 
 
 def order_timeline(session: Session, shop: Shop, order: Order) -> list[Entry]:

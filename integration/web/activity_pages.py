@@ -7,7 +7,8 @@ from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.db.unit_of_work import queue_recorded
 from integration.outbox.run import retry_by_hand
-from integration.merchant.timeline import activity_orders, order_timeline
+from integration.db.base import utcnow
+from integration.merchant.timeline import activity_orders, by_hand, order_timeline
 from integration.web.auth import owned, shop_required
 
 NAV = [("activity.orders", "Activity")]
@@ -55,4 +56,19 @@ def retry(action_id: int):
     retry_by_hand(g.db, action.id)
     commit_and_queue(retried=(action.id,))
     flash(f"Action {action.id} ({action.kind}) will be tried again.", "success")
+    return redirect(url_for("activity.order", order_pk=order_pk), 303)
+
+
+@blueprint.post("/actions/<int:action_id>/paid")
+@shop_required
+def paid_by_hand(action_id: int):
+    """The merchant paid a refund by hand that the platform only recorded: say so on the action, once."""
+    action = owned(Action, action_id)
+    order_pk = g.db.get(ReturnCase, g.db.get(Decision, action.decision_pk).case_pk).order_pk
+    if not by_hand(action):
+        flash(f"Action {action.id} is not a refund to pay by hand.", "error")
+    elif not (action.result or {}).get("paid_by_hand"):
+        action.result = {**action.result, "paid_by_hand": utcnow().isoformat(timespec="minutes")}
+        commit_and_queue()
+        flash(f"Refund {by_hand(action)['by_hand']} marked paid.", "success")
     return redirect(url_for("activity.order", order_pk=order_pk), 303)

@@ -95,3 +95,36 @@ def test_another_shops_order_and_action_are_404_and_nothing_changes(client, rt, 
     assert client.post(f"/app/activity/actions/{dead}/retry", data={"csrf_token": token}).status_code == 404
     assert _state(rt, dead) == "dead" and client.queued_actions == []
     assert "#1001" not in client.get("/app/activity/").get_data(as_text=True)
+
+
+def test_a_refund_to_pay_by_hand_shows_its_amount_and_can_be_marked_paid_once(client, rt, shops, story):
+    with rt.sessions() as session:
+        refund = Action(shop_id=shops["shopify"].id, decision_pk=session.get(Action, story["actions"][0]).decision_pk,
+                        kind="refund", payload={"order_id": "5550001", "amount": "45.00", "currency": "USD",
+                                                "shipping": None, "lines": [["9001", 2]]},
+                        idempotency_key="returnkit-x-refund", state="succeeded",
+                        result={"refund": 9, "refund_by_hand": True})
+        session.add(refund)
+        session.commit()
+        refund_id = refund.id
+    sign_in(client, shops["shopify"].id)
+    page = client.get(f"/app/activity/orders/{story['order']}")
+    assert "Refund by hand: 45.00 USD" in page.get_data(as_text=True)
+    response = client.post(f"/app/activity/actions/{refund_id}/paid", data={"csrf_token": csrf_from(page.data)})
+    assert response.status_code == 303
+    after = client.get(f"/app/activity/orders/{story['order']}").get_data(as_text=True)
+    assert "Refund by hand: 45.00 USD" not in after and "Refunded by hand: 45.00 USD, marked paid" in after
+    with rt.sessions() as session:
+        paid_at = session.get(Action, refund_id).result["paid_by_hand"]
+    client.post(f"/app/activity/actions/{refund_id}/paid", data={"csrf_token": csrf_from(page.data)})
+    with rt.sessions() as session:
+        assert session.get(Action, refund_id).result["paid_by_hand"] == paid_at   # once
+    assert client.post(f"/app/activity/actions/{story['actions'][0]}/paid",
+                       data={"csrf_token": csrf_from(page.data)}).status_code == 303   # not a refund: nothing changes
+
+
+def test_another_shop_cannot_mark_a_refund_paid(client, rt, shops, story):
+    sign_in(client, shops["woocommerce"].id)
+    page = client.get("/app/activity/")
+    assert client.post(f"/app/activity/actions/{story['actions'][0]}/paid",
+                       data={"csrf_token": csrf_from(page.data)}).status_code == 404
