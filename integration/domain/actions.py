@@ -130,7 +130,7 @@ def payload_of(kind: str, data: dict):
     except ValueError:
         raise InvalidPayload(f"kind: {kind!r} is not an action returnkit plans") from None
     names = {f.name for f in fields(cls)}
-    missing = [f.name for f in fields(cls) if f.name not in data and f.default is MISSING]
+    missing = [f.name for f in fields(cls) if f.name not in data and f.default is MISSING and f.default_factory is MISSING]
     if missing or set(data) - names:
         field = (missing or sorted(set(data) - names))[0]
         raise InvalidPayload(f"{kind}.{field}: {'is required' if missing else 'is not a field of this action'}")

@@ -65,3 +65,12 @@ def test_a_refused_kind_and_a_payload_that_does_not_fit_are_dead_with_the_reason
     with pytest.raises(PlatformError) as unknown:
         woo.perform("gift_wrap", {}, "key-3")
     assert not unknown.value.retryable
+
+
+def test_a_refund_stored_before_its_newer_fields_still_loads():
+    """Actions stored by an earlier release lack the fields added since: their defaults apply."""
+    from integration.domain.actions import payload_of
+    old = {"order_id": "1", "amount": "5.00", "currency": "USD", "shipping": None, "lines": [["1", 1]]}
+    refund = payload_of("refund", old)
+    assert (refund.deductions, refund.tax, refund.method, refund.return_id, refund.restock) == (
+        "0", "0", "original_payment", None, [])
