@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from integration.db.models import Shop
 from integration.db.order_models import Order, OrderLine, Product
+from integration.db.request_models import ReturnCase
 from integration.money import to_minor
 
 
@@ -42,6 +43,26 @@ def refunded_quantities(order: Order) -> dict[str, int]:
     return out
 
 
+SETTLING = ("refund", "cancel_order")
+
+
+def claimed_quantities(session: Session, order: Order, but: int | None = None) -> dict[str, int]:
+    """Units other requests on the order hold and the platform has not yet refunded, by line id: granted ones
+    and ones the merchant is reviewing (their refund or cancellation not yet done). A request still waiting
+    for the customer's evidence holds nothing: a complete new request for the same units may go ahead."""
+    out: dict[str, int] = {}
+    cases = session.scalars(select(ReturnCase).where(ReturnCase.order_pk == order.id, ReturnCase.id != (but or 0)))
+    for case in cases:
+        latest = case.decisions[-1] if case.decisions else None
+        if latest is None or latest.outcome in ("denied", "needs_evidence") or any(
+                a.kind in SETTLING and a.state == "succeeded" for a in latest.actions):
+            continue   # nothing held, or the platform's own refund records now count it
+        for line in latest.document.get("lines", ()):
+            if line.get("outcome") != "denied":
+                out[line["line_item_id"]] = out.get(line["line_item_id"], 0) + int(line["quantity"])
+    return out
+
+
 def _line_json(line: OrderLine, product: Product | None, currency: str, order_delivered, refunded: int) -> dict:
     item = {"id": line.line_id, "title": line.title, "quantity": line.quantity,
             "unit_price": contract_amount(line.unit_price, currency),
@@ -61,12 +82,15 @@ def _line_json(line: OrderLine, product: Product | None, currency: str, order_de
     return item
 
 
-def order_json(session: Session, shop: Shop, order: Order) -> dict:
-    """The contract's `order` object for a stored order."""
+def order_json(session: Session, shop: Shop, order: Order, case_pk: int | None = None) -> dict:
+    """The contract's `order` object for a stored order, as request `case_pk` (or a new one) sees it: units
+    refunded, or held by another open request, cannot be asked for."""
     ids = [line.product_id for line in order.lines if line.product_id]
     products = {p.product_id: p for p in session.scalars(
         select(Product).where(Product.shop_id == shop.id, Product.product_id.in_(ids)))}
     delivered, refunded = _order_delivered_at(order), refunded_quantities(order)
+    for line_id, held in claimed_quantities(session, order, case_pk).items():
+        refunded[line_id] = refunded.get(line_id, 0) + held
     out = {"id": order.order_id, "currency": order.currency, "placed_at": order.placed_at.isoformat()}
     if country := (shop.settings or {}).get("country"):
         out["shop_country"] = country
@@ -85,5 +109,5 @@ def order_json(session: Session, shop: Shop, order: Order) -> dict:
 
 def decision_case(session: Session, shop: Shop, order: Order, request: dict, case_id: str | None = None) -> dict:
     """A full decision case: the given request on the stored order."""
-    case = {"request": request, "order": order_json(session, shop, order)}
+    case = {"request": request, "order": order_json(session, shop, order, int(case_id) if case_id else None)}
     return {"id": case_id, **case} if case_id else case

@@ -12,7 +12,7 @@ _OUTCOMES = {"approve": "approved", "deny": "denied", "review": "needs_review"}
 UNKNOWN_LINE = Rule("unknown-line-item", "", "deny", lambda f: True,
                     explain="this line is not part of the order")
 SETTLED_LINE = Rule("already-refunded", "", "deny", lambda f: True,
-                    explain="these units were already refunded, returned or cancelled")
+                    explain="these units were already refunded, returned or cancelled, or another open request holds them")
 
 
 @dataclass(frozen=True, slots=True)
