@@ -151,11 +151,13 @@ def _inspect(page, shot) -> str:
 
 
 def _refund_reaches_shopify(live, page, shot, total: str) -> None:
-    """Step 8: the worker's refundCreate reaches the emulated Shopify with that amount; Activity shows it done."""
+    """Step 8: the worker settles the return on the emulated Shopify (returnProcess) with that amount, the return
+    closes, and Activity shows it done."""
     shopify = live.emulators.shopify_app
-    refund = live.wait_until(lambda: dict(shopify.calls).get("IssueRefund"), 30, f"the refund (see {live.log_path})")
-    assert refund["input"]["orderId"] == f"gid://shopify/Order/{ORDER_ID}"
-    assert refund["input"]["transactions"][0]["amount"] == total
+    processed = live.wait_until(lambda: dict(shopify.calls).get("ProcessReturn"), 30, f"the refund (see {live.log_path})")
+    transfer = processed["input"]["financialTransfer"]["issueRefund"]["orderTransactions"]
+    assert transfer[0]["transactionAmount"]["amount"] == total
+    assert shopify.state.returns[processed["input"]["returnId"]]["status"] == "CLOSED"
     assert shopify.refunded(ORDER_ID) == Decimal("23.15") + Decimal(total)
 
     def refund_shown_done():
