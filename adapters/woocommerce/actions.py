@@ -2,10 +2,14 @@
 effect carries our marker and is looked for before it is made."""
 from __future__ import annotations
 
+import hashlib
+from decimal import Decimal
+
 from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.woocommerce.client import WooCommerceClient
 from integration.domain import actions as act
+from integration.money import ZERO, to_minor
 
 
 # WooCommerce's answer when the order's gateway cannot refund (wc_refund_payment() threw): the refund was not kept.
@@ -15,6 +19,81 @@ NO_GATEWAY_REFUND = "woocommerce_rest_cannot_create_order_refund"
 OFFLINE_GATEWAYS = {"", "bacs", "cheque", "cod"}
 NO_REFUND_MESSAGES = ("does not exist", "does not support automatic refunds")
 BY_HAND = "by hand"
+PAGE = 100        # the most WooCommerce lists a page (asked for none, it gives 10)
+MAX_PAGES = 100   # a store that ignores `page` is not read for ever
+
+
+def _dec(value) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else ZERO
+
+
+def _part(value, part, whole, currency: str) -> str:
+    """`part` of `whole` of an amount, to the currency's minor unit half up."""
+    return str(to_minor(_dec(value) * part / whole, currency))
+
+
+def _taxes(item: dict, part, whole, currency: str) -> list[dict]:
+    """Each tax rate's part of an order item's tax, for the refund's refund_tax."""
+    return [{"id": t["id"], "refund_total": _part(t.get("total"), part, whole, currency)}
+            for t in item.get("taxes") or [] if t.get("total") not in (None, "")]
+
+
+def _line(item: dict, qty: int, currency: str) -> dict:
+    """A refunded line: `qty` of its units' pre-tax total and tax, from the order's line `total` and `taxes`."""
+    whole = int(item["quantity"])
+    return {"id": int(item["id"]), "quantity": qty, "refund_total": _part(item.get("total"), qty, whole, currency),
+            "refund_tax": _taxes(item, qty, whole, currency)}
+
+
+def _shipping(order: dict, shipping: Decimal, currency: str) -> list[dict]:
+    """The shipping lines refunded, each in full until `shipping` (pre-tax) is covered, with their tax's part."""
+    items, left = [], shipping
+    for item in order.get("shipping_lines") or []:
+        total = _dec(item.get("total"))
+        take = min(total, left)
+        if take > 0:
+            items.append({"id": int(item["id"]), "refund_total": str(to_minor(take, currency)),
+                          "refund_tax": _taxes(item, take, total, currency)})
+            left -= take
+    return items
+
+
+def refund_items(order: dict, payload: act.Refund, currency: str) -> list[dict]:
+    """The refund's line items: each refunded line, then the shipping line(s) when shipping is refunded."""
+    lines = {str(item["id"]): item for item in order.get("line_items") or []}
+    missing = [str(line) for line, _ in payload.lines if str(line) not in lines]
+    if missing:
+        raise PlatformError(f"woocommerce: line {missing[0]} is not on order {payload.order_id}", retryable=False)
+    return ([_line(lines[str(line)], int(qty), currency) for line, qty in payload.lines]
+            + _shipping(order, _dec(payload.shipping), currency))
+
+
+def remaining(order: dict, refunds: list[dict]) -> Decimal:
+    """What the order has left to refund: its total less every refund (WC_Order::get_remaining_refund_amount)."""
+    return max(_dec(order.get("total")) - sum((_dec(r.get("amount")) for r in refunds), ZERO), ZERO)
+
+
+def refund_body(payload: act.Refund, order: dict, refunds: list[dict], marker: str) -> dict:
+    """The refund: its lines' money and their tax less the deductions, never negative, never more than is left."""
+    currency = order.get("currency") or payload.currency
+    items = refund_items(order, payload, currency)
+    paid = sum((_dec(i["refund_total"]) + sum((_dec(t["refund_total"]) for t in i["refund_tax"]), ZERO)
+                for i in items), ZERO)
+    amount = to_minor(min(max(paid - _dec(payload.deductions), ZERO), remaining(order, refunds)), currency)
+    # api_restock puts back every refunded line (left out, it means true): only when the decision restocks them all.
+    refunded, restocked = {str(line) for line, _ in payload.lines}, {str(line) for line in payload.restock}
+    restock = bool(refunded) and refunded <= restocked
+    return {"amount": str(amount), "reason": f"returnkit refund {marker}", "api_refund": amount > 0,
+            "api_restock": restock, "line_items": items}
+
+
+def cancel_body(payload: act.CancelOrder, order: dict, refunds: list[dict], marker: str) -> dict:
+    """A cancelled order's refund: what it cost, never more than is left, with no lines."""
+    # No restock: WooCommerce puts a cancelled order's stock back itself (wc_maybe_increase_stock_levels).
+    currency = order.get("currency") or payload.currency
+    amount = to_minor(min(_dec(payload.amount), remaining(order, refunds)), currency)
+    return {"amount": str(amount), "reason": f"returnkit refund {marker}", "api_refund": amount > 0,
+            "api_restock": False, "line_items": []}
 
 
 class WooCommerceActions(ActionGateway):
@@ -32,63 +111,109 @@ class WooCommerceActions(ActionGateway):
     def __init__(self, client: WooCommerceClient, labels=None):
         self.client, self.labels = client, labels
 
-    def _note(self, payload: act.OrderNote | act.CustomerNote, key: str, customer: bool) -> dict:
-        order, marker = payload.order_id, f"[{key}]"
-        notes = self.client.get(f"orders/{order}/notes") or []
+    def _note(self, order_id: str, text: str, marker: str, customer: bool) -> dict:
+        """A note on the order carrying `marker`, unless a note with it is there already."""
+        notes = self.client.get(f"orders/{order_id}/notes") or []
         if any(marker in (n.get("note") or "") for n in notes):
             return {"skipped": "already noted"}
-        note = self.client.post(f"orders/{order}/notes", {"note": f"{payload.text} {marker}",
-                                                          "customer_note": customer})
+        note = self.client.post(f"orders/{order_id}/notes", {"note": f"{text} {marker}", "customer_note": customer})
         return {"note": note.get("id")}
 
     def do_order_note(self, payload: act.OrderNote, key: str) -> dict:
         """A private order note."""
-        return self._note(payload, key, customer=False)
+        return self._note(payload.order_id, payload.text, f"[{key}]", customer=False)
 
     def do_customer_note(self, payload: act.CustomerNote, key: str) -> dict:
         """A note the customer sees (and is emailed)."""
-        return self._note(payload, key, customer=True)
+        return self._note(payload.order_id, payload.text, f"[{key}]", customer=True)
 
     def do_tag_order(self, payload: act.TagOrder, key: str) -> dict:
         """WooCommerce orders have no tags: a meta flag the merchant can filter on."""
         self.client.put(f"orders/{payload.order_id}", {"meta_data": [{"key": "_returnkit_tag", "value": payload.tag}]})
         return {"tagged": payload.tag}
 
-    def do_refund(self, payload: act.Refund, key: str) -> dict:
-        """POST orders/{id}/refunds with an explicit api_refund, unless a refund with our marker exists; the
-        order's lock keeps another refund from looking and creating at the same time. A gateway that cannot send
-        money back (cash on delivery, bank transfer, cheque) gets the refund recorded and the merchant a note to
-        pay it by hand."""
-        order, marker = payload.order_id, f"[{key}]"
-        with self.locks.hold(order):
-            found = next((r for r in self.client.get(f"orders/{order}/refunds") or []
-                          if marker in (r.get("reason") or "")), None)
-            refund = found or self._create_refund(payload, marker)
-        if BY_HAND in (refund.get("reason") or ""):
-            return {"refund": refund.get("id"), "refund_by_hand": True, **self._by_hand_note(payload, key)}
-        return {"refund": refund.get("id"), **({"skipped": "already refunded"} if found else {})}
+    def _refunds(self, order_id: str) -> list[dict]:
+        """Every refund on the order, page by page."""
+        found: list[dict] = []
+        for page in range(1, MAX_PAGES + 1):
+            batch = self.client.get(f"orders/{order_id}/refunds", {"per_page": PAGE, "page": page}) or []
+            found += batch
+            if len(batch) < PAGE:
+                return found
+        raise PlatformError(f"woocommerce: order {order_id} lists more than {PAGE * MAX_PAGES} refunds",
+                            retryable=False)
 
-    def _create_refund(self, payload: act.Refund, marker: str) -> dict:
-        lines = [{"id": int(line), "quantity": qty} for line, qty in payload.lines]
-        body = {"amount": payload.amount, "reason": f"returnkit refund {marker}", "api_refund": True, "line_items": lines}
+    def do_refund(self, payload: act.Refund, key: str) -> dict:
+        """The decision's refund with its lines' money, made once; store credit is a coupon instead."""
+        if payload.method == "store_credit":
+            return self._store_credit(payload, key)
+        return self._refund(payload.order_id, payload.currency, key,
+                            lambda order, refunds, marker: refund_body(payload, order, refunds, marker))
+
+    def _refund(self, order_id: str, currency: str, key: str, body_for) -> dict:
+        """The refund `body_for(order, refunds, marker)` describes, unless a refund with our marker exists."""
+        marker = f"[{key}]"
+        # The order's lock keeps another refund from looking and creating at the same time.
+        with self.locks.hold(order_id):
+            refunds = self._refunds(order_id)
+            found = next((r for r in refunds if marker in (r.get("reason") or "")), None)
+            refund = found or self._create_refund(order_id, body_for, refunds, marker)
+        made = {"refund": refund.get("id"), "amount": refund.get("amount")}
+        if BY_HAND in (refund.get("reason") or ""):
+            return {**made, "refund_by_hand": True, **self._by_hand_notes(order_id, refund, currency, key)}
+        return {**made, **({"skipped": "already refunded"} if found else {})}
+
+    def _create_refund(self, order_id: str, body_for, refunds: list[dict], marker: str) -> dict:
+        """POST the refund; a gateway that cannot send money back gets it recorded, to be paid by hand."""
+        order = self.client.get(f"orders/{order_id}") or {}
+        body = body_for(order, refunds, marker)
         by_hand = {**body, "api_refund": False, "reason": f"returnkit refund {BY_HAND} {marker}"}
-        gateway = (self.client.get(f"orders/{payload.order_id}") or {}).get("payment_method") or ""
-        if gateway in OFFLINE_GATEWAYS:
-            return self.client.post(f"orders/{payload.order_id}/refunds", by_hand)
+        if not body["api_refund"]:   # nothing to pay: no gateway to ask, nothing to pay by hand
+            return self.client.post(f"orders/{order_id}/refunds", body)
+        if (order.get("payment_method") or "") in OFFLINE_GATEWAYS:
+            return self.client.post(f"orders/{order_id}/refunds", by_hand)
         try:
-            return self.client.post(f"orders/{payload.order_id}/refunds", body)
+            return self.client.post(f"orders/{order_id}/refunds", body)
         except PlatformError as exc:
             # Another gateway without refunds: WooCommerce deleted the refund it made, so nothing was kept.
             # Only the refusals wc_refund_payment() makes before any money moves; a gateway that failed mid-refund
             # ("An error occurred ... payment gateway API") is retried, never turned into a refund by hand.
             if exc.code != NO_GATEWAY_REFUND or not any(m in (exc.detail or "") for m in NO_REFUND_MESSAGES):
                 raise
-        return self.client.post(f"orders/{payload.order_id}/refunds", by_hand)
+        return self.client.post(f"orders/{order_id}/refunds", by_hand)
 
-    def _by_hand_note(self, payload: act.Refund, key: str) -> dict:
-        text = (f"returnkit: refund {payload.amount} {payload.currency} to the customer by hand. The order's payment "
-                "method cannot send money back, so WooCommerce recorded the refund without paying it.")
-        return self._note(act.OrderNote(payload.order_id, text), key, customer=False)
+    def _by_hand_notes(self, order_id: str, refund: dict, currency: str, key: str) -> dict:
+        """The merchant is told to pay the recorded refund by hand, and the customer that it comes that way."""
+        amount = f"{refund.get('amount')} {currency}"
+        staff = (f"returnkit: refund {amount} to the customer by hand. The order's payment method cannot send money "
+                 "back, so WooCommerce recorded the refund without paying it.")
+        customer = (f"Your refund of {amount} is on its way: your payment method cannot send money back "
+                    "automatically, so the shop sends it to you by hand.")
+        told = self._note(order_id, customer, f"[{key} customer]", customer=True)
+        return {**self._note(order_id, staff, f"[{key}]", customer=False), "customer_note": told.get("note")}
+
+    def _store_credit(self, payload: act.Refund, key: str) -> dict:
+        """A single-use fixed-cart coupon for the order's billing email, made once, and a note with its code."""
+        # WooCommerce has no store credit of its own and no idempotency key: the code, made from ours, is looked up.
+        code = "rk-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+        with self.locks.hold(payload.order_id):
+            order = self.client.get(f"orders/{payload.order_id}") or {}
+            email = ((order.get("billing") or {}).get("email") or "").strip()
+            if not email:
+                raise PlatformError("woocommerce: the order has no billing email to give store credit to",
+                                    retryable=False)
+            found = self.client.get("coupons", {"code": code}) or []
+            coupon = found[0] if found else self.client.post("coupons", self._coupon(payload, order, code, email))
+        text = (f"Your store credit: coupon code {code}, worth {coupon.get('amount')} {payload.currency}, for one "
+                f"order placed with {email}.")
+        return {"store_credit": code, "coupon": coupon.get("id"),
+                **self._note(payload.order_id, text, f"[{key}]", customer=True)}
+
+    def _coupon(self, payload: act.Refund, order: dict, code: str, email: str) -> dict:
+        """The coupon: worth what the refund would pay, for the customer's email, once."""
+        amount = refund_body(payload, order, self._refunds(payload.order_id), "")["amount"]
+        return {"code": code, "amount": amount, "discount_type": "fixed_cart", "email_restrictions": [email],
+                "usage_limit": 1, "description": f"returnkit store credit, order {payload.order_id}"}
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
         """Status cancelled, then the refund; an offline gateway's order (often not paid yet when it is cancelled)
@@ -98,10 +223,11 @@ class WooCommerceActions(ActionGateway):
         if gateway in OFFLINE_GATEWAYS:
             text = (f"returnkit: order cancelled. Its payment method cannot send money back: if the customer has paid, "
                     f"refund up to {payload.amount} {payload.currency} by hand.")
-            note = self._note(act.OrderNote(payload.order_id, text), key, customer=False)
+            note = self._note(payload.order_id, text, f"[{key}]", customer=False)
             return {"cancelled": payload.order_id, "refund_by_hand": "if paid", **note}
-        refund = act.Refund(payload.order_id, payload.amount, payload.currency, None, [])
-        return {"cancelled": payload.order_id, **self.do_refund(refund, key)}
+        refund = self._refund(payload.order_id, payload.currency, key,
+                              lambda order, refunds, marker: cancel_body(payload, order, refunds, marker))
+        return {"cancelled": payload.order_id, **refund}
 
     def _customer_address(self, order_id) -> dict:
         shipping = (self.client.get(f"orders/{order_id}") or {}).get("shipping") or {}
@@ -117,4 +243,4 @@ class WooCommerceActions(ActionGateway):
         label = self.bought_label(lambda: self._customer_address(payload.order_id), key)
         text = (f"Your prepaid return label: {label['label_url']} . Print it, attach it to the parcel and drop it "
                 f"off with {label.get('carrier') or 'the carrier'}; tracking {label['tracking_code']}.")
-        return {**label, **self._note(act.CustomerNote(payload.order_id, text), key, customer=True)}
+        return {**label, **self._note(payload.order_id, text, f"[{key}]", customer=True)}

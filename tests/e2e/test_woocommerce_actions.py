@@ -61,7 +61,11 @@ def test_an_approved_damage_claim_refunds_with_our_marker_and_an_explicit_api_re
     assert drain(rt) == ["succeeded", "succeeded"]
     [(_, path, body)] = _refund_calls(woo)
     assert path == f"orders/{ORDER}/refunds" and body["api_refund"] is True and "[returnkit-" in body["reason"]
-    assert body["amount"] == decision["refund"]["total"]
+    assert body["amount"] == decision["refund"]["total"] and body["api_restock"] is False
+    [refund] = woo.refunds[ORDER]   # what the store kept: line 42's one unit, its 12.00, nothing back on sale
+    lines = [(li["meta_data"][0]["value"], li["quantity"], li["total"]) for li in refund["line_items"]]
+    assert lines == [("42", -1, "-12.00")]
+    assert (refund["amount"], refund["refunded_payment"], woo.restocked) == (decision["refund"]["total"], True, [])
     notes = woo.notes[ORDER]
     assert len(notes) == 1 and notes[0]["customer_note"] is False and "returnkit: approved" in notes[0]["note"]
 

@@ -23,9 +23,12 @@ def test_an_offline_gateways_refund_is_recorded_once_and_the_merchant_pays_it_by
     assert body["api_refund"] is False and body["amount"] == decision["refund"]["total"]
     [refund] = woo.refunds[ORDER]
     assert "by hand" in refund["reason"] and "[returnkit-" in refund["reason"]
-    by_hand = [n for n in woo.notes[ORDER] if "by hand" in n["note"]]
-    assert len(by_hand) == 1 and by_hand[0]["customer_note"] is False
-    assert f"refund {decision['refund']['total']} {decision['refund']['currency']}" in by_hand[0]["note"]
+    amount = f"{decision['refund']['total']} {decision['refund']['currency']}"
+    staff, told = ([n for n in woo.notes[ORDER] if "by hand" in n["note"] and n["customer_note"] is seen]
+                   for seen in (False, True))
+    assert len(staff) == 1 and f"refund {amount}" in staff[0]["note"]
+    # The customer is told too, once: the refund is recorded, and the shop sends the money by hand.
+    assert len(told) == 1 and f"Your refund of {amount}" in told[0]["note"]
 
 
 def test_a_gateway_that_refuses_is_asked_once_then_the_refund_is_recorded_by_hand(client, rt, queue, shops, woo):  # noqa: F811
@@ -42,7 +45,8 @@ def test_a_lost_answer_to_a_refund_by_hand_neither_records_it_twice_nor_loses_th
     _make_due(rt)
     assert drain(rt) == ["succeeded"]
     assert len(woo.refunds[ORDER]) == 1 and len(_refund_calls(woo)) == 1
-    assert len([n for n in woo.notes[ORDER] if "by hand" in n["note"]]) == 1
+    by_hand = [n["customer_note"] for n in woo.notes[ORDER] if "by hand" in n["note"]]
+    assert sorted(by_hand) == [False, True]   # the merchant's note and the customer's, once each
 
 
 def test_a_card_refund_still_goes_through_the_gateway(client, rt, queue, shops, woo):  # noqa: F811

@@ -15,8 +15,10 @@ class NoLocks:
         yield
 
 
-def refund(key: str, amount: str = "10.00") -> tuple:
-    return ("refund", {"order_id": ORDER, "amount": amount, "currency": "USD", "shipping": "0.00", "lines": [["42", 1]]}, key)
+def refund(key: str) -> tuple:
+    """One of line 41's two units (20.00 each): the refund's money comes from the order's line, not the payload."""
+    return ("refund", {"order_id": ORDER, "amount": "0.01", "currency": "USD", "shipping": "0.00",
+                       "lines": [["41", 1]]}, key)
 
 
 def run_together(rt, shop_id, jobs, make_locks) -> list:
@@ -54,10 +56,10 @@ def test_without_the_lock_the_race_is_real(rt, shops, woo):  # noqa: F811
 def test_two_refunds_for_one_order_both_land_once_each(rt, shops, woo):  # noqa: F811
     woo.latency = 0.1
     keys = ["returnkit-1-0-refund", "returnkit-2-0-refund"]
-    run_together(rt, shops["woocommerce"].id, [refund(keys[0], "10.00"), refund(keys[1], "15.00")] * 2,
+    run_together(rt, shops["woocommerce"].id, [refund(keys[0]), refund(keys[1])] * 2,
                  lambda: DatabaseOrderLocks(rt, shops["woocommerce"].id))
     landed = sorted((r["amount"], r["reason"].split("[")[1]) for r in woo.refunds[ORDER])
-    assert landed == [("10.00", keys[0] + "]"), ("15.00", keys[1] + "]")]
+    assert landed == [("20.00", keys[0] + "]"), ("20.00", keys[1] + "]")]
 
 
 def test_a_lock_left_by_a_killed_holder_expires(rt, shops, monkeypatch):

@@ -1,6 +1,6 @@
-"""A WooCommerce REST v3 emulator: OAuth 1.0a (as WC_REST_Authentication checks it) or basic auth,
-orders, notes and refunds bounded by what remains, and injected faults: "500", "429", "timeout",
-"lost" (the refund or note is created, then the answer is a 500)."""
+"""A WooCommerce REST v3 emulator: OAuth 1.0a (as WC_REST_Authentication checks it) or basic auth, orders, notes,
+refunds as core checks and keeps them (tests/emulators/woocommerce_orders.py), coupons, and injected faults: "500",
+"429", "timeout", "lost" (the refund, note or coupon is created, then the answer is a 500)."""
 from __future__ import annotations
 
 import base64
@@ -15,6 +15,7 @@ from urllib.parse import quote
 from flask import Flask, jsonify, request
 
 from tests.emulators.woocommerce_auth import WooAuth
+from tests.emulators.woocommerce_orders import RestError, new_refund, paged, refund_request
 
 PREFIX = "/wp-json/wc/v3"
 
@@ -59,7 +60,9 @@ class WooCommerceEmulator:
         self.orders: dict[str, dict] = {}
         self.products: dict[str, dict] = {}
         self.notes: dict[str, list] = {}
-        self.refunds: dict[str, list] = {}
+        self.refunds: dict[str, list] = {}     # each order's refunds, oldest first (the REST list is newest first)
+        self.restocked: list[tuple[str, str, int]] = []   # (order, line, units) put back on sale by a refund
+        self.coupons: list[dict] = []
         self.calls: list[tuple[str, str, dict | None]] = []
         self.faults: list[str] = []
         self.latency = 0.0   # seconds each call takes before it reaches the store (widens race windows)
@@ -97,13 +100,18 @@ class WooCommerceEmulator:
         time.sleep(self.latency)
         with self.lock:
             self.calls.append((request.method, path, body))
-            response = self.route(request.method, path.strip("/").split("/"), body)
+            try:
+                response = self.route(request.method, path.strip("/").split("/"), body)
+            except RestError as error:
+                response = jsonify(code=error.code, message=error.message, data=error.data), error.status
         if fault == "lost":
             return jsonify(code="internal_server_error", message="Internal Server Error"), 500
         return response
 
     def route(self, method: str, parts: list[str], body):
-        """Dispatch orders/<id>[/notes|/refunds] and products/<id>."""
+        """Dispatch orders/<id>[/notes|/refunds], products/<id> and coupons."""
+        if parts[0] == "coupons":
+            return self._coupons(method, body)
         if parts[0] == "products" and method == "GET":
             product = self.products.get(parts[1])
             return (jsonify(product), 200) if product else (jsonify(code="woocommerce_rest_product_invalid_id"), 404)
@@ -129,21 +137,57 @@ class WooCommerceEmulator:
         notes.append(note)
         return jsonify(note), 201
 
-    def remaining(self, order_id) -> Decimal:
-        """What can still be refunded on the order."""
-        order = self.orders[str(order_id)]
-        return Decimal(order["total"]) - sum((Decimal(r["amount"]) for r in self.refunds.get(str(order_id), [])), Decimal(0))
+    def add_refund(self, order_id, amount: str, reason: str) -> None:
+        """Seed a refund made elsewhere (in the admin, say): an amount, no lines."""
+        self.refunds.setdefault(str(order_id), []).append(
+            {"id": next(self.ids), "amount": amount, "reason": reason, "refunded_payment": False, "line_items": [],
+             "shipping_lines": [], "api_refund": False, "api_restock": False})
 
     def _refunds(self, method, order, body):
+        """GET a page of the order's refunds (newest first) or POST one, as the v3 refunds controller does."""
         refunds = self.refunds.setdefault(str(order["id"]), [])
         if method == "GET":
-            return jsonify(refunds), 200
-        amount = Decimal(str(body.get("amount", "0")))
-        if amount <= 0 or amount > self.remaining(order["id"]):
-            return jsonify(code="woocommerce_rest_cannot_create_order_refund", message="Invalid refund amount."), 500
-        if body.get("api_refund", True) is not False and (refusal := gateway_refusal(order)):
-            return jsonify(code="woocommerce_rest_cannot_create_order_refund", message=refusal, data={"status": 500}), 500
-        refund = {"id": next(self.ids), "amount": str(amount), "reason": body.get("reason", ""),
-                  "api_refund": body.get("api_refund")}
+            page, headers = paged(refunds[::-1], request.args)
+            return jsonify(page), 200, headers
+        asked = refund_request(body or {})
+        refund = new_refund(order, refunds, asked, lambda: next(self.ids))
+        # wc_create_refund saves the refund, asks wc_refund_payment() when api_refund, and deletes it on a refusal.
+        if asked["api_refund"] and (refusal := gateway_refusal(order)):
+            return jsonify(code="woocommerce_rest_cannot_create_order_refund", message=refusal, data=500), 500
+        # What the call asked, kept beside WooCommerce's own fields so a test can read it from the store.
+        refund.update(refunded_payment=asked["api_refund"], api_refund=asked["api_refund"],
+                      api_restock=asked["api_restock"])
         refunds.append(refund)
+        if asked["api_restock"]:
+            self._restock(order, asked["line_items"])
         return jsonify(refund), 201
+
+    def _restock(self, order: dict, lines: dict) -> None:
+        """Put each product line refunded with a quantity back on sale, as wc_restock_refunded_items does."""
+        # Core skips products that do not manage stock; the emulator's products all do.
+        for item in order.get("line_items") or []:
+            qty = int((lines.get(str(item["id"])) or {}).get("qty") or 0)
+            if qty:
+                self.restocked.append((str(order["id"]), str(item["id"]), qty))
+
+    def _coupons(self, method, body):
+        """GET coupons (?code= finds one) or POST one, as the coupons controller does."""
+        # class-wc-rest-coupons-v2-controller.php: ?code= is wc_get_coupon_id_by_code; a new code must not exist yet
+        # (woocommerce_rest_coupon_code_already_exists). Codes are kept lowercase (wc_strtolower on the
+        # woocommerce_coupon_code filter, includes/wc-default-filters.php).
+        if method == "GET":
+            code = (request.args.get("code") or "").strip().lower()
+            page, headers = paged([c for c in self.coupons if not code or c["code"] == code], request.args)
+            return jsonify(page), 200, headers
+        code = str((body or {}).get("code") or "").strip().lower()
+        if not code:
+            raise RestError(400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty.")
+        if any(c["code"] == code for c in self.coupons):
+            raise RestError(400, "woocommerce_rest_coupon_code_already_exists", "The coupon code already exists")
+        coupon = {"id": next(self.ids), "code": code, "amount": f"{Decimal(str(body.get('amount') or 0)):.2f}",
+                  "status": "publish", "discount_type": body.get("discount_type") or "fixed_cart",
+                  "description": body.get("description") or "", "usage_count": 0,
+                  "individual_use": bool(body.get("individual_use")), "usage_limit": body.get("usage_limit") or None,
+                  "email_restrictions": [e.lower() for e in body.get("email_restrictions") or []]}
+        self.coupons.append(coupon)
+        return jsonify(coupon), 201
