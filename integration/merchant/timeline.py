@@ -79,7 +79,8 @@ def by_hand(action) -> dict:
     result = action.result or {}
     if action.kind != "refund" or not result.get("refund_by_hand"):
         return {}
-    return {"by_hand": f"{action.payload.get('amount')} {action.payload.get('currency')}",
+    amount = result.get("amount") or action.payload.get("amount")   # what the platform recorded, when it says
+    return {"by_hand": f"{amount} {action.payload.get('currency')}",
             "paid_by_hand": result.get("paid_by_hand")}
 
 

@@ -248,6 +248,7 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
             order["refunded_units"][li["lineItemId"]] = order["refunded_units"].get(li["lineItemId"], 0) + li["quantity"]
         order["refunded"] += total
         refund = {"id": f"gid://shopify/Refund/{next(_ids)}", "amount": total, "key": key,
+                  "order": args["input"]["orderId"],
                   "lines": [(li["lineItemId"], li["quantity"]) for li in args["input"].get("refundLineItems") or ()],
                   "shipping": Decimal((args["input"].get("shipping") or {}).get("amount") or 0),
                   "totalRefundedSet": {"presentmentMoney": {"amount": str(total), "currencyCode": order["currency"]}}}
