@@ -12,6 +12,7 @@ from adapters.shopify import process_documents as process_docs
 from adapters.shopify import process_return as process
 from adapters.shopify.client import ShopifyClient
 from integration.domain import actions as act
+from adapters.shopify.scopes import order_or_unreadable
 from adapters.shopify.notes import DECLINE_NOTE_LIMIT, ENTRY_LIMIT, bounded_note, shorten
 from adapters.shopify.returns import find_marked_return, open_return, order_returns
 
@@ -42,7 +43,7 @@ class ShopifyActions(ActionGateway):
         on one order are written one at a time (read, append, write), and the note stays within Shopify's limit."""
         order = _gid("Order", payload.order_id)
         with self.locks.hold(str(payload.order_id)):
-            note = (self.client.graphql(docs.ORDER_NOTE, {"id": order})["order"] or {}).get("note") or ""
+            note = order_or_unreadable(self.client.graphql(docs.ORDER_NOTE, {"id": order})["order"], order).get("note") or ""
             marker = f"[{key}]"
             if marker in note:
                 return {"skipped": "already noted"}
@@ -137,7 +138,7 @@ class ShopifyActions(ActionGateway):
         lines = [{"lineItemId": _gid("LineItem", line), "quantity": qty} for line, qty in payload.lines]
         offered = self.client.graphql(docs.SUGGESTED_REFUND, {"id": _gid("Order", payload.order_id), "lines": lines,
                                                               "shipping": payload.shipping or "0"})
-        offered = offered["order"]["suggestedRefund"]
+        offered = order_or_unreadable(offered["order"], _gid("Order", payload.order_id))["suggestedRefund"]
         budget = max(Decimal(offered["amountSet"]["presentmentMoney"]["amount"]) - Decimal(payload.deductions), ZERO)
         if payload.method == "store_credit":
             return {"transactions": [], "credit": str(budget) if budget else None}
@@ -198,7 +199,7 @@ class ShopifyActions(ActionGateway):
         return {"job": job, **self._cancelled(order, None)}
 
     def _cancelled(self, order: str, refused: dict | None) -> dict:
-        found = self.client.graphql(docs.ORDER_CANCELLED, {"id": order})["order"] or {}
+        found = order_or_unreadable(self.client.graphql(docs.ORDER_CANCELLED, {"id": order})["order"], order)
         if found.get("cancelledAt"):
             return {"cancelled_at": found["cancelledAt"]}
         if refused is not None:
@@ -206,7 +207,8 @@ class ShopifyActions(ActionGateway):
         raise PlatformError("shopify: the cancellation job ended without cancelling the order", retryable=False)
 
     def _customer_address(self, order_id) -> dict:
-        order = self.client.graphql(docs.ORDER_SHIPPING_ADDRESS, {"id": _gid("Order", order_id)})["order"] or {}
+        order = order_or_unreadable(self.client.graphql(docs.ORDER_SHIPPING_ADDRESS, {"id": _gid("Order", order_id)})[
+            "order"], _gid("Order", order_id))
         address = order.get("shippingAddress")
         if not address:
             raise PlatformError("shopify: the order has no shipping address to send a label to", retryable=False)

@@ -188,3 +188,29 @@ DOCUMENTS.update({"WebhookSubscriptions": WEBHOOK_SUBSCRIPTIONS,
 # Bookkeeping yields the last of a shop's bucket to the effects a customer waits for (see throttle.py):
 # each such document, with the calls that follow it, which it makes room for before it starts.
 BACKGROUND = {ORDER_NOTE: (UPDATE_ORDER_NOTE,)}
+
+# A return's lines, for a returns/request webhook that carries none (adapters/shopify/return_lines.py).
+# fulfillmentLineItem is only on ReturnLineItem (not UnverifiedReturnLineItem), hence the fragment;
+# returnReasonDefinition replaces the deprecated returnReason.
+RETURN_LINES = """
+query ReturnLines($id: ID!) {
+  return(id: $id) {
+    id
+    status
+    order { id }
+    returnLineItems(first: 50) {
+      nodes {
+        ... on ReturnLineItem {
+          quantity
+          returnReasonDefinition { handle name }
+          returnReasonNote
+          customerNote
+          fulfillmentLineItem { lineItem { id } }
+        }
+      }
+    }
+  }
+}
+"""
+
+DOCUMENTS.update({"ReturnLines": RETURN_LINES})

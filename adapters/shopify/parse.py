@@ -112,6 +112,14 @@ def _return_lines(payload: dict) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+def _lines_known(payload: dict, lines: tuple) -> bool:
+    """Whether the body carries every line of the return, each naming its order line."""
+    # 2026-07's returns/request sample (shopify.dev/docs/api/webhooks) has `return_line_items: []` with
+    # total_return_line_items 2: the lines are read over GraphQL instead (adapters/shopify/return_lines.py).
+    items, total = payload.get("return_line_items") or (), payload.get("total_return_line_items")
+    return bool(lines) and len(lines) == len(items) and (not isinstance(total, int) or len(items) >= total)
+
+
 def _return_parser(default_status: str):
     def parse_return(payload: dict) -> list:
         """returns/*: a return request and its state."""
@@ -119,12 +127,14 @@ def _return_parser(default_status: str):
         # a body with neither is found by its return id.
         order = (payload.get("order") or {}).get("id") or payload.get("order_id")
         items = payload.get("return_line_items") or [{}]
+        lines = _return_lines(payload)
         # A decline's `decline` {reason, note} is the merchant's answer, not the customer's: it must not replace it.
         return [ev.ReturnSeen(
             order_id=text_id(order).rsplit("/", 1)[-1] if order else None, return_id=text_id(field(payload, "id")),
             status=(payload.get("status") or default_status).lower(),
-            updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=_return_lines(payload),
-            reason=text(items[0].get("return_reason") or None, "return_reason"), note=items[0].get("customer_note"))]
+            updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=lines,
+            reason=text(items[0].get("return_reason") or None, "return_reason"), note=items[0].get("customer_note"),
+            lines_known=_lines_known(payload, lines))]
     return parse_return
 
 

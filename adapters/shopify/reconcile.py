@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timezone
 
 from adapters.common import PayloadError, version_key as _version_key, when
+from adapters.shopify import return_lines
 from adapters.shopify.reconcile_documents import RECONCILE_ORDERS
 from adapters.shopify.topics import TOPICS
 from integration.domain import events as ev
@@ -149,3 +150,8 @@ def changed_orders(client, since) -> Iterator[list[dict]]:
 def updated_at(node: dict):
     """When the order last changed, by Shopify's clock."""
     return when(node["updatedAt"], "updatedAt")
+
+
+def read_return(client, return_id: str) -> ev.ReturnSeen | None:
+    """One return as it now stands, its lines included: what a returns/request webhook without lines leaves out."""
+    return return_lines.read_return(client, return_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
+from adapters.shopify.scopes import order_or_unreadable
 
 
 def marker_text(marker: str) -> str:
@@ -13,10 +14,7 @@ def marker_text(marker: str) -> str:
 
 def order_returns(client, order_gid: str) -> dict:
     """The order's returns (with their line notes) and fulfillments (with their line items)."""
-    order = client.graphql(docs.ORDER_RETURNS, {"id": order_gid})["order"]
-    if order is None:
-        raise PlatformError("shopify: the order does not exist", retryable=False)
-    return order
+    return order_or_unreadable(client.graphql(docs.ORDER_RETURNS, {"id": order_gid})["order"], order_gid)
 
 
 def find_marked_return(order: dict, marker: str) -> dict | None:

@@ -2,8 +2,10 @@
 
 A `write_` scope grants the matching `read_` one, so only the write scope is listed. The test in
 tests/webhooks/test_shopify_scopes.py derives what every document and webhook topic we use needs from
-the real Admin schema and checks this list covers it, with nothing to spare.
+the real Admin schema and checks this list covers it, with nothing to spare; the scopes no field names
+(BEYOND_SCHEMA) say why they are asked for instead.
 """
+from adapters.http import PlatformError
 
 SCOPES = (
     "write_orders",       # refundCreate, orderUpdate, orderCancel, tagsAdd; orders/*, refunds/create topics
@@ -11,7 +13,16 @@ SCOPES = (
     "read_fulfillments",  # fulfillments/*, fulfillment_events/create topics
     "read_products",      # product lookups for item classes; products/* topics
     "read_locations",     # returnProcess restocks returned units at the order's fulfillment location
+    "read_all_orders",    # orders older than 60 days: warranty and late claims (see BEYOND_SCHEMA)
 )
+
+# Scopes the schema's requiredAccess never names, so they cannot be derived from the documents we send.
+BEYOND_SCHEMA = {
+    # shopify.dev/docs/api/usage/access-scopes: "By default, you can only access the last 60 days' worth of
+    # orders"; without it order(id:) answers null for an older order. Warranty and late claims read such orders.
+    # A public app must ask for it in the Partner Dashboard first (docs/deploy.md).
+    "read_all_orders": "orders older than 60 days (warranty and late claims)",
+}
 
 
 def implied(scopes) -> set[str]:
@@ -23,3 +34,13 @@ def implied(scopes) -> set[str]:
 def scope_param(scopes=SCOPES) -> str:
     """The comma-separated form OAuth and shopify.app.toml use."""
     return ",".join(scopes)
+
+
+def order_or_unreadable(order: dict | None, order_gid: str) -> dict:
+    """The order Shopify answered, or a PlatformError (not retried) naming the scope an unreadable order needs."""
+    if order is None:
+        raise PlatformError(f"shopify: order {str(order_gid).rsplit('/', 1)[-1]} cannot be read: Shopify answers "
+                            "nothing for an order older than 60 days without the read_all_orders scope (or for a "
+                            "deleted order); the merchant must open returnkit in Shopify admin again to grant it",
+                            retryable=False)
+    return order

@@ -87,6 +87,9 @@ class ReturnSeen:
     line_quantities: tuple[tuple[str, int], ...] = ()
     reason: str | None = None
     note: str | None = None
+    # False when the payload left its lines out (Shopify's returns/* may carry none): a request is decided only
+    # once they are read from the platform, never as the whole order.
+    lines_known: bool = True
 
 
 @dataclass(frozen=True)

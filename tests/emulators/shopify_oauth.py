@@ -8,6 +8,8 @@ Each issued access token becomes the one the emulator's GraphQL endpoint accepts
 """
 from __future__ import annotations
 
+from adapters.shopify.scopes import scope_param
+
 import base64
 import hashlib
 import hmac
@@ -32,7 +34,7 @@ class ShopifyOAuth:
                  shop: str = "kaolate-demo.myshopify.com", access_ttl: int = 3600, refresh_ttl: int = 90 * 86400):
         self.emulator, self.api_key, self.secret, self.shop = emulator, api_key, secret, shop
         self.access_ttl, self.refresh_ttl = access_ttl, refresh_ttl
-        self.scope = "write_orders,write_returns,read_fulfillments,read_products,read_locations"   # granted by managed install
+        self.scope = scope_param()   # granted by managed install: what the app's toml asks for
         self.codes: dict[str, dict] = {}
         self.refresh_tokens: dict[str, float] = {}     # refresh token → when it expires
         self.grants: list[str] = []                    # grant types served, in order

@@ -1,13 +1,20 @@
 """The emulated shop's `orders` connection (query "updated_at:>'…'", sortKey UPDATED_AT, first/after cursors),
-and how a test seeds it: a GraphQL Order node written from the REST fixture of the same order."""
+and how a test seeds it: a GraphQL Order node written from the REST fixture of the same order. Also the orders
+its token may read (the last 60 days without read_all_orders) and the return requests customers make."""
 from __future__ import annotations
 
+import itertools
 import re
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
 from adapters.common import split_tags, when
+from adapters.shopify.scopes import SCOPES
 
 _UPDATED_AFTER = re.compile(r"updated_at:>'?([^'\s]+)'?")
+# shopify.dev/docs/api/usage/access-scopes: "By default, you can only access the last 60 days' worth of orders";
+# older ones need read_all_orders, and without it order(id:) answers null and the orders connection leaves them out.
+READABLE_DAYS = 60
+_reason_ids = itertools.count(1)
 
 
 def _gid(kind: str, value) -> str:
@@ -104,10 +111,60 @@ class OrdersConnectionMixin:
     def orders_connection(self, args):
         match = _UPDATED_AFTER.search(args.get("query") or "")
         after = when(match.group(1)) if match else None
-        nodes = sorted((n for n in self.order_nodes.values() if after is None or when(n["updatedAt"]) > after),
+        nodes = sorted((n for n in self.order_nodes.values() if (after is None or when(n["updatedAt"]) > after)
+                        and self.readable(when(n["createdAt"]))),
                        key=lambda n: (when(n["updatedAt"]), n["id"]), reverse=bool(args.get("reverse")))
         ids = [n["id"] for n in nodes]
         start = ids.index(args["after"]) + 1 if args.get("after") in ids else 0
         page = nodes[start:start + (args.get("first") or 50)]
         return {"nodes": page, "pageInfo": {"hasNextPage": start + len(page) < len(nodes),
                                             "endCursor": page[-1]["id"] if page else None}}
+
+    # --- the orders the token may read
+    @property
+    def granted(self) -> frozenset[str]:
+        """The token's access scopes: by default all returnkit asks for (adapters/shopify/scopes.py)."""
+        return self.__dict__.get("_granted", frozenset(SCOPES))
+
+    def grant(self, scopes) -> None:
+        """Give the token these scopes (a merchant who installed before returnkit asked for one lacks it)."""
+        self._granted = frozenset(scopes)
+        self._hide_unreadable()
+
+    def place_order(self, order_id, days_ago: int) -> None:
+        """Date an order added with add_order (undated ones are recent): one older than 60 days may be unreadable."""
+        self.__dict__.setdefault("_placed", {})[_gid("Order", order_id)] = datetime.now(timezone.utc) - timedelta(
+            days=days_ago)
+        self._hide_unreadable()
+
+    def readable(self, placed: datetime) -> bool:
+        """Whether an order placed then is one the token may read."""
+        cutoff = datetime.now(timezone.utc) - timedelta(days=READABLE_DAYS)
+        return "read_all_orders" in self.granted or placed >= cutoff
+
+    def _hide_unreadable(self) -> None:
+        """Keep the orders the token may not read out of `orders`, so every resolver answers as if they were not."""
+        hidden = self.__dict__.setdefault("_hidden", {})
+        for gid, placed in self.__dict__.get("_placed", {}).items():
+            if not self.readable(placed) and gid in self.orders:
+                hidden[gid] = self.orders.pop(gid)
+            elif self.readable(placed) and gid in hidden:
+                self.orders[gid] = hidden.pop(gid)
+
+    # --- return requests
+    def request_return(self, return_id, order_id, lines) -> str:
+        """A customer's REQUESTED return on an add_order order, from [(line id, quantity, reason handle, note)]."""
+        order = _gid("Order", order_id)
+        shipped = {n["lineItem"]["id"]: n["id"] for f in self.orders[order]["fulfillments"]
+                   for n in f["fulfillmentLineItems"]["nodes"]}
+        items = []
+        for line, quantity, handle, note in lines:
+            node = self.return_line_node(shipped[_gid("LineItem", line)], quantity, None)
+            node.update(customerNote=note, returnReasonDefinition=handle and {
+                "id": f"gid://shopify/ReturnReasonDefinition/{next(_reason_ids)}", "handle": handle,
+                "name": handle.replace("-", " ").capitalize(), "deleted": False})
+            items.append(node)
+        self.returns[_gid("Return", return_id)] = {
+            "status": "REQUESTED", "order": order, "rfos": [], "line_items": items,
+            "lines": [(node["fulfillmentLineItem"]["id"], node["quantity"]) for node in items]}
+        return _gid("Return", return_id)
