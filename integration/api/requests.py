@@ -1,37 +1,31 @@
 """POST /api/v1/requests and GET /api/v1/requests/<id>: requests the platforms do not carry natively.
 
 Authenticated as the shop (Authorization: Bearer <API key>) or as the customer (the order number and
-the email on that order). Either way a caller only ever sees its own shop's data.
+the email on that order, counted by integration/web/customer_limits.py). Either way a caller only ever sees its
+own shop's data, and an Idempotency-Key is the caller's own: the shop's, or the customer's on their order.
 """
 from __future__ import annotations
-
-import hashlib
-import hmac
 
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from integration.api.callers import bearer_shop
+from integration.api.idempotency import reused_key, source_ref
 from integration.api.uploads import evidence_form, file_response, is_multipart, multipart_limit, request_form
-
-from integration.db.base import email_fingerprint
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.db.unit_of_work import unit_of_work
+from integration.requests.customer_access import customer_order
 from integration.requests.evidence import MIB, EvidenceError, fetch_file
-from integration.requests.decide import (RequestError, add_evidence, case_json, find_case, record_inspection,
-                                          submit_request)
+from integration.requests.decide import RequestError, add_evidence, case_json, record_inspection, submit_request
 from integration.shops.core import ShopError, find_shop
+from integration.web.customer_limits import TooManyTries, count_try, proof_failed
 
 requests_api = Blueprint("requests_api", __name__, url_prefix="/api/v1/requests")
 BAD_INPUT = (RequestError, EvidenceError)
 MAX_COUNT = 1000  # photos or videos counted in one /evidence call
-
-
-def api_key_hash(key: str) -> str:
-    """How a shop's API key is stored: only its SHA-256 (see integration.shops.core.issue_api_key)."""
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _error(status: int, errors: list[str]):
@@ -39,38 +33,31 @@ def _error(status: int, errors: list[str]):
                            {"field": None, "message": e} for e in errors]), status
 
 
-def _bearer_shop(session) -> Shop | None:
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    return session.scalar(select(Shop).where(Shop.api_key_hash == api_key_hash(header[7:].strip())))
+def _customer_order(session, shop: Shop, body: dict) -> Order:
+    """The order the customer proves with its number and email, counted per address and order; RequestError else."""
+    count_try(shop.id, body.get("order_number"))
+    order = customer_order(session, shop, str(body.get("order_number") or ""), body.get("email"))
+    if order is None:
+        proof_failed(shop.id, body.get("order_number"))
+        raise RequestError(["email: no order with this number and email; check both"], 401)
+    return order
 
 
-def _customer_order(session, shop: Shop, body: dict) -> Order | None:
-    number, email = str(body.get("order_number") or ""), email_fingerprint(body.get("email"))
-    order = session.scalar(select(Order).where(Order.shop_id == shop.id, Order.number == number.lstrip("#")))
-    if order is None or email is None or not order.customer_email_hash:
-        return None
-    return order if hmac.compare_digest(order.customer_email_hash, email) else None
-
-
-def _authorize(session, body: dict) -> tuple[Shop, Order]:
-    """The shop and order this caller may act on; raises RequestError (401/404) otherwise."""
+def _authorize(session, body: dict) -> tuple[Shop, Order, str]:
+    """The shop and order this caller may act on, and whose keys it uses; raises RequestError (401/404) otherwise."""
     try:
         shop = find_shop(session, str(body.get("shop") or ""))
     except ShopError as exc:
         raise RequestError([str(exc)], 404) from None
-    if (caller := _bearer_shop(session)) is not None:
-        if caller.id != shop.id:
-            raise RequestError(["authorization: this API key belongs to another shop"], 403)
-        order = session.scalar(select(Order).where(Order.shop_id == shop.id, Order.order_id == str(body.get("order_id"))))
-    else:
+    if (caller := bearer_shop(session)) is None:
         order = _customer_order(session, shop, body)
-        if order is None:
-            raise RequestError(["email: no order with this number and email; check both"], 401)
+        return shop, order, f"customer:{order.id}"
+    if caller.id != shop.id:
+        raise RequestError(["authorization: this API key belongs to another shop"], 403)
+    order = session.scalar(select(Order).where(Order.shop_id == shop.id, Order.order_id == str(body.get("order_id"))))
     if order is None:
         raise RequestError([f"order_id: {shop.domain} has no order {body.get('order_id')!r}"], 404)
-    return shop, order
+    return shop, order, "shop"
 
 
 def _limits():
@@ -93,6 +80,10 @@ def _decide_and_queue(work, status: int):
             payload = {"request_id": case.id, "decision": decision.document}
     except BAD_INPUT as exc:
         return _error(exc.status, exc.errors)
+    except TooManyTries as exc:
+        response, status = _error(429, [f"order_number: too many tries for this order; try again in "
+                                        f"{exc.retry_after} seconds"])
+        return response, status, {"Retry-After": str(exc.retry_after)}
     return jsonify(payload), status
 
 
@@ -105,14 +96,17 @@ def create_request():
         return _error(exc.status, exc.errors)
     if not isinstance(body, dict) or not isinstance(body.get("request"), dict):
         return _error(400, ["request: send JSON {shop, order_id | order_number + email, request}"])
-    fingerprint = repr(sorted(body.items())) + "".join(f.sha256 for f in files)
-    key = request.headers.get("Idempotency-Key") or hashlib.sha256(fingerprint.encode()).hexdigest()
+    key = request.headers.get("Idempotency-Key")
 
     def work(session):
-        shop, order = _authorize(session, body)
-        taken_before = find_case(session, shop, "api", key[:100]) is not None
-        case, decision = submit_request(session, shop, order, body["request"], "api", key[:100], files)
-        return case, decision, not taken_before  # a repeat's actions were queued the first time
+        shop, order, caller = _authorize(session, body)
+        ref = source_ref(caller, key, order, body["request"], files)
+        first = reused_key(session, shop, ref)
+        if first is not None and first.source_ref != ref:
+            raise RequestError([f"Idempotency-Key: {key!r} was sent before with another request; send a new key "
+                                "for a new request, or the same body to get the first answer again"], 409)
+        case, decision = submit_request(session, shop, order, body["request"], "api", ref, files)
+        return case, decision, first is None  # a repeat's actions were queued the first time
     return _decide_and_queue(work, 201)
 
 
@@ -144,7 +138,7 @@ def download_evidence(case_id: int, file_id: int):
 
 
 def _owned_case(session, case_id: int):
-    shop = _bearer_shop(session)
+    shop = bearer_shop(session)
     case = session.get(ReturnCase, case_id)
     if shop is None:
         raise RequestError(["authorization: send the shop's API key as a Bearer token"], 401)

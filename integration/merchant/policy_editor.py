@@ -6,6 +6,7 @@ the current version is never changed by editing, choosing a preset or trying a d
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,11 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from integration.db.models import PolicyVersion, Shop
+from integration.policy.bounds import broken_limit, compose_yaml
 from integration.policy.compiler import InvalidPolicy
 from integration.policy.loader import load_policy_text
 from integration.policy.model import Policy
 
 DRAFT_KEY = "policy_draft"
+log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _YAML_LINE = re.compile(r"^line (\d+), column \d+: ")
 
@@ -76,10 +79,7 @@ def check_text(text: str) -> tuple[Policy | None, list[PolicyError]]:
 
 def located_errors(text: str, errors: list[str]) -> list[PolicyError]:
     """'path: message' lines from the loader, each given the line of the YAML it names."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
+    root = compose_yaml(text)   # bounded: a document nested thousands deep is refused, not a RecursionError
     out = []
     for error in errors:
         if match := _YAML_LINE.match(error):
@@ -108,7 +108,12 @@ def working_text(session: Session, shop: Shop) -> tuple[str, bool]:
 
 
 def keep_draft(shop: Shop, text: str, origin: str) -> None:
-    """Keep text as the shop's draft (nothing is published); origin says where it came from."""
+    """Keep text as the shop's draft (nothing is published); origin says where it came from. A text over the
+    limits of integration.policy.bounds is not kept: every settings page reads the draft, and the editor that
+    was sent it shows which limit it breaks."""
+    if (broken := broken_limit(text)) is not None:
+        log.info("policy.draft-refused: shop %s (%s)", shop.id, broken.split(": ")[0])
+        return
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     shop.settings = {**(shop.settings or {}), DRAFT_KEY: {"document": text, "origin": origin, "updated_at": stamp}}
 

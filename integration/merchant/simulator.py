@@ -2,12 +2,12 @@
 engine exactly as a real request would be, with nothing recorded and no action planned."""
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,8 @@ from integration.orders.as_case import decision_case
 from integration.merchant.policy_text import fee_words
 
 ORDERS_SHOWN = 50
+MAX_CASE_CHARS = 200_000   # a pasted case; a real order's case is a few thousand
+MAX_LINES = 1_000          # deciding a case grows faster than its line items
 
 
 class SimulationError(ValueError):
@@ -50,12 +52,17 @@ def shop_orders(session: Session, shop: Shop, limit: int = ORDERS_SHOWN) -> list
 
 def typed_case(text: str) -> dict:
     """A pasted contract case (JSON): its order is what the request is made on."""
+    if len(text) > MAX_CASE_CHARS:
+        raise SimulationError([f"case_json: {len(text):,} characters; paste a case of at most {MAX_CASE_CHARS:,}"])
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = orjson.loads(text)   # refuses nesting over 1,024 deep, where json.loads raised RecursionError
+    except orjson.JSONDecodeError as exc:
         raise SimulationError([f"case_json: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
     if not isinstance(data, dict) or not isinstance(data.get("order"), dict):
         raise SimulationError(["case_json: paste a contract case: a JSON object with an `order` (and a `request`)"])
+    lines = data["order"].get("line_items")
+    if isinstance(lines, list) and len(lines) > MAX_LINES:
+        raise SimulationError([f"case_json: {len(lines):,} line items; a case may have at most {MAX_LINES:,}"])
     return data
 
 

@@ -1,16 +1,24 @@
 """Static analysis of a policy: rules that can never fire, and kinds of request no rule covers.
 
 Every value the rules cannot tell apart is folded into one representative, so the whole space of
-distinguishable requests is enumerated and run through the real matchers.
+distinguishable requests is enumerated and run through the real matchers. That space grows with the windows the
+rules name (a window no rule names is left out) and with the rules; past MAX_CHECKS the coverage is not analysed
+and the report says so, with the fix.
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
+from integration.policy.conditions import window
 from integration.policy.conditions.registry import CONDITIONS
 from integration.policy.facts import Facts
 from integration.policy.model import Policy
+
+# Kinds of request times rules tried, at most (kaolate, the largest preset: 248,832 kinds x 21, about 1.2 s).
+MAX_CHECKS = 6_000_000
+MAX_NAMED_WINDOWS = 9   # each has up to 3 states, and every combination is worked out before the rest is counted
 
 
 @dataclass
@@ -18,15 +26,17 @@ class Report:
     never_fire: list[str] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
     uncovered_total: int = 0
+    not_analysed: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> bool:
         """True when anything is worth the merchant's attention."""
-        return bool(self.never_fire or self.uncovered)
+        return bool(self.never_fire or self.uncovered or self.not_analysed)
 
     def lines(self) -> list[str]:
         """Human-readable findings, one per line."""
-        out = [f"never fires: {line}" for line in self.never_fire]
+        out = [f"not analysed: {line}" for line in self.not_analysed]
+        out += [f"never fires: {line}" for line in self.never_fire]
         out += [f"not covered by any rule: {line}" for line in self.uncovered]
         if self.uncovered_total > len(self.uncovered):
             out.append(f"not covered by any rule: ... and {self.uncovered_total - len(self.uncovered)} more kinds")
@@ -38,14 +48,46 @@ def _when_docs(policy: Policy) -> list[dict]:
     return [r["when"] for r in docs.get("rules", [])] + [a["when"] for a in docs.get("adjustments", [])]
 
 
-def fact_space(policy: Policy):
-    """Yield (facts, {fact: the values folded into it}) for every kind of request the rules can tell apart."""
+def _named_windows(policy: Policy, whens: list[dict]) -> Policy:
+    """The policy with only the windows some `when` names: the others cannot tell two requests apart."""
+    named = {name for w in whens for name in window.CONDITION.written_in(w)}
+    return replace(policy, windows={n: w for n, w in policy.windows.items() if n in named})
+
+
+def _spaces_within_limits(policy: Policy) -> tuple[list | None, str | None]:
+    """(each condition's space, None), or (None, why the coverage is not analysed) when it is too large."""
     whens = _when_docs(policy)
-    spaces = [c.space(policy, [c.written_in(w) for w in whens]) for c in CONDITIONS]
+    view = _named_windows(policy, whens)
+    if len(view.windows) > MAX_NAMED_WINDOWS:
+        return None, (f"too many windows to analyse: the rules name {len(view.windows)} windows, and coverage is "
+                      f"analysed for at most {MAX_NAMED_WINDOWS}; name fewer windows in the rules' `when` (merge "
+                      "windows that share an anchor). The policy is valid as it is.")
+    spaces = [c.space(view, [c.written_in(w) for w in whens]) for c in CONDITIONS]
+    kinds = math.prod(len(s) for s in spaces)
+    if kinds * (len(policy.rules) + len(policy.adjustments)) > MAX_CHECKS:
+        return None, (f"too many kinds of request to analyse: {kinds:,} kinds times {len(policy.rules)} rules and "
+                      f"{len(policy.adjustments)} adjustments is over {MAX_CHECKS:,}; name fewer windows, reasons, "
+                      "tags or classes in the rules' `when`, or merge rules. The policy is valid as it is.")
+    return spaces, None
+
+
+def _kinds(spaces: list):
     names = [c.fact for c in CONDITIONS]
     for combo in itertools.product(*spaces):
-        yield (Facts(**{n: value for n, (value, _) in zip(names, combo)}),
-               {n: members for n, (_, members) in zip(names, combo)})
+        yield Facts(**{n: value for n, (value, _) in zip(names, combo)}), combo
+
+
+def _folded(combo: tuple) -> dict:
+    return {c.fact: members for c, (_, members) in zip(CONDITIONS, combo)}
+
+
+def fact_space(policy: Policy):
+    """Yield (facts, {fact: the values folded into it}) for every kind of request the rules can tell apart."""
+    spaces, why = _spaces_within_limits(policy)
+    if spaces is None:
+        raise ValueError(why)
+    for facts, combo in _kinds(spaces):
+        yield facts, _folded(combo)
 
 
 def _describe(kind: tuple, windows: list[dict]) -> str:
@@ -58,13 +100,17 @@ def _describe(kind: tuple, windows: list[dict]) -> str:
 
 
 def analyse(policy: Policy, max_uncovered: int = 12) -> Report:
-    """Find rules and adjustments that never fire, and summarise the requests no rule covers."""
+    """Find rules and adjustments that never fire, and summarise the requests no rule covers (when not too many)."""
+    spaces, why = _spaces_within_limits(policy)
+    if spaces is None:
+        return Report(not_analysed=[why])
     fired = [False] * len(policy.rules)
     adjusted = [False] * len(policy.adjustments)
     uncovered: dict[tuple, list[dict]] = {}
-    for facts, folded in fact_space(policy):
+    for facts, combo in _kinds(spaces):
         index = next((i for i, r in enumerate(policy.rules) if r.matches(facts)), None)
         if index is None:
+            folded = _folded(combo)
             kind = (facts.type, tuple(folded["reason"]), facts.item_class, tuple(folded["condition"]))
             uncovered.setdefault(kind, []).append(dict(facts.windows))
         else:

@@ -7,6 +7,7 @@ import yaml
 from marshmallow import ValidationError
 
 from integration.contract.errors import format_errors
+from integration.policy.bounds import check_document, read_yaml
 from integration.policy.compiler import InvalidPolicy, compile_policy
 from integration.policy.document import PolicySchema
 from integration.policy.model import Policy
@@ -16,7 +17,8 @@ _SCHEMA = PolicySchema()
 
 
 def parse_policy(data: object) -> Policy:
-    """Validate and compile an already-decoded policy document."""
+    """Validate and compile an already-decoded policy document, within the limits of integration.policy.bounds."""
+    check_document(data)
     if not isinstance(data, dict):
         raise InvalidPolicy(["(document): a policy is a YAML mapping with `policy`, `timezone`, `clauses` and `rules`"])
     try:
@@ -29,7 +31,7 @@ def parse_policy(data: object) -> Policy:
 def load_policy_text(text: str) -> Policy:
     """Parse YAML text into a compiled Policy; raises InvalidPolicy with line numbers for YAML errors."""
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(document)"

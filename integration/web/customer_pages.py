@@ -18,10 +18,30 @@ from integration.requests.next_steps import next_steps
 from integration.requests.decide import RequestError, add_evidence, submit_request
 from integration.web.auth import accepts_uploads
 from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
+from integration.web.customer_limits import TooManyTries, count_try, proof_failed
 from integration.web.limits import limiter
 
 blueprint = Blueprint("customer", __name__, url_prefix="/r")
-LOOKUP_LIMIT, SUBMIT_LIMIT = "10 per minute;50 per hour", "5 per minute;30 per hour"
+# Pages of a proven order, per order and client address; sends, per order from every address too. The lookup
+# (the proof itself) is counted by integration/web/customer_limits.py.
+READ_LIMIT, SUBMIT_LIMIT, SUBMIT_PER_ORDER = "60 per minute;600 per hour", "5 per minute;30 per hour", "60 per hour"
+
+
+def _proven_key() -> str:
+    """The canonical shop and order this browser proved (not the slug as typed), and the client address."""
+    held = session.get("customer") or {}
+    return f"{held.get('shop')}|{held.get('order')}|{request.remote_addr}"
+
+
+def _proven_order_key() -> str:
+    held = session.get("customer") or {}
+    return f"{held['shop']}|{held['order']}" if held.get("order") else f"unproven|{request.remote_addr}"
+
+
+def _limited(view):
+    """A send on a proven order: per order and address, and per order from every address."""
+    view = limiter.limit(SUBMIT_PER_ORDER, key_func=_proven_order_key)(view)
+    return limiter.limit(SUBMIT_LIMIT, key_func=_proven_key)(view)
 
 
 def _shop_or_404(db, slug: str):
@@ -67,18 +87,30 @@ def lookup(slug: str):
 
 
 @blueprint.post("/<slug>")
-@limiter.limit(LOOKUP_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
 def find_order(slug: str):
     """Check the number and email; the browser may then ask about that order only."""
     number, email = request.form.get("order_number", ""), request.form.get("email", "")
     with _runtime().runtime.sessions() as db:
         shop = _shop_or_404(db, slug)
+        try:
+            count_try(shop.id, number)
+        except TooManyTries as exc:
+            return _too_many_tries(shop, slug, number, exc)
         order = customer_order(db, shop, number, email)
         if order is None:
+            proof_failed(shop.id, number)
             error = "We could not find an order with this number and email. Check both, as they appear on your order confirmation."
             return render_template("customer_lookup.html", shop=shop, slug=slug, error=error, number=number), 404
         session["customer"] = {"shop": shop.id, "order": order.id}
         return redirect(url_for("customer.new_request", slug=slug))
+
+
+def _too_many_tries(shop, slug: str, number: str, exc: TooManyTries):
+    minutes = max(1, round(exc.retry_after / 60))
+    error = (f"Too many tries for this order. Please try again in {minutes} minute{'s' if minutes > 1 else ''}, "
+             "or contact the shop.")
+    page = render_template("customer_lookup.html", shop=shop, slug=slug, error=error, number=number)
+    return page, 429, {"Retry-After": str(exc.retry_after)}
 
 
 def _form_page(db, shop, slug, order, errors=None, status=200):
@@ -88,6 +120,7 @@ def _form_page(db, shop, slug, order, errors=None, status=200):
 
 
 @blueprint.get("/<slug>/new")
+@limiter.limit(READ_LIMIT, key_func=_proven_key)
 def new_request(slug: str):
     """The request form for the customer's order."""
     with _runtime().runtime.sessions() as db:
@@ -97,7 +130,7 @@ def new_request(slug: str):
 
 @blueprint.post("/<slug>/new")
 @accepts_uploads(_upload_limit)
-@limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
+@_limited
 def submit(slug: str):
     """Decide the request now and show the answer; a double-submitted form gives the first request."""
     ctx = _runtime()
@@ -108,7 +141,8 @@ def submit(slug: str):
             lines = {line.line_id: line.quantity for line in order.lines}
             contract_request, description = request_from_form(request.form, lines, utcnow().isoformat())
             files = _files()
-            ref = f"page:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
+            # Scoped to the proven order: a form's nonce names a request of that order only.
+            ref = f"page:{order.id}:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
             case, _decision = submit_request(db, shop, order, contract_request, "api", ref, files)
             case.description = case.description or description
             case_id = case.id
@@ -144,6 +178,7 @@ def _decision_page(db, slug: str, case_id: int, errors=None, status=200):
 
 
 @blueprint.get("/<slug>/requests/<int:case_id>")
+@limiter.limit(READ_LIMIT, key_func=_proven_key)
 def show_request(slug: str, case_id: int):
     """The decision in plain words, and what happens next (label, instructions, deadline)."""
     with _runtime().runtime.sessions() as db:
@@ -152,7 +187,7 @@ def show_request(slug: str, case_id: int):
 
 @blueprint.post("/<slug>/requests/<int:case_id>/evidence")
 @accepts_uploads(_upload_limit)
-@limiter.limit(SUBMIT_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.view_args.get('slug')}")
+@_limited
 def send_evidence(slug: str, case_id: int):
     """More photos, a video or words for a request that needs them: it is decided again at once."""
     ctx = _runtime()

@@ -9,9 +9,10 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
-# Only the customer's request page carries limits; every other request (a webhook above all) skips the
-# limiter's per-request bookkeeping, which cost about a tenth of a webhook delivery's time.
-LIMITED_BLUEPRINTS = frozenset({"customer"})
+# Only the customer's request page and the decision API (open to anyone) carry decorated limits; every other
+# request (a webhook above all) skips the limiter's per-request bookkeeping, which cost about a tenth of a webhook
+# delivery's time. A customer's proof of an order is counted by integration/web/customer_limits.py, on any route.
+LIMITED_BLUEPRINTS = frozenset({"customer", "api"})
 
 
 def configure_limits(app: Flask, settings) -> None:

@@ -5,6 +5,10 @@ from pathlib import Path
 import pytest
 
 from integration.app import create_app
+from integration.db.engine import transaction
+from integration.db.models import Shop
+from integration.shops.core import issue_api_key
+from integration.web.limits import limiter
 from tests.helpers import contract_validator, make_case
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "contract" / "example_case.json").read_text())
@@ -12,7 +16,16 @@ EXAMPLE = json.loads((Path(__file__).parents[1] / "contract" / "example_case.jso
 
 @pytest.fixture()
 def client(rt):
-    return create_app({"TESTING": True}, rt=rt, enqueue=lambda _id: None).test_client()
+    app = create_app({"TESTING": True}, rt=rt, enqueue=lambda _id: None)
+    limiter.reset()   # the limits count per process: earlier tests' calls must not refuse these
+    return app.test_client()
+
+
+@pytest.fixture()
+def keyed(rt, shops):
+    """The Authorization header of a shop's API key: a policy of one's own needs it."""
+    with transaction(rt.sessions) as session:
+        return {"Authorization": f"Bearer {issue_api_key(session.get(Shop, shops['shopify'].id))}"}
 
 
 def test_health_and_presets(client):
@@ -27,9 +40,9 @@ def test_decide_with_a_preset_returns_a_contract_decision(client):
     assert list(response.json)[:3] == ["case_id", "outcome", "resolution"]
 
 
-def test_decide_several_cases_with_an_inline_yaml_policy(client):
+def test_decide_several_cases_with_an_inline_yaml_policy(client, keyed):
     policy = Path("config/policies/kinectr.yaml").read_text()
-    response = client.post("/api/v1/decide", json={"policy": policy, "cases": [make_case(), EXAMPLE]})
+    response = client.post("/api/v1/decide", json={"policy": policy, "cases": [make_case(), EXAMPLE]}, headers=keyed)
     assert response.status_code == 200 and len(response.json["decisions"]) == 2
 
 
@@ -43,8 +56,8 @@ def test_an_invalid_case_is_422_with_each_field_named(client):
     assert fields == {"request.type", "order.currency"}
 
 
-def test_an_invalid_policy_is_400(client):
-    response = client.post("/api/v1/decide", json={"policy": {"policy": "x"}, "case": EXAMPLE})
+def test_an_invalid_policy_is_400(client, keyed):
+    response = client.post("/api/v1/decide", json={"policy": {"policy": "x"}, "case": EXAMPLE}, headers=keyed)
     assert response.status_code == 400
     assert {"field": "timezone", "message": "is required"} in response.json["errors"]
 
