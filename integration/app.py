@@ -88,7 +88,8 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
             "GET /metrics": "Prometheus metrics",
             "GET /api/v1/policies": "the preset policies",
             "POST /api/v1/decide": "{policy: preset name or policy document, case | cases} -> decisions",
-            "POST /api/v1/policies/check": "{policy: YAML text or document} -> errors and findings",
+            "POST /api/v1/policies/check": "{policy: preset name, or with a shop's key YAML text or a document} -> "
+                                           "errors and findings",
         })
 
     return app
