@@ -44,6 +44,9 @@ def create_edge_app(main: Flask) -> Flask:
     """The receiver's own app, configured as `main` is and sharing its AppContext."""
     edge = Flask(__name__)
     edge.config.update(main.config)
+    # The receiver reads a delivery's body under the webhook limit itself (receiver._read_body), chunked bodies
+    # included; the app-wide MAX_CONTENT_LENGTH (1 MiB, for forms and the JSON APIs) would cut it short first.
+    edge.config["MAX_CONTENT_LENGTH"] = None
     edge.session_interface = NoSessions()
     edge.json = type(main.json)(edge)
     edge.json.sort_keys = False

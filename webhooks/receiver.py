@@ -64,14 +64,33 @@ def _fitting(value: str | None, limit: int) -> str | None:
 
 
 def _read_body(req, limit: int) -> bytes | None:
-    """The raw body, or None when it is larger than the limit."""
+    """The raw body, or None when it is larger than the limit (a chunked body is read up to limit + 1 bytes)."""
     length = req.content_length
     if length is not None and length > limit:
         return None
     # The stream's read(n) zero-fills an n-byte buffer first: asking for the cap (2 MB) cost a 2 MB memset per
     # delivery, flushing the CPU's caches. With a Content-Length the stream holds exactly that many bytes.
-    body = req.stream.read(limit + 1 if length is None else length)
-    return None if len(body) > limit else body
+    stream = req.stream
+    body = stream.read(length) if length is not None else b""
+    if length is not None and len(body) == length:
+        return body
+    return _read_rest(stream, body, limit if length is None else length)
+
+
+CHUNK = 64 * 1024
+
+
+def _read_rest(stream, head: bytes, want: int) -> bytes | None:
+    """`head` and what the stream still holds, read in pieces (a chunked body's reads return a part each);
+    None once it passes `want` bytes."""
+    parts, size = [head], len(head)
+    while size <= want:
+        part = stream.read(min(CHUNK, want + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return None if size > want else b"".join(parts)
 
 
 _BODY_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
@@ -110,7 +129,6 @@ def receive(platform: str):
 def _receive(ctx, adapter, req) -> Reply:
     platform = adapter.name
     limit = ctx.runtime.settings.webhook_max_body_bytes
-    req.max_content_length = None  # the webhook cap below applies, after the shop is known
     body = _read_body(req, limit)
     headers = request_headers(req.environ)  # once: the adapters and the inbox read plain dicts
     if body is not None and adapter.is_ping(headers, body):
@@ -125,7 +143,9 @@ def _receive(ctx, adapter, req) -> Reply:
     if not shop.active and topic not in adapter.compliance_topics:
         return _reply(410, "shop-uninstalled", topic, error="returnkit is uninstalled for this shop")
     if body is None:
-        return _reply(413, "too-large", topic, error=f"body over {limit} bytes")
+        mib = limit / 1048576
+        return _reply(413, "too-large", topic, error=f"body: over the webhook limit of {limit} bytes ({mib:g} MiB); "
+                                                     "RETURNKIT_WEBHOOK_MAX_BODY_BYTES sets it")
     verdict = adapter.verify(headers, body, shop.secrets_for(meta.subscription_id))
     fresh = None if verdict.ok else ctx.shops.recheck(platform, shop_key, shop)
     if fresh is not None:

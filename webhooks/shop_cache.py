@@ -20,6 +20,45 @@ SNAPSHOT_SECONDS = 5.0
 # a webhook created or re-keyed by a connect in the last few seconds must not lose its first deliveries
 # (WooCommerce never retries), and a flood of bad signatures costs at most one query per shop per second.
 RECHECK_AFTER_SECONDS = 1.0
+# Bounds per process: a sender can name any number of shops that do not exist, and each name it sends must not
+# stay in memory (1,500 unknown 7 KB headers held 8 to 15 MiB per worker). Installed shops get a store of their own,
+# so a flood of unknown names never pushes them out.
+MAX_SHOPS = 10_000
+MAX_UNKNOWN = 1_000
+UNKNOWN_SECONDS = SNAPSHOT_SECONDS
+# A shop's domain column holds 255 characters (a header may add a scheme or a slash): a longer key names no shop,
+# and is neither looked up nor kept.
+MAX_KEY_CHARS = 300
+
+
+class BoundedStore:
+    """key -> (loaded_at, value): at most `size` entries, each good for `ttl` seconds."""
+
+    def __init__(self, size: int, ttl: float):
+        self.size, self.ttl = size, ttl
+        self.items: dict = {}
+
+    def get(self, key, now: float):
+        """(loaded_at, value) while it is fresh, else None."""
+        hit = self.items.get(key)
+        return hit if hit is not None and now - hit[0] < self.ttl else None
+
+    def put(self, key, now: float, value) -> None:
+        """Keep the value (as the newest entry), making room when the store is full."""
+        self.items.pop(key, None)
+        if len(self.items) >= self.size:
+            self._evict(now)
+        self.items[key] = (now, value)
+
+    def pop(self, key) -> None:
+        """Forget the key."""
+        self.items.pop(key, None)
+
+    def _evict(self, now: float) -> None:
+        # Stale entries go, then the oldest down to half: a full store is swept once per size/2 insertions.
+        self.items = {k: v for k, v in self.items.items() if now - v[0] < self.ttl}
+        for key in list(self.items)[:max(len(self.items) - self.size // 2, 0)]:
+            del self.items[key]
 
 
 @dataclass(frozen=True)
@@ -37,25 +76,30 @@ class ShopSnapshot:
 
 
 class ShopCache:
-    """(platform, shop key) -> ShopSnapshot | None, each entry kept for SNAPSHOT_SECONDS."""
+    """(platform, shop key) -> ShopSnapshot | None: installed shops for SNAPSHOT_SECONDS, unknown keys for
+    UNKNOWN_SECONDS, each store bounded."""
 
     def __init__(self, sessions, clock=time.monotonic):
         self.sessions = sessions
         self.clock = clock
-        self._entries: dict[tuple[str, str], tuple[float, ShopSnapshot | None]] = {}
+        self._shops = BoundedStore(MAX_SHOPS, SNAPSHOT_SECONDS)
+        self._unknown = BoundedStore(MAX_UNKNOWN, UNKNOWN_SECONDS)
 
     def lookup(self, platform: str, shop_key: str | None) -> ShopSnapshot | None:
         """The shop this key names on this platform, or None when none is installed."""
+        if shop_key is not None and len(shop_key) > MAX_KEY_CHARS:
+            return None
         try:
             domain = normalize_domain(platform, shop_key or "")
         except ShopError:
             return None
-        now = self.clock()
-        cached = self._entries.get((platform, domain))
-        if cached and now - cached[0] < SNAPSHOT_SECONDS:
+        now, key = self.clock(), (platform, domain)
+        cached = self._shops.get(key, now) or self._unknown.get(key, now)
+        if cached:
             return cached[1]
         snapshot = self._load(platform, domain, now)
-        self._entries[(platform, domain)] = (now, snapshot)
+        (self._shops if snapshot is not None else self._unknown).put(key, now, snapshot)
+        (self._unknown if snapshot is not None else self._shops).pop(key)
         return snapshot
 
     def recheck(self, platform: str, shop_key: str | None, snapshot: ShopSnapshot) -> ShopSnapshot | None:
@@ -63,7 +107,7 @@ class ShopCache:
         if self.clock() - snapshot.loaded_at < RECHECK_AFTER_SECONDS:
             return None
         domain = normalize_domain(platform, shop_key or "")
-        self._entries.pop((platform, domain), None)
+        self._shops.pop((platform, domain))
         return self.lookup(platform, shop_key)
 
     def _load(self, platform: str, domain: str, now: float) -> ShopSnapshot | None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -16,6 +14,7 @@ from adapters.shopify import verify as shopify_verify
 from integration.db.engine import transaction
 from integration.db.migrate import upgrade
 from integration.cli.shops import login_link
+from integration.cli.supervise import Child, Supervisor
 from integration.db.models import Shop
 from integration.observability.multiproc import MULTIPROC_ENV, prepare
 from integration.policy.loader import resolve_policy_path
@@ -26,6 +25,9 @@ DEMO_DOMAIN = "kaolate-demo.myshopify.com"   # the shop the Shopify sample fixtu
 DEMO_SECRET = "demo-webhook-secret"           # a demo only: real shops get their own secret
 GUNICORN_CONF = Path(__file__).resolve().parents[1] / "gunicorn_conf.py"
 FIXTURES = Path(__file__).resolve().parents[2] / "adapters" / "shopify" / "fixtures"
+# Files this process and its children create (the embedded database and its WAL, the queue, evidence, metrics)
+# are readable by their owner only, as the secret key beside them is.
+PRIVATE_UMASK = 0o077
 
 
 def ensure_demo_shop() -> Shop | None:
@@ -52,7 +54,8 @@ def _banner(port: int, demo: Shop | None) -> str:
 
 
 def serve(host: str) -> int:
-    """Migrate once, then run gunicorn and the Huey consumer side by side until interrupted."""
+    """Migrate once, then run gunicorn and the Huey consumer side by side until interrupted, restarting either."""
+    os.umask(PRIVATE_UMASK)
     settings = runtime().settings
     upgrade(settings.database_url)  # before any worker starts, so many workers never race on the schema
     demo = ensure_demo_shop()
@@ -60,27 +63,15 @@ def serve(host: str) -> int:
     # Web and worker processes share one metrics directory, so /metrics shows the worker's counters too.
     metrics_dir = os.environ.setdefault(MULTIPROC_ENV, str(settings.data_dir / "metrics"))
     prepare(metrics_dir)
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"{host}:{settings.port}",
-                            "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-",
-                            "integration.app:create_app()"])
-    worker = subprocess.Popen([sys.executable, "-m", "integration.cli", "worker"])
-    return _supervise([web, worker])
-
-
-def _supervise(children: list[subprocess.Popen]) -> int:
-    stop = lambda *_: [c.terminate() for c in children if c.poll() is None]  # noqa: E731
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while all(c.poll() is None for c in children):
-        time.sleep(0.5)
-    stop()
-    for child in children:
-        child.wait(timeout=30)
-    return max((c.returncode or 0) for c in children) if any(c.returncode for c in children) else 0
+    web = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"{host}:{settings.port}",
+           "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-", "integration.app:create_app()"]
+    worker = [sys.executable, "-m", "integration.cli", "worker"]
+    return Supervisor([Child("web", web), Child("worker", worker)]).run()
 
 
 def run_worker(workers: int) -> int:
     """Run the Huey consumer (deliveries, periodic re-queueing) in this process."""
+    os.umask(PRIVATE_UMASK)
     from integration.jobs.queue import huey
     if os.environ.get("RETURNKIT_WORKER_METRICS_PORT"):   # a worker on its own machine: nobody else shows its metrics
         from integration.observability.metrics import serve_process_metrics

@@ -1,10 +1,12 @@
 """Engines and sessions: SQLite tuned for many processes (WAL, busy timeout), PostgreSQL via psycopg 3."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -35,10 +37,33 @@ def _tune_sqlite(dbapi_conn, _record) -> None:
     cursor.close()
 
 
+PRIVATE = 0o600
+# SQLite's companions of a database file: it creates each with the database file's own mode.
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create the embedded database file readable by its owner only, and make an older one (and its WAL) so."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:   # evidence photos and raw webhook bodies live in it: 0600, as the key beside it
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except (FileExistsError, FileNotFoundError):   # made already (by another process), or no directory for it yet
+        pass
+    for companion in _COMPANIONS:
+        try:
+            os.chmod(f"{path}{companion}", PRIVATE)
+        except (FileNotFoundError, PermissionError):   # absent, or another user's file: SQLite says so on connect
+            pass
+
+
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for the URL, with SQLite tuned for concurrent processes."""
+    """An engine for the URL, with SQLite tuned for concurrent processes (its files private to their owner)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
+        private_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
         return engine

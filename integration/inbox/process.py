@@ -20,6 +20,7 @@ from integration.runtime import Runtime
 from integration.orders.catalog import CATALOG_HANDLERS, ProductFetcher, fill_missing_products
 from integration.inbox.compliance import COMPLIANCE_HANDLERS
 from integration.inbox.store import stored_key
+from integration.inbox.topic_checks import CannotConfirm, refusal
 from integration.orders.picture import ORDER_HANDLERS, OrderNotYetKnown, find_order
 from integration.requests.platform_returns import apply_return_and_decide
 
@@ -56,8 +57,9 @@ def process_delivery(rt: Runtime, delivery_id: int, fetch: ProductFetcher | None
     try:
         with unit_of_work(rt.sessions, committed.append) as session:
             status = _process(rt, session, delivery_id, fetch)
-    except (OrderNotYetKnown, IntegrityError) as exc:
-        # IntegrityError: a concurrent worker took the same request first; the retry sees its row.
+    except (OrderNotYetKnown, IntegrityError, CannotConfirm) as exc:
+        # IntegrityError: a concurrent worker took the same request first; the retry sees its row. CannotConfirm:
+        # the platform did not answer whether an uninstall is real; asked again on the retry.
         _record_failure(rt, delivery_id, "received", f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
         raise
     except (PayloadError, ValueError, KeyError, TypeError, OverflowError, StatementError) as exc:
@@ -91,6 +93,10 @@ def _process(rt: Runtime, session: Session, delivery_id: int, fetch) -> str:
         row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()
         return "ignored"
     payload, events = _parse(adapter, row)
+    if (refused := refusal(rt, shop, row.topic, payload, events)) is not None:
+        log.warning("inbox.topic-refused: delivery %s shop %s %s: %s", row.id, shop.id, row.topic, refused.key)
+        row.status, row.error, row.processed_at = "refused", refused.message, utcnow()
+        return "refused"
     if (applied := _claim_version(session, adapter, row, payload)) is not None:
         row.status, row.error, row.processed_at = "ignored", f"the same version as delivery {applied}", utcnow()
         return "ignored"

@@ -20,6 +20,7 @@ from integration.jobs.fleet import FleetRedisHuey, FleetSqliteHuey
 from integration.jobs.registry import Queue, TaskList
 from integration.runtime import process_settings, runtime
 from integration.inbox.store import pending_deliveries
+from integration.shops.housekeeping import purge_expired
 from integration.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,10 @@ def _every_minute(settings: Settings):
 
 def _every_sweep(settings: Settings):
     return crontab(minute=f"*/{settings.reconcile_minutes}")
+
+
+def _every_ten_minutes(settings: Settings):
+    return crontab(minute="*/10")
 
 
 _TASKS = TaskList(current_queue)
@@ -205,6 +210,16 @@ def refresh_credentials() -> None:
     from adapters.registry import ADAPTERS
     for adapter in ADAPTERS.values():
         adapter.refresh_credentials(runtime())
+
+
+@periodic(_every_ten_minutes)
+def purge_expired_rows() -> None:
+    """Delete pending installs and spent sign-ins past their expiry (a flood of `/auth?shop=` stays bounded)."""
+    with transaction(runtime().sessions) as session:
+        purged = purge_expired(session, utcnow())
+    if any(purged.values()):
+        log.info("housekeeping.purged: %d pending installs, %d spent sign-ins", purged["pending_installs"],
+                 purged["spent_signins"])
 
 
 @periodic(_every_sweep)

@@ -22,6 +22,25 @@ _KEYED = re.compile(r"([a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)+):\s?(.*)", re.DOTALL)
 OUR_PACKAGES = ("integration", "webhooks", "adapters", "bench")
 # Library loggers whose lines are worth a key of their own.
 LIBRARY_EVENTS = {"gunicorn.access": "http.access"}
+# What in a URL signs someone in or proves an install, as the access log and a library's debug line carry it:
+# OAuth codes and state, Shopify's hmac, id_token and `session`, a WooCommerce connect's nonce (user_id), tokens,
+# and the token in a sign-in link's path; also inside a URL carried URL-encoded in another's query (Shopify's
+# session-token page gets the page to reload as `shopify-reload=%2Fapp%2F%3F...%26session%3D...`).
+_SECRET_NAMES = "code|hmac|id_token|session|state|token|access_token|signature|user_id"
+_URL_SECRETS = re.compile(rf"([?&](?:{_SECRET_NAMES})=)[^&\s\"'#]*", re.IGNORECASE)
+_ENCODED_SECRETS = re.compile(rf"((?:%3F|%26)(?:{_SECRET_NAMES})%3D)(?:(?!%26)[^&\s\"'#])*", re.IGNORECASE)
+_LOGIN_PATH = re.compile(r"(/app/login/)[^/?#\s\"']+")
+
+
+def redact_urls(text: str) -> str:
+    """The text with the credentials in any URL it holds masked (query parameters and sign-in link paths)."""
+    if "=" in text and ("?" in text or "&" in text):
+        text = _URL_SECRETS.sub(r"\1[redacted]", text)
+    if "%3D" in text or "%3d" in text:
+        text = _ENCODED_SECRETS.sub(r"\1[redacted]", text)
+    if "/login/" in text:
+        text = _LOGIN_PATH.sub(r"\1[redacted]", text)
+    return text
 
 
 def split_event(logger: str, text: str) -> tuple[str, str]:
@@ -37,12 +56,12 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, event, message, the bound ids, and any exception."""
 
     def format(self, record: logging.LogRecord) -> str:
-        event, message = split_event(record.name, redact(record.getMessage()))
+        event, message = split_event(record.name, redact(redact_urls(record.getMessage())))
         line = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
                 "level": record.levelname.lower(), "logger": record.name, "event": event, "message": message}
         line.update(bound())
         if record.exc_info:
-            line["exception"] = redact(self.formatException(record.exc_info))
+            line["exception"] = redact(redact_urls(self.formatException(record.exc_info)))
         try:   # orjson: a line is written for every delivery we receive
             return orjson.dumps(line, default=str).decode()
         except TypeError:   # what orjson refuses (an int past 64 bits, a key that is not a string)

@@ -13,6 +13,7 @@ from integration.web import activity_pages
 from integration.web import auth
 from integration.web import customer_pages
 from integration.web import dashboard_pages
+from integration.web import embed_pages
 from integration.web import install_shopify
 from integration.web import install_woo
 from integration.web import pages
@@ -29,6 +30,7 @@ PAGE_MODULES = [
     simulate_pages,
     review_pages,
     activity_pages,
+    embed_pages,
     customer_pages,
     install_shopify,
     install_woo,

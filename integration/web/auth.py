@@ -3,20 +3,28 @@
 A browser session carries one shop id, set only by an install callback, a verified Shopify session
 token or a signed login link. Pages read it through `shop_required`, and fetch rows through `owned`,
 which answers 404 for a row of any other shop: a swapped id shows nothing and changes nothing.
+A login link signs in once, and a session signed out is refused server-side, whoever copied its cookie
+(both recorded in spent_signins until they would have expired anyway).
 """
 from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from integration.db.base import utcnow
 from integration.db.models import Shop
+from integration.db.signin_models import SpentSignin
 from integration.db.unit_of_work import record_new_actions
+from integration.web.framing import NONE, frame_ancestors
 
 LOGIN_LINK_MAX_AGE = 600          # seconds a login link stays valid
 SESSION_LIFETIME = timedelta(hours=12)
@@ -39,6 +47,12 @@ class CookieSessions(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def get_cookie_samesite(self, app):
+        """SameSite=None only where a cross-site frame needs the cookie (Shopify admin, an embedded customer
+        page); a session of a shop whose admin never frames returnkit is Lax."""
+        samesite = super().get_cookie_samesite(app)
+        return "Lax" if samesite == "None" and session.get("platform") not in (None, "shopify") else samesite
+
 
 def configure_sessions(app: Flask, settings) -> None:
     """Signed cookie sessions under a key derived from the secrets key ring; CSRF on every unsafe request."""
@@ -59,9 +73,12 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
-        # frame-ancestors instead of X-Frame-Options: the settings page must open inside Shopify admin.
-        response.headers.setdefault("Content-Security-Policy",
-                                    "frame-ancestors 'self' https://admin.shopify.com https://*.myshopify.com")
+        # A page Shopify's own library answered (its session-token bounce) already names the shop's admin.
+        ancestors = frame_ancestors() if "Content-Security-Policy" not in response.headers else None
+        if ancestors:
+            response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+        if ancestors == NONE:   # for browsers that predate frame-ancestors
+            response.headers.setdefault("X-Frame-Options", "DENY")
     return response
 
 
@@ -102,7 +119,31 @@ def login_shop(shop: Shop) -> None:
     session.clear()
     session.permanent = True
     session["shop_id"] = shop.id
+    session["platform"] = shop.platform
+    session["sid"] = secrets.token_urlsafe(18)   # what sign-out revokes
     session["csrf"] = secrets.token_urlsafe(32)
+
+
+def session_is_live(db: Session) -> bool:
+    """True when this browser's session has an id and was not signed out (a cookie from before sign-out)."""
+    sid = session.get("sid")
+    return bool(sid) and db.get(SpentSignin, f"session:{sid}") is None
+
+
+def revoke_session(db: Session) -> None:
+    """Record this browser's session as signed out, so a copy of its cookie is refused from now on."""
+    sid, shop_id = session.get("sid"), session.get("shop_id")
+    if sid and shop_id is not None and db.get(Shop, shop_id) is not None:
+        # As long as a copy of the cookie could still be valid: the cookie itself lapses SESSION_LIFETIME after
+        # the last request it was sent with, and none comes after this one.
+        db.merge(SpentSignin(id=f"session:{sid}", shop_id=shop_id, expires_at=utcnow() + SESSION_LIFETIME))
+
+
+@dataclass(frozen=True)
+class LoginLink:
+    shop_id: int
+    nonce: str
+    issued_at: datetime
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -110,18 +151,32 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def login_token(secret_key: str, shop_id: int) -> str:
-    """A signed token that signs a browser in as this shop for LOGIN_LINK_MAX_AGE seconds."""
-    return URLSafeTimedSerializer(secret_key, salt="returnkit.login-link").dumps({"shop": shop_id})
+    """A signed token that signs a browser in as this shop once, within LOGIN_LINK_MAX_AGE seconds."""
+    payload = {"shop": shop_id, "n": secrets.token_urlsafe(18)}
+    return URLSafeTimedSerializer(secret_key, salt="returnkit.login-link").dumps(payload)
 
 
-def shop_from_login_token(token: str) -> int:
-    """The shop id in a login token; raises Unauthenticated when it is forged or expired."""
+def read_login_token(token: str) -> LoginLink:
+    """The shop and nonce of a login token; raises Unauthenticated when it is forged, old-style or expired."""
     try:
-        return int(_serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE)["shop"])
+        payload, issued = _serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE, return_timestamp=True)
+        return LoginLink(int(payload["shop"]), str(payload["n"]), issued.astimezone(timezone.utc))
     except SignatureExpired:
         raise Unauthenticated("the sign-in link has expired; run `returnkit shops login-link DOMAIN` again") from None
     except (BadSignature, KeyError, TypeError, ValueError):
         raise Unauthenticated("the sign-in link is not valid") from None
+
+
+def spend_login_link(db: Session, link: LoginLink) -> None:
+    """Record the link's first use in the caller's transaction; Unauthenticated when it was used before (a link
+    signs in once: of two uses at once, the second waits for the first and then fails on the key)."""
+    expires = link.issued_at + timedelta(seconds=LOGIN_LINK_MAX_AGE)
+    try:
+        db.add(SpentSignin(id=f"link:{link.nonce}", shop_id=link.shop_id, expires_at=expires))
+        db.flush()
+    except IntegrityError:
+        raise Unauthenticated("the sign-in link was used already: each link signs in once; run "
+                              "`returnkit shops login-link DOMAIN` for a new one") from None
 
 
 def shop_required(view):
@@ -137,7 +192,7 @@ def shop_required(view):
         with rt.sessions() as db:
             g.new_actions = record_new_actions(db)
             shop = db.get(Shop, shop_id)
-            if shop is None or not shop.active:
+            if shop is None or not shop.active or not session_is_live(db):
                 session.clear()
                 return redirect(url_for("pages.signed_out"))
             g.shop, g.db = shop, db

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from integration.db.models import Shop
 from adapters.shopify import install
 from adapters.shopify.tokens import TokenError, exchange_code, shopify_app
-from integration.web.auth import login_shop
+from integration.web.auth import login_shop, session_is_live
 
 blueprint = Blueprint("install_shopify", __name__, template_folder="templates")
 
@@ -77,8 +77,9 @@ def session_token_page():
 
 
 def _sign_in(rt, shop_id: int) -> None:
-    if session.get("shop_id") != shop_id:      # a fresh session only when the shop changes (keeps the CSRF token)
-        with rt.sessions() as db:
+    with rt.sessions() as db:
+        # A fresh session only when the shop changes or this one was signed out (else it keeps its CSRF token).
+        if session.get("shop_id") != shop_id or not session_is_live(db):
             login_shop(db.get(Shop, shop_id))
 
 

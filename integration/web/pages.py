@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 
+from integration.db.engine import transaction
 from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
 from integration.requests.customer_access import public_slug
-from integration.web.auth import Unauthenticated, login_shop, shop_from_login_token, shop_required
+from integration.web.auth import (Unauthenticated, login_shop, read_login_token, revoke_session, shop_required,
+                                  spend_login_link)
 
 NAV = [("pages.home", "Home")]
 
@@ -15,18 +17,23 @@ blueprint = Blueprint("pages", __name__, url_prefix="/app", template_folder="tem
                       static_folder="static", static_url_path="/static")
 
 
+def _runtime():
+    return current_app.extensions["returnkit"].runtime
+
+
 @blueprint.get("/login/<token>")
 def login(token: str):
-    """Sign this browser in as the shop a login link names, then go to its home page."""
+    """Sign this browser in as the shop a login link names (once per link), then go to its home page."""
     try:
-        shop_id = shop_from_login_token(token)
+        link = read_login_token(token)
+        with transaction(_runtime().sessions) as db:
+            shop = db.get(Shop, link.shop_id)
+            if shop is None or not shop.active:
+                raise Unauthenticated("this shop is not installed")
+            spend_login_link(db, link)
     except Unauthenticated as exc:
         return render_template("signed_out.html", problem=str(exc)), 401
-    with current_app.extensions["returnkit"].runtime.sessions() as db:
-        shop = db.get(Shop, shop_id)
-        if shop is None or not shop.active:
-            return render_template("signed_out.html", problem="this shop is not installed"), 401
-        login_shop(shop)
+    login_shop(shop)   # once the link's use is committed
     return redirect(url_for("pages.home"))
 
 
@@ -38,7 +45,9 @@ def signed_out():
 
 @blueprint.post("/logout")
 def logout():
-    """End this browser's shop session."""
+    """End this browser's shop session, here and for any copy of its cookie."""
+    with transaction(_runtime().sessions) as db:
+        revoke_session(db)
     session.clear()
     return redirect(url_for("pages.signed_out"))
 
@@ -65,7 +74,7 @@ def _sync(db, shop: Shop) -> dict:
 def home():
     """The shop at a glance: its policy version, what waits for the merchant, what failed, webhook health."""
     version = g.db.get(PolicyVersion, g.shop.policy_version_id)
-    base = current_app.extensions["returnkit"].runtime.settings.public_url
+    base = _runtime().settings.public_url
     request_page = base + url_for("customer.lookup", slug=public_slug(g.shop))
     return render_template("home.html", shop=g.shop, version=version, counts=_counts(g.db, g.shop.id),
                            request_page=request_page, sync=_sync(g.db, g.shop),

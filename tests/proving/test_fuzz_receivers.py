@@ -21,7 +21,7 @@ from tests.webhook_helpers import FIXTURES, load_fixture, post, signed_headers, 
 ENDS_THE_SHOP = {"app_uninstalled", "shop_redact"}
 FIXTURE_NAMES = {platform: sorted(p.stem for p in folder.glob("*.json") if p.stem not in ENDS_THE_SHOP)
                  for platform, folder in FIXTURES.items()}
-FINAL = {"processed", "failed", "ignored", "received"}   # received: waiting for its order (retried later)
+FINAL = {"processed", "failed", "ignored", "received", "refused"}   # received: waiting for its order; refused: a topic check
 
 
 def _no_product(_shop, _product_id):

@@ -8,6 +8,7 @@ import integration.db.models  # noqa: F401  (registers the tables)
 import integration.db.order_models  # noqa: F401
 import integration.db.request_models  # noqa: F401
 import integration.db.evidence_models  # noqa: F401
+import integration.db.signin_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
