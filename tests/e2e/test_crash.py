@@ -52,6 +52,15 @@ class LossyWoo(WooCommerceEmulator):
         return super().handle(path)
 
 
+def woo_order(order_id: int) -> dict:
+    """A paid WooCommerce order as its REST API shows it: one 20.00 line (id 1) and 5.00 shipping, no tax."""
+    return {"id": order_id, "total": "25.00", "currency": "USD", "payment_method": "stripe", "status": "processing",
+            "line_items": [{"id": 1, "quantity": 1, "subtotal": "20.00", "total": "20.00", "total_tax": "0.00",
+                            "taxes": []}],
+            "shipping_lines": [{"id": 2, "total": "5.00", "total_tax": "0.00", "taxes": []}],
+            "shipping_total": "5.00", "total_tax": "0.00", "refunds": []}
+
+
 def _orders(session, shop, count, first_id, submit=True):
     """`count` orders from first_id on, each with a return request submitted (unless submit is False)."""
     for n in range(count):
@@ -93,7 +102,7 @@ def world(tmp_path):
         _orders(session, s2, PER_PLATFORM, 50_000)
     for n in range(PER_PLATFORM):
         shopify.state.add_order(10_000 + n, [("1", 1, "20.00")], shipping="5.00")
-        woo.add_order({"id": 50_000 + n, "total": "25.00", "payment_method": "stripe"})
+        woo.add_order(woo_order(50_000 + n))
     yield rt, env, shopify, woo
     for server in servers:
         server.stop()

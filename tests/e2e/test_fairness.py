@@ -12,6 +12,7 @@ from integration.policy.loader import resolve_policy_path
 from integration.runtime import build_runtime
 from integration.shops.core import add_shop
 from integration.settings import load_settings
+from tests.e2e.test_crash import woo_order
 from tests.emulators.server import Served
 from tests.emulators.woocommerce import WooCommerceEmulator
 from tests.fleet_helpers import fleet_env, flush_queue, run_python, seed_tag_actions, start_worker
@@ -50,7 +51,7 @@ def test_a_busy_shop_does_not_delay_another_shops_first_action(database_url, tmp
     woo.latency = 0.002
     served = Served(woo.app)
     for order in ("1", "2"):
-        woo.add_order({"id": int(order), "total": "25.00", "payment_method": "stripe"})
+        woo.add_order(woo_order(int(order)))
     with transaction(rt.sessions) as session:
         busy, quiet = _shops(session, served.url)
         busy_ids = seed_tag_actions(session, busy, "1", BACKLOG, "busy")

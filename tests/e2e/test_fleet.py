@@ -23,7 +23,7 @@ from integration.db.request_models import Action, ReturnCase
 from integration.runtime import build_runtime
 from integration.shops.core import issue_api_key
 from integration.settings import load_settings
-from tests.e2e.test_crash import (CLAIM, LossyShopify, LossyWoo, _orders, _reap, _states, assert_one_refund_per_intent,
+from tests.e2e.test_crash import (CLAIM, woo_order, LossyShopify, LossyWoo, _orders, _reap, _states, assert_one_refund_per_intent,
                                   crash_shops)
 from tests.emulators.server import Served
 from tests.shopify_schema import admin_schema
@@ -97,7 +97,7 @@ def world(database_url, tmp_path):
         _orders(session, s2, PER_PLATFORM, 50_000, submit=False)
     for n in range(PER_PLATFORM):
         shopify.state.add_order(10_000 + n, [("1", 1, "20.00")], shipping="5.00")
-        woo.add_order({"id": 50_000 + n, "total": "25.00", "payment_method": "stripe"})
+        woo.add_order(woo_order(50_000 + n))
     work = [(s1.domain, 10_000 + n) for n in range(PER_PLATFORM)] + [(s2.domain, 50_000 + n) for n in range(PER_PLATFORM)]
     rng.shuffle(work)
     fleet = Fleet(env, tmp_path)
