@@ -120,6 +120,16 @@ class ProcessOrderLocks:
 
 _PROCESS_LOCKS = ProcessOrderLocks()
 
+# Kinds added after the first platforms: a platform that has no way to do one refuses it with these words, and the
+# planner falls back to what a person does (a staff note).
+OPTIONAL_KINDS: Mapping[str, str] = {
+    "create_replacement": "this platform's orders cannot be created through returnkit: ship the replacement yourself "
+                          "(the order note says what)",
+    "close_return": "this platform has no returns of its own to close: the request is tracked in returnkit",
+    "create_exchange": "returnkit cannot create this platform's exchange orders yet: ship the exchange yourself "
+                       "(the order note says what)",
+}
+
 
 class ActionGateway:
     """Dispatches perform(kind, payload, key) to the subclass's do_<kind> method."""
@@ -132,6 +142,19 @@ class ActionGateway:
     # The action kinds this platform cannot carry out, each with why, in words for the merchant (the action's
     # error on the activity page); every other kind has a do_<kind> method (tests/outbox/test_action_kinds.py).
     unsupported: Mapping[str, str] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        """A platform that neither does nor refuses an optional kind refuses it in OPTIONAL_KINDS' words."""
+        super().__init_subclass__(**kwargs)
+        missing = {kind: reason for kind, reason in OPTIONAL_KINDS.items()
+                   if not hasattr(cls, f"do_{kind}") and kind not in cls.unsupported}
+        if missing:
+            cls.unsupported = {**cls.unsupported, **missing}
+
+    @classmethod
+    def can(cls, kind: str) -> bool:
+        """Whether this platform carries out the action kind (the planner plans only what it can)."""
+        return kind not in cls.unsupported and hasattr(cls, f"do_{kind}")
 
     def perform(self, kind: str, payload: dict, key: str, ledger: Ledger | None = None, locks=None) -> dict:
         """Run one action with its typed payload; raises PlatformError (retryable or not)."""

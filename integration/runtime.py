@@ -43,6 +43,7 @@ def build_runtime(settings: Settings) -> Runtime:
     import integration.db.request_models  # noqa: F401
     import integration.db.evidence_models  # noqa: F401
     import integration.db.signin_models  # noqa: F401
+    import integration.db.notify_models  # noqa: F401
     configure_mappers()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)

@@ -53,6 +53,15 @@ class Settings:
     action_backoff_seconds: float = 15.0   # the first retry's wait, doubled each attempt (capped at an hour)
     drain_max_actions: int = 100     # one drain's share of a worker thread: a shop waiting behind busy ones
     drain_max_seconds: float = 1.0   # waits about this long
+    # Emails to customers (integration/notify): with no SMTP host, each message goes to the local outbox only.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_security: str = "starttls"   # starttls | ssl | none
+    smtp_from: str = "returnkit <returns@localhost>"
+    message_max_attempts: int = 8           # an email or outbound webhook is dead after this many tries
+    message_backoff_seconds: float = 30.0   # the first retry's wait, doubled each attempt (capped at an hour)
 
     @property
     def embedded(self) -> bool:
@@ -69,6 +78,17 @@ def _minutes(value) -> int:
     if not 1 <= minutes <= 60:
         raise ValueError(f"RETURNKIT_RECONCILE_MINUTES: {minutes} is out of range (use 1 to 60)")
     return minutes
+
+
+def _smtp(env) -> dict:
+    """RETURNKIT_SMTP_*: the mail server customer emails go through (none: the local outbox only)."""
+    security = env.get("RETURNKIT_SMTP_SECURITY") or "starttls"
+    if security not in ("starttls", "ssl", "none"):
+        raise ValueError(f"RETURNKIT_SMTP_SECURITY: {security!r} is not one of starttls, ssl, none")
+    return {"smtp_host": env.get("RETURNKIT_SMTP_HOST", ""), "smtp_port": int(env.get("RETURNKIT_SMTP_PORT") or 587),
+            "smtp_username": env.get("RETURNKIT_SMTP_USERNAME", ""),
+            "smtp_password": env.get("RETURNKIT_SMTP_PASSWORD", ""), "smtp_security": security,
+            "smtp_from": env.get("RETURNKIT_SMTP_FROM") or "returnkit <returns@localhost>"}
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -101,4 +121,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         action_backoff_seconds=float(env.get("RETURNKIT_ACTION_BACKOFF_SECONDS") or 15),
         drain_max_actions=int(env.get("RETURNKIT_DRAIN_MAX_ACTIONS") or 100),
         drain_max_seconds=float(env.get("RETURNKIT_DRAIN_MAX_SECONDS") or 1),
+        **_smtp(env),
+        message_max_attempts=int(env.get("RETURNKIT_MESSAGE_MAX_ATTEMPTS") or 8),
+        message_backoff_seconds=float(env.get("RETURNKIT_MESSAGE_BACKOFF_SECONDS") or 30),
     )

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.sessions import SessionInterface
 
 from integration.observability.web import add_request_ids
+from webhooks.easypost import easypost_webhooks
 from webhooks.receiver import webhooks
 
 PREFIX = "/webhooks"
@@ -52,6 +53,7 @@ def create_edge_app(main: Flask) -> Flask:
     edge.json.sort_keys = False
     edge.extensions["returnkit"] = main.extensions["returnkit"]
     edge.register_blueprint(webhooks)
+    edge.register_blueprint(easypost_webhooks)   # POST /webhooks/easypost/<shop>: return parcels' trackers
     add_request_ids(edge)
     return edge
 

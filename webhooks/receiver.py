@@ -115,6 +115,11 @@ def receive(platform: str):
     ctx = current_app.extensions["returnkit"]
     reply = _receive(ctx, adapter, request._get_current_object())   # the request itself, not its proxy, from here on
     count_delivery(platform, _topic_label(adapter, reply.topic), (reply.counted_as or reply.outcome).replace("-", "_"))
+    return answer(ctx, reply)
+
+
+def answer(ctx, reply: Reply):
+    """The delivery's JSON answer; a stored row is queued once the answer is out."""
     # orjson, not jsonify: the answer is a few strings and ids, and this runs for every delivery.
     response = current_app.response_class(orjson.dumps({"status": reply.outcome, **reply.fields}), reply.status,
                                           mimetype="application/json")

@@ -68,6 +68,6 @@ class ReturnLabels:
 def _label(shipment) -> dict:
     tracker = shipment.get("tracker") or {}
     rate = shipment.get("selected_rate") or {}
-    return {"shipment": shipment["id"], "label_url": shipment["postage_label"]["label_url"],
+    return {"shipment": shipment["id"], "tracker": tracker.get("id"), "label_url": shipment["postage_label"]["label_url"],
             "tracking_code": shipment.get("tracking_code"), "tracking_url": tracker.get("public_url"),
             "carrier": rate.get("carrier"), "cost": rate.get("rate"), "currency": rate.get("currency")}

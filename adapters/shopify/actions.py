@@ -8,8 +8,10 @@ ZERO = Decimal(0)
 from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.shopify import documents as docs
+from adapters.shopify import exchanges, orders_out
 from adapters.shopify import process_documents as process_docs
 from adapters.shopify import process_return as process
+from adapters.shopify import store_credit
 from adapters.shopify.client import ShopifyClient
 from integration.domain import actions as act
 from adapters.shopify.scopes import order_or_unreadable
@@ -82,7 +84,7 @@ class ShopifyActions(ActionGateway):
         opened = self.ledger.get("return")
         if opened is None:
             opened = open_return(self.client, _gid("Order", payload.order_id), payload.lines, payload.marker,
-                                 payload.requested_at)
+                                 payload.requested_at, payload.exchanges)
             self.ledger.record("return", opened)
         return opened
 
@@ -104,11 +106,14 @@ class ShopifyActions(ActionGateway):
                                   {"DECLINED"})
 
     def do_refund(self, payload: act.Refund, key: str) -> dict:
-        """Settle the return the refund belongs to with returnProcess; without one, refundCreate."""
+        """Settle the return the refund belongs to with returnProcess; without one, refundCreate; then a store
+        credit's bonus with storeCreditAccountCredit, once (adapters/shopify/store_credit.py)."""
         return_id = payload.return_id or self._marked_return_id(payload)
-        if return_id:
-            return self._process_return(payload, key, return_id)
-        return self._create_refund(payload, key)
+        made = self._process_return(payload, key, return_id) if return_id else self._create_refund(payload, key)
+        if payload.method == "store_credit" and Decimal(payload.bonus or 0) > 0:
+            made = {**made, **store_credit.credit_bonus(self.client, self.ledger, _gid("Order", payload.order_id),
+                                                        payload.bonus, payload.currency)}
+        return made
 
     def _marked_return_id(self, payload: act.Refund) -> str | None:
         if not payload.return_marker:
@@ -165,15 +170,25 @@ class ShopifyActions(ActionGateway):
         return out
 
     def _process_return(self, payload: act.Refund, key: str, return_id: str) -> dict:
+        """returnProcess with the refund's money, worked out once."""
+        def variables(found: dict) -> dict:
+            return self._saved("process_input", lambda: process.process_input(
+                found, payload, self._money(payload), payload.currency))
+        return self._process(return_id, payload, variables)
+
+    def do_close_return(self, payload: act.CloseReturn, key: str) -> dict:
+        """returnProcess with the kept lines NOT_RESTOCKED and no financial transfer (nothing to refund), once."""
+        return self._process(payload.return_id, payload, lambda found: {
+            "returnId": found["id"], "returnLineItems": process.return_lines(found, payload), "notifyCustomer": False})
+
+    def _process(self, return_id: str, payload, variables_for) -> dict:
         """returnProcess, once: a return already closed, or whose lines are all processed, is done."""
         found = process.open_return(self.client, return_id)
         if found["status"] in process.SETTLED or not process.return_lines(found, payload):
             return {"return": return_id, "status": found["status"], "skipped": "already processed"}
         if found["status"] != "OPEN":   # requested, not yet approved: the approval comes first
             raise PlatformError(f"shopify: return {return_id} is {found['status']}, not open", retryable=True)
-        variables = self._saved("process_input", lambda: process.process_input(
-            found, payload, self._money(payload), payload.currency))
-        result = self.client.graphql(process_docs.PROCESS_RETURN, {"input": variables})["returnProcess"]
+        result = self.client.graphql(process_docs.PROCESS_RETURN, {"input": variables_for(found)})["returnProcess"]
         if result.get("userErrors"):
             again = process.open_return(self.client, return_id)
             if again["status"] in process.SETTLED or not process.return_lines(again, payload):
@@ -205,6 +220,44 @@ class ShopifyActions(ActionGateway):
         if refused is not None:
             _check(refused, "orderCancelUserErrors")
         raise PlatformError("shopify: the cancellation job ended without cancelling the order", retryable=False)
+
+    def variant_in_stock(self, variant_id: str, units: int) -> bool:
+        """Whether the variant can be sold in this quantity now (adapters/shopify/exchanges.py)."""
+        return exchanges.variant_in_stock(self.client, variant_id, units)
+
+    def do_create_exchange(self, payload: act.CreateExchange, key: str) -> dict:
+        """returnProcess with the return's exchange line items and its returned lines, once: Shopify releases the
+        exchange's fulfillment order and settles any balance. Instant (no lines given back yet), only the exchange
+        items: the return stays open for its parcel. Out of stock now, a review tag and a staff note instead."""
+        return_id = payload.return_id or self._marked_return_id(payload)
+        if return_id is None:
+            raise PlatformError("shopify: our return is not open yet", retryable=True)
+        items = exchanges.open_exchange_items(self.client, return_id)
+        if items and (short := exchanges.out_of_stock(self.client, items)):
+            self.do_tag_order(act.TagOrder(payload.order_id, payload.review_tag), key)
+            note = act.OrderNote(payload.order_id, act.exchange_out_of_stock(short))
+            return {"out_of_stock": short, **self.do_order_note(note, key)}
+        if not payload.lines:
+            return self._confirm_exchange(return_id, items)
+        made = self._process(return_id, payload, lambda found: exchanges.process_input(
+            found, process.return_lines(found, payload), items))
+        return {**made, "exchange_items": [item["id"] for item in items]}
+
+    def _confirm_exchange(self, return_id: str, items: list[dict]) -> dict:
+        """returnProcess with the exchange items alone, once (a lost answer's attempt leaves none to confirm)."""
+        if not items:
+            return {"return": return_id, "skipped": "already processed"}
+        variables = exchanges.process_input({"id": _gid("Return", return_id)}, [], items)
+        result = self.client.graphql(process_docs.PROCESS_RETURN, {"input": variables})["returnProcess"]
+        if result.get("userErrors") and exchanges.open_exchange_items(self.client, return_id):
+            _check(result)
+        return {"return": return_id, "exchange_items": [item["id"] for item in items], "return_open": True}
+
+    def do_create_replacement(self, payload: act.CreateReplacement, key: str) -> dict:
+        """draftOrderCreate (the same variants, 100 % off, free shipping, tagged with our marker) and
+        draftOrderComplete (paid: nothing to pay), once: the marker's draft is looked for first (orders_out.py)."""
+        with self.locks.hold(str(payload.order_id)):
+            return orders_out.create_replacement(self.client, self.ledger, payload)
 
     def _customer_address(self, order_id) -> dict:
         order = order_or_unreadable(self.client.graphql(docs.ORDER_SHIPPING_ADDRESS, {"id": _gid("Order", order_id)})[

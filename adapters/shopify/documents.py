@@ -214,3 +214,12 @@ query ReturnLines($id: ID!) {
 """
 
 DOCUMENTS.update({"ReturnLines": RETURN_LINES})
+
+# The shop's own id, asked for at install: compliance deliveries must carry it (integration/shops/platform_id.py).
+SHOP_ID = """
+query ShopId {
+  shop { id }
+}
+"""
+
+DOCUMENTS.update({"ShopId": SHOP_ID})

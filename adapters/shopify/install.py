@@ -12,7 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 import shopify
 from sqlalchemy import select
 
-from adapters.shopify.documents import API_VERSION
+from adapters.http import PlatformError
+from adapters.shopify.client import client_for
+from adapters.shopify.documents import API_VERSION, SHOP_ID
 from adapters.shopify.scopes import SCOPES
 from adapters.shopify.subscriptions import API_TOPICS
 from integration.db.base import utcnow
@@ -21,6 +23,7 @@ from integration.db.models import PendingInstall, Shop, WebhookSubscription
 from adapters.shopify.subscriptions import register_subscriptions
 from integration.policy.loader import preset_names, resolve_policy_path
 from integration.shops.core import ShopError, add_shop, normalize_domain
+from integration.shops.platform_id import platform_id, remember_platform_id
 from adapters.shopify.tokens import (Grant, admin_base, exchange_session_token, shopify_app, store_grant,
                                                  token_valid)
 
@@ -117,6 +120,7 @@ def complete_install(sessions, settings, params: dict, exchange_code) -> int:
         raise InstallError("code: Shopify sent no authorization code; start the install again")
     grant = exchange_code(settings, domain, params["code"])
     shop_id = activate_shop(sessions, settings, domain, grant, pending.policy_name)
+    record_platform_id(sessions, settings, shop_id)
     register_subscriptions(sessions, settings, shop_id)
     log.info("install.shopify.completed: shop %s", shop_id)
     return shop_id
@@ -126,7 +130,8 @@ def embedded_shop(sessions, settings, request_input: dict, exchange=exchange_ses
     """The shop a Shopify admin request is for, from its session token (verified by shopifyapp).
 
     Without a valid offline token the session token is exchanged for one; a shop seen for the first time
-    (Shopify managed installation) is installed with the default preset.
+    (Shopify managed installation) is installed with the default preset. What an install left undone (the shop's
+    own id, its webhook subscriptions) is done now.
     """
     result = shopify_app(settings).verify_app_home_req(request_input, SESSION_TOKEN_PATH)
     claims = result.id_token.claims if result.ok and result.id_token else {}
@@ -137,11 +142,14 @@ def embedded_shop(sessions, settings, request_input: dict, exchange=exchange_ses
     domain = shop_domain(f"{result.shop}.myshopify.com")
     with sessions() as session:
         shop = session.scalar(select(Shop).where(Shop.platform == "shopify", Shop.domain == domain))
+        known_id = platform_id(shop) if shop is not None else ""
     if shop is not None and shop.active and token_valid(shop):
         shop_id = shop.id
     else:
         shop_id = activate_shop(sessions, settings, domain, exchange(settings, result.id_token))
         log.info("install.shopify.token-exchanged: shop %s", shop_id)
+    if not known_id:
+        record_platform_id(sessions, settings, shop_id)
     if subscriptions_missing(sessions, shop_id):
         register_subscriptions(sessions, settings, shop_id)
     return shop_id
@@ -161,6 +169,24 @@ def activate_shop(sessions, settings, domain: str, grant: Grant, policy_name: st
         store_grant(shop, grant)
         session.flush()
         return shop.id
+
+
+def record_platform_id(sessions, settings, shop_id: int) -> bool:
+    """Ask Shopify for the shop's own id and keep it; False without an answer (the next admin load asks again)."""
+    with sessions() as session:
+        shop = session.get(Shop, shop_id)
+    try:
+        # gid://shopify/Shop/123: compliance payloads carry the number alone, as shop_id.
+        number = str(client_for(shop, settings.http_timeout).graphql(SHOP_ID, {})["shop"]["id"]).rsplit("/", 1)[-1]
+    except (PlatformError, AttributeError, KeyError, TypeError) as exc:   # no client, or an answer without the id
+        log.warning("install.shopify.shop-id-failed: shop %s: %s", shop_id, exc)
+        return False
+    if not number.isdigit():
+        log.warning("install.shopify.shop-id-failed: shop %s: not a Shop id", shop_id)
+        return False
+    with transaction(sessions) as session:
+        remember_platform_id(session.get(Shop, shop_id), number)
+    return True
 
 
 def subscriptions_missing(sessions, shop_id: int) -> bool:

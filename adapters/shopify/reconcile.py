@@ -77,6 +77,19 @@ def fulfillment_payload(order_id: int, node: dict) -> dict:
                            for li in node["fulfillmentLineItems"]["nodes"]]}
 
 
+def delivery_event_payload(order_id: int, node: dict) -> dict | None:
+    """fulfillment_events/create for the delivery Shopify confirmed (Fulfillment.deliveredAt), None before one.
+
+    The carrier's time, not when the fulfillment last changed: a sweep that finds a delivery whose webhooks were
+    missed starts the return window at delivery, as fulfillment_events/create's happened_at would have
+    (shopify.dev/docs/api/admin-graphql/latest/objects/Fulfillment: deliveredAt, "the date that this fulfillment
+    was delivered")."""
+    if not node.get("deliveredAt"):
+        return None
+    return {"order_id": order_id, "fulfillment_id": numeric_id(node["id"]), "status": "delivered",
+            "happened_at": node["deliveredAt"], "created_at": node["deliveredAt"]}
+
+
 def refund_payload(order_id: int, node: dict) -> dict:
     """refunds/create for one of the order's refunds."""
     return {"id": numeric_id(node["id"]), "order_id": order_id, "created_at": node["createdAt"],
@@ -104,6 +117,9 @@ def deliveries(node: dict) -> list[tuple[str, dict, str | None]]:
     order_id = numeric_id(node["id"])
     out = [("orders/updated", order_payload(node), node["updatedAt"])]
     out += [("fulfillments/update", fulfillment_payload(order_id, f), f.get("updatedAt")) for f in node["fulfillments"]]
+    # After its fulfillment, which the event needs to be known first (they are processed in this order).
+    out += [("fulfillment_events/create", event, event["happened_at"]) for f in node["fulfillments"]
+            if (event := delivery_event_payload(order_id, f))]
     out += [("refunds/create", refund_payload(order_id, r), r["createdAt"]) for r in node["refunds"]]
     for ret in node["returns"]["nodes"]:
         topic = RETURN_TOPICS.get(ret["status"].lower())

@@ -27,7 +27,7 @@ query ReconcileOrders($query: String!, $after: String) {{
         }}
       }}
       fulfillments(first: 50) {{
-        id status displayStatus createdAt updatedAt
+        id status displayStatus createdAt updatedAt deliveredAt
         trackingInfo(first: 10) {{ number }}
         fulfillmentLineItems(first: 100) {{ nodes {{ quantity lineItem {{ id }} }} }}
       }}

@@ -7,6 +7,10 @@ from adapters.shopify import documents as docs
 from adapters.shopify.scopes import order_or_unreadable
 
 
+def _variant_gid(value) -> str:
+    return str(value) if str(value).startswith("gid://") else f"gid://shopify/ProductVariant/{value}"
+
+
 def marker_text(marker: str) -> str:
     """The note each line of our return carries: it is how a retry recognises the return."""
     return f"returnkit [{marker}]"
@@ -44,14 +48,18 @@ def return_line_items(order: dict, lines: list, marker: str) -> list[dict]:
     return out
 
 
-def open_return(client, order_gid: str, lines: list, marker: str, requested_at: str | None) -> dict:
-    """Our return on the order: the one already opened with our marker, else a new OPEN one (returnCreate)."""
+def open_return(client, order_gid: str, lines: list, marker: str, requested_at: str | None,
+                exchanges: list = ()) -> dict:
+    """Our return on the order: the one already opened with our marker, else a new OPEN one (returnCreate), with
+    what the customer gets instead as its exchange line items ([variant id, quantity])."""
     order = order_returns(client, order_gid)
     existing = find_marked_return(order, marker)
     if existing is not None:
         return {"return": existing["id"], "status": existing["status"], "skipped": "already open"}
     return_input = {"orderId": order_gid, "returnLineItems": return_line_items(order, lines, marker),
-                    "notifyCustomer": False, "requestedAt": requested_at}
+                    "notifyCustomer": False, "requestedAt": requested_at,
+                    "exchangeLineItems": [{"variantId": _variant_gid(v), "quantity": int(q)} for v, q in exchanges]
+                    or None}
     result = client.graphql(docs.CREATE_RETURN, {"input": {k: v for k, v in return_input.items() if v is not None}})
     payload = result["returnCreate"]
     if payload.get("userErrors"):

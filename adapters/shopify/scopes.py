@@ -14,6 +14,10 @@ SCOPES = (
     "read_products",      # product lookups for item classes; products/* topics
     "read_locations",     # returnProcess restocks returned units at the order's fulfillment location
     "read_all_orders",    # orders older than 60 days: warranty and late claims (see BEYOND_SCHEMA)
+    "write_draft_orders",  # draftOrderCreate, draftOrderComplete: a replacement at no charge
+    "read_customers",     # the order's customer, for a replacement and a store-credit bonus
+    "read_store_credit_accounts",               # the customer's credits, to find a bonus whose answer was lost
+    "write_store_credit_account_transactions",  # storeCreditAccountCredit: a store-credit bonus
 )
 
 # Scopes the schema's requiredAccess never names, so they cannot be derived from the documents we send.

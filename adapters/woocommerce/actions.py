@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from adapters.base import ActionGateway
 from adapters.http import PlatformError
+from adapters.woocommerce import exchanges, orders_out
 from adapters.woocommerce.client import WooCommerceClient
 from integration.domain import actions as act
 from integration.money import ZERO, to_minor
@@ -19,7 +20,6 @@ NO_GATEWAY_REFUND = "woocommerce_rest_cannot_create_order_refund"
 OFFLINE_GATEWAYS = {"", "bacs", "cheque", "cod"}
 NO_REFUND_MESSAGES = ("does not exist", "does not support automatic refunds")
 BY_HAND = "by hand"
-PAGE = 100        # the most WooCommerce lists a page (asked for none, it gives 10)
 MAX_PAGES = 100   # a store that ignores `page` is not read for ever
 
 
@@ -106,6 +106,7 @@ class WooCommerceActions(ActionGateway):
         "approve_return": "WooCommerce has no returns to approve: the customer is told by an order note",
         "create_return": "WooCommerce has no returns to open: the request is tracked in returnkit",
         "decline_return": "WooCommerce has no returns to decline: the customer is told by an order note",
+        "close_return": "WooCommerce has no returns to close: a kept item's request is tracked in returnkit",
     }
 
     def __init__(self, client: WooCommerceClient, labels=None):
@@ -133,15 +134,8 @@ class WooCommerceActions(ActionGateway):
         return {"tagged": payload.tag}
 
     def _refunds(self, order_id: str) -> list[dict]:
-        """Every refund on the order, page by page."""
-        found: list[dict] = []
-        for page in range(1, MAX_PAGES + 1):
-            batch = self.client.get(f"orders/{order_id}/refunds", {"per_page": PAGE, "page": page}) or []
-            found += batch
-            if len(batch) < PAGE:
-                return found
-        raise PlatformError(f"woocommerce: order {order_id} lists more than {PAGE * MAX_PAGES} refunds",
-                            retryable=False)
+        """Every refund on the order, to the last page X-WP-TotalPages names."""
+        return self.client.get_all(f"orders/{order_id}/refunds", max_pages=MAX_PAGES)
 
     def do_refund(self, payload: act.Refund, key: str) -> dict:
         """The decision's refund with its lines' money, made once; store credit is a coupon instead."""
@@ -204,15 +198,16 @@ class WooCommerceActions(ActionGateway):
                                     retryable=False)
             found = self.client.get("coupons", {"code": code}) or []
             coupon = found[0] if found else self.client.post("coupons", self._coupon(payload, order, code, email))
-        text = (f"Your store credit: coupon code {code}, worth {coupon.get('amount')} {payload.currency}, for one "
-                f"order placed with {email}.")
+        bonus = f", a bonus of {payload.bonus} included" if _dec(payload.bonus) else ""
+        text = (f"Your store credit: coupon code {code}, worth {coupon.get('amount')} {payload.currency}{bonus}, for "
+                f"one order placed with {email}.")
         return {"store_credit": code, "coupon": coupon.get("id"),
                 **self._note(payload.order_id, text, f"[{key}]", customer=True)}
 
     def _coupon(self, payload: act.Refund, order: dict, code: str, email: str) -> dict:
-        """The coupon: worth what the refund would pay, for the customer's email, once."""
-        amount = refund_body(payload, order, self._refunds(payload.order_id), "")["amount"]
-        return {"code": code, "amount": amount, "discount_type": "fixed_cart", "email_restrictions": [email],
+        """The coupon: worth what the refund would pay plus the policy's bonus, for the customer's email, once."""
+        amount = _dec(refund_body(payload, order, self._refunds(payload.order_id), "")["amount"]) + _dec(payload.bonus)
+        return {"code": code, "amount": str(amount), "discount_type": "fixed_cart", "email_restrictions": [email],
                 "usage_limit": 1, "description": f"returnkit store credit, order {payload.order_id}"}
 
     def do_cancel_order(self, payload: act.CancelOrder, key: str) -> dict:
@@ -228,6 +223,50 @@ class WooCommerceActions(ActionGateway):
         refund = self._refund(payload.order_id, payload.currency, key,
                               lambda order, refunds, marker: cancel_body(payload, order, refunds, marker))
         return {"cancelled": payload.order_id, **refund}
+
+    def do_create_replacement(self, payload: act.CreateReplacement, key: str) -> dict:
+        """A new order for the same items at no cost (set_paid), child of the original with our marker in its meta,
+        made once (adapters/woocommerce/orders_out.py); the original gets a private note naming it."""
+        with self.locks.hold(payload.order_id):
+            made, found = orders_out.create_replacement(self.client, payload)
+        text = f"returnkit: replacement order #{made.get('number') or made.get('id')} created at no charge."
+        note = self._note(payload.order_id, text, f"[{key}]", customer=False)
+        return {"replacement_order": made.get("id"), **note, **({"skipped": "already created"} if found else {})}
+
+    def variant_in_stock(self, variant_id: str, units: int) -> bool:
+        """Whether the store can sell `units` of the product or variation now (exchanges.in_stock)."""
+        return exchanges.in_stock(exchanges.wanted_products(self.client, [[None, variant_id, units]])[variant_id],
+                                  units)
+
+    def do_create_exchange(self, payload: act.CreateExchange, key: str) -> dict:
+        """A new order for the wanted variants at the difference, child of the original, made once
+        (adapters/woocommerce/exchanges.py); what it costs less is refunded on the original. Out of stock, or dearer
+        than the policy lets the customer pay, it is not made: the order is tagged for review with a staff note."""
+        with self.locks.hold(payload.order_id):
+            found, original, lines, short = exchanges.plan_exchange(self.client, payload)
+            if found is None and (why := exchanges.refusal(payload, lines, short)):
+                self.do_tag_order(act.TagOrder(payload.order_id, payload.review_tag), key)
+                return {"exchange_order": None, "out_of_stock": short, **self._note(payload.order_id, why, f"[{key}]",
+                                                                                    customer=False)}
+            made = found or self.client.post("orders", exchanges.exchange_body(original, payload, lines))
+        back = sum((line["back"] for line in lines), ZERO)
+        # Marked by the exchange, not the action: an instant exchange's order is looked at again at inspection.
+        refund = self._refund(payload.order_id, payload.currency, f"{payload.marker}-difference",
+                              lambda _o, _r, marker: exchanges.difference_body(back, marker)) if back else {}
+        self._exchange_notes(payload, made, payload.marker)
+        return {"exchange_order": made.get("id"), "status": made.get("status"), "difference_refunded": str(back),
+                "difference_refund": refund.get("refund"), **({"skipped": "already created"} if found else {})}
+
+    def _exchange_notes(self, payload: act.CreateExchange, made: dict, key: str) -> None:
+        """A private note on both orders naming the other; the customer is asked for a difference left to pay."""
+        number = made.get("number") or made.get("id")
+        self._note(payload.order_id, f"returnkit: exchange order #{number} created ({made.get('status')}).",
+                   f"[{key}]", customer=False)
+        self._note(str(made["id"]), f"returnkit: exchange for order #{payload.order_id}.", f"[{key}]", customer=False)
+        if made.get("status") == "pending":
+            self._note(str(made["id"]), f"Your exchange order #{number} is waiting for the difference of "
+                       f"{made.get('total')} {payload.currency}: pay it from your account to have it sent.",
+                       f"[{key} customer]", customer=True)
 
     def _customer_address(self, order_id) -> dict:
         shipping = (self.client.get(f"orders/{order_id}") or {}).get("shipping") or {}

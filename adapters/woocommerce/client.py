@@ -1,8 +1,11 @@
 """WooCommerce REST v3 client (the `woocommerce` package); every call has a timeout."""
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import requests
@@ -63,6 +66,36 @@ def _resource(path: str) -> str:
     return re.sub(r"/\d+", "/:id", path.strip("/"))
 
 
+# A collection's paging, as WordPress sends it: X-WP-Total (every record the query matched) and X-WP-TotalPages
+# (the pages holding them at this per_page), https://developer.wordpress.org/rest-api/using-the-rest-api/pagination/
+# A page may hold fewer records than per_page with more pages to come: WooCommerce's CRUD controllers drop the
+# records the key's user may not read after counting them (WC_REST_CRUD_Controller::get_items), so a short page
+# is not the last one; X-WP-TotalPages is. An order's notes are not paged at all (WC_REST_Order_Notes_V2_Controller::
+# get_items answers every note at once, without page parameters or headers): they are read with one `get`.
+PER_PAGE = 100    # the most WordPress lists a page (asked for none, it gives 10)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a REST collection, with X-WP-Total and X-WP-TotalPages (None when the answer has none)."""
+    items: list
+    total: int | None
+    total_pages: int | None
+
+
+def _header_count(headers, name: str) -> int | None:
+    value = str(headers.get(name) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _last_page(page: Page, number: int, per_page: int) -> bool:
+    """Whether page `number` is the collection's last: by X-WP-TotalPages, or without it (a proxy that strips
+    headers) by a short page."""
+    if page.total_pages is not None:
+        return number >= page.total_pages
+    return len(page.items) < per_page
+
+
 class WooCommerceClient:
     def __init__(self, store_url: str, consumer_key: str, consumer_secret: str, timeout: float,
                  session: StoreSession | None = None):
@@ -71,8 +104,13 @@ class WooCommerceClient:
                               session=self.session, version="wc/v3", timeout=timeout)
 
     def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+        return self._exchange(method, path, body, params)[0]
+
+    def _exchange(self, method: str, path: str, body: dict | None, params: dict | None) -> tuple:
+        """The answer's JSON (None on a 404 to a GET or DELETE) and its headers."""
         with platform_call("woocommerce", f"{method} {_resource(path)}"):
-            return self._send(method, path, body, params)
+            response = self._send(method, path, body, params)
+            return (None, {}) if response is None else (response.json(), response.headers)
 
     def _send(self, method: str, path: str, body: dict | None, params: dict | None):
         send = getattr(self.api, method)
@@ -92,11 +130,35 @@ class WooCommerceClient:
                                 retryable=response.status_code in (429, 500, 502, 503, 504),
                                 retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
                                 code=code, detail=detail)
-        return response.json()
+        return response
 
     def get(self, path: str, params: dict | None = None):
         """GET a REST resource; None on 404."""
         return self._call("get", path, params=params)
+
+    def get_page(self, path: str, params: dict | None = None) -> Page | None:
+        """GET one page of a REST collection with its paging headers; None on 404."""
+        items, headers = self._exchange("get", path, None, params)
+        if items is None:
+            return None
+        return Page(items or [], _header_count(headers, "X-WP-Total"), _header_count(headers, "X-WP-TotalPages"))
+
+    def pages(self, path: str, params: dict | None = None, max_pages: int | None = None) -> Iterator[list]:
+        """Every page of a collection, PER_PAGE at a time, until X-WP-TotalPages says it is the last."""
+        for number in itertools.count(1):
+            if max_pages is not None and number > max_pages:
+                raise PlatformError(f"woocommerce: {_resource(path)} lists more than {max_pages * PER_PAGE} records",
+                                    retryable=False)
+            page = self.get_page(path, {**(params or {}), "per_page": PER_PAGE, "page": number})
+            if page is None:
+                return
+            yield page.items
+            if _last_page(page, number, PER_PAGE):
+                return
+
+    def get_all(self, path: str, params: dict | None = None, max_pages: int | None = None) -> list:
+        """Every record of a collection, read page by page (see `pages`)."""
+        return [item for items in self.pages(path, params, max_pages) for item in items]
 
     def post(self, path: str, body: dict):
         """POST to a REST resource."""

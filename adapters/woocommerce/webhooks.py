@@ -22,7 +22,6 @@ from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookSubscription
 
 log = logging.getLogger(__name__)
-PAGE_SIZE = 100   # WordPress's largest page
 
 
 def delivery_url(public_url: str, store_url: str) -> str:
@@ -31,14 +30,8 @@ def delivery_url(public_url: str, store_url: str) -> str:
 
 
 def remote_webhooks(client: WooCommerceClient, address: str) -> list[dict]:
-    """The store's webhooks that deliver to our address, across pages."""
-    found, page = [], 1
-    while True:
-        batch = client.get("webhooks", params={"per_page": PAGE_SIZE, "page": page}) or []
-        found.extend(w for w in batch if w.get("delivery_url") == address)
-        if len(batch) < PAGE_SIZE:
-            return found
-        page += 1
+    """The store's webhooks that deliver to our address, to the last page X-WP-TotalPages names."""
+    return [w for w in client.get_all("webhooks") if w.get("delivery_url") == address]
 
 
 def _keep_one_per_topic(client: WooCommerceClient, remote: list[dict], known_ids: set[str]) -> dict[str, dict]:

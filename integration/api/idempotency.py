@@ -1,28 +1,25 @@
 """Idempotency keys of the request API, scoped to who asks and bound to what they asked.
 
-A request taken through the API is stored with source_ref `idem:<scope>:<body>`: <scope> hashes the caller (the
-shop, or the customer on their order) with the key, so one caller's key never finds another caller's request, and
-<body> is the fingerprint of the order, the request and its files, so a key sent again with another body is told
-apart (a 409) instead of answered with the first request. Without a key, the body is the key: the same body sent
-twice is one request.
+A request taken through the API is stored with source_ref `idem:<scope>`, where <scope> hashes the caller (the
+shop, or the customer on their order) with the key, so one caller's key never finds another caller's request; its
+request_fingerprint is what was asked (the order, the request and its files), so a key sent again with another body
+is told apart (a 409) instead of answered with the first request. The shop's one request per source_ref (a unique
+constraint) makes two first calls with one key at the same instant one request: the second insert fails, and
+taken again it finds the first. Without a key, the body is the key: the same body sent twice is one request.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from integration.db.models import Shop
 from integration.db.order_models import Order
-from integration.db.request_models import ReturnCase
 from integration.requests.decide import RequestError
 from integration.requests.evidence import ValidFile
 
 MAX_KEY_CHARS = 200
-_HASH_CHARS = 32   # of each SHA-256 hex digest: `idem:` + 32 + `:` + 32 fits source_ref's 100 characters
+_HASH_CHARS = 32   # of each SHA-256 hex digest (request_fingerprint holds 32)
 
 
 def _digest(text: str) -> str:
@@ -42,16 +39,14 @@ def _checked(key: str | None) -> str | None:
     return key
 
 
-def source_ref(caller: str, key: str | None, order: Order, request: dict, files: Sequence[ValidFile]) -> str:
-    """The request's source_ref for this caller ('shop', or 'customer:<order id>'), key and body."""
+class RequestKey(NamedTuple):
+    ref: str            # the request's source_ref: one request per caller and key, per shop
+    fingerprint: str    # what the request asks
+
+
+def request_key(caller: str, key: str | None, order: Order, request: dict, files: Sequence[ValidFile]) -> RequestKey:
+    """The request's key for this caller ('shop', or 'customer:<order id>'), Idempotency-Key and body."""
     body = fingerprint(order, request, files)
     scope = _digest(f"{caller}\0{_checked(key) or 'body:' + body}")
-    return f"idem:{scope}:{body}"
+    return RequestKey(f"idem:{scope}", body)
 
-
-def reused_key(session: Session, shop: Shop, ref: str) -> ReturnCase | None:
-    """The shop's request first taken with the same caller and key as `ref`, whatever its body."""
-    scope = ref.rsplit(":", 1)[0] + ":"
-    return session.scalar(select(ReturnCase).where(ReturnCase.shop_id == shop.id, ReturnCase.source == "api",
-                                                   ReturnCase.source_ref.startswith(scope, autoescape=True))
-                          .order_by(ReturnCase.id).limit(1))

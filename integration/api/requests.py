@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from integration.api.callers import bearer_shop
-from integration.api.idempotency import reused_key, source_ref
+from integration.api.idempotency import request_key
 from integration.api.uploads import evidence_form, file_response, is_multipart, multipart_limit, request_form
 from integration.db.models import Shop
 from integration.db.order_models import Order
@@ -20,6 +21,7 @@ from integration.db.unit_of_work import unit_of_work
 from integration.requests.customer_access import customer_order
 from integration.requests.evidence import MIB, EvidenceError, fetch_file
 from integration.requests.decide import RequestError, add_evidence, case_json, record_inspection, submit_request
+from integration.requests.exchange_stock import platform_stock, with_exchange_stock
 from integration.shops.core import ShopError, find_shop
 from integration.web.customer_limits import TooManyTries, count_try, proof_failed
 
@@ -100,14 +102,20 @@ def create_request():
 
     def work(session):
         shop, order, caller = _authorize(session, body)
-        ref = source_ref(caller, key, order, body["request"], files)
-        first = reused_key(session, shop, ref)
-        if first is not None and first.source_ref != ref:
+        taken = request_key(caller, key, order, body["request"], files)
+        rt = current_app.extensions["returnkit"].runtime
+        wanted = with_exchange_stock(body["request"], platform_stock(shop, rt.sessions, rt.settings))
+        case, decision = submit_request(session, shop, order, wanted, "api", taken.ref, files)
+        fresh = case.request_fingerprint is None    # taken now; a repeat's actions were queued the first time
+        if not fresh and case.request_fingerprint != taken.fingerprint:
             raise RequestError([f"Idempotency-Key: {key!r} was sent before with another request; send a new key "
                                 "for a new request, or the same body to get the first answer again"], 409)
-        case, decision = submit_request(session, shop, order, body["request"], "api", ref, files)
-        return case, decision, first is None  # a repeat's actions were queued the first time
-    return _decide_and_queue(work, 201)
+        case.request_fingerprint = taken.fingerprint
+        return case, decision, fresh
+    try:
+        return _decide_and_queue(work, 201)
+    except IntegrityError:   # a call with the same key was taken at the same instant: now it is found, as a repeat
+        return _decide_and_queue(work, 201)
 
 
 def _read_owned(case_id: int, render):

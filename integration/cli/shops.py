@@ -146,7 +146,7 @@ def cmd_shops_set_returns(args: argparse.Namespace) -> int:
     try:
         with transaction(runtime().sessions) as session:
             shop = find_shop(session, args.domain)
-            configure_returns(shop, address, parcel, args.easypost_api_key)
+            configure_returns(shop, address, parcel, args.easypost_api_key, args.easypost_webhook_secret)
             ready = labels_ready(shop)
     except (ShopError, ReturnsSetupError) as exc:
         raise CommandError(str(exc)) from None
@@ -185,6 +185,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ret.add_argument("--address", help='JSON or @file: {"name", "street1", "city", "zip", "country", ...}')
     ret.add_argument("--parcel", help='JSON or @file: {"length", "width", "height" (in), "weight" (oz)}')
     ret.add_argument("--easypost-api-key", help="the merchant's EasyPost key; an empty string removes it")
+    ret.add_argument("--easypost-webhook-secret", help="the secret of the merchant's EasyPost webhook that reports "
+                                                       "return parcels (docs/platforms.md); an empty string removes it")
     ret.set_defaults(run=cmd_shops_set_returns)
 
     key = shops.add_parser("api-key", help="issue a new API key for the request API; printed once")

@@ -7,11 +7,20 @@ from integration.contract.errors import format_errors
 from integration.contract.fields import (Bool, Choice, DateTime, Int, Money, Pattern,
                                          StrictSchema)
 from integration.domain import vocabulary as vocab
-from integration.domain.case import (INHERIT, Case, Evidence, LineItem, Order, Request,
+from integration.domain.case import (INHERIT, Case, Evidence, ExchangeFor, LineItem, Order, Request,
                                      RequestItem)
 
 _COUNTRY = dict(regex=r"^[A-Z]{2}$", example="US")
 _STRINGS = dict(cls_or_instance=fields.String())
+
+
+class ExchangeForSchema(StrictSchema):
+    variant_id = Pattern(r"^\S+$", "44440003 or gid://shopify/ProductVariant/44440003", required=True)
+    quantity = Int(minimum=1)
+
+    @post_load
+    def build(self, data, **_kwargs):
+        return ExchangeFor(**data)
 
 
 class RequestItemSchema(StrictSchema):
@@ -19,6 +28,7 @@ class RequestItemSchema(StrictSchema):
     quantity = Int(minimum=1, required=True)
     condition = Choice(vocab.CONDITIONS, "condition")
     exchange_in_stock = Bool()
+    exchange_for = fields.Nested(ExchangeForSchema)
 
     @post_load
     def build(self, data, **_kwargs):

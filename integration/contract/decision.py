@@ -46,4 +46,12 @@ def decision_json(decision: Decision) -> dict:
         "policy": {"id": decision.policy_id, "version": decision.policy_version},
         "lines": lines_json(decision),
     })
+    if decision.refund.method == "store_credit":   # our addition: the credit and its bonus, apart from money
+        r = decision.refund
+        out["credit"] = {"amount": format_amount(r.total, r.currency), "bonus": format_amount(r.bonus, r.currency),
+                         "currency": r.currency}
+    if decision.label_expires_after_days:   # our addition, only when the policy sets it
+        out["return_label_expires_after_days"] = decision.label_expires_after_days
+    if decision.exchange:   # our addition, only when the policy sets an exchange's terms
+        out["exchange"] = dict(zip(("instant", "pay_difference"), decision.exchange))
     return out

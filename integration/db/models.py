@@ -24,6 +24,7 @@ class Shop(Base):
     consumer_key: Mapped[str | None] = mapped_column(Encrypted(1024))
     consumer_secret: Mapped[str | None] = mapped_column(Encrypted(1024))
     easypost_api_key: Mapped[str | None] = mapped_column(Encrypted(1024))  # the merchant's, for return labels
+    easypost_webhook_secret: Mapped[str | None] = mapped_column(Encrypted(1024))  # signs its tracker webhooks
     api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # sha256 of the shop's API key
     api_base_url: Mapped[str | None] = mapped_column(String(500))
     # Shopify expiring offline tokens: refreshed before token_expires_at (None: a token that does not expire)

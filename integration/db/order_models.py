@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from integration.db.base import Base, UTCDateTime
+from integration.db.base import Base, Encrypted, UTCDateTime
 
 Money = Numeric(20, 6)
 
@@ -36,6 +36,8 @@ class Order(Base):
     customer_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     # A keyed hash of the buyer's email: lets a customer prove the order is theirs without our storing the email.
     customer_email_hash: Mapped[str | None] = mapped_column(String(64))
+    # The buyer's address, encrypted, for the emails about their requests (integration/notify); gone on redact.
+    customer_email: Mapped[str | None] = mapped_column(Encrypted(1024))
     production_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the platform marked the whole order
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # customers/redact: never write back to them

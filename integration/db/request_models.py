@@ -20,6 +20,8 @@ class ReturnCase(Base):
     order_pk: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(20))           # api | shopify_return
     source_ref: Mapped[str] = mapped_column(String(100))      # platform return id, or a request key
+    # An API request's body, hashed: its Idempotency-Key (source_ref) sent again with another body is a 409.
+    request_fingerprint: Mapped[str | None] = mapped_column(String(32))
     request: Mapped[dict] = mapped_column(JSON)               # the contract's request object
     description: Mapped[str | None] = mapped_column(Text)     # the customer's own words (personal data: redacted)
     status: Mapped[str] = mapped_column(String(20), default="open")   # open | decided | closed
@@ -86,3 +88,24 @@ class OrderLock(Base):
     order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReturnParcel(Base):
+    """A return label we bought and how far its parcel has come; each step's time is written once."""
+
+    __tablename__ = "return_parcels"
+    __table_args__ = (UniqueConstraint("shop_id", "shipment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("return_cases.id", ondelete="CASCADE"), index=True)
+    action_pk: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))   # the return_label action
+    shipment_id: Mapped[str] = mapped_column(String(100))
+    tracker_id: Mapped[str | None] = mapped_column(String(100))
+    tracking_code: Mapped[str | None] = mapped_column(String(100))
+    step: Mapped[str] = mapped_column(String(20), default="label_created")  # label_created|in_transit|delivered|expired
+    carrier_status: Mapped[str | None] = mapped_column(String(40))
+    label_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    in_transit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,6 +17,9 @@ class ActionKind(StrEnum):
     REFUND = "refund"
     CANCEL_ORDER = "cancel_order"
     RETURN_LABEL = "return_label"
+    CREATE_REPLACEMENT = "create_replacement"
+    CLOSE_RETURN = "close_return"
+    CREATE_EXCHANGE = "create_exchange"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class CreateReturn:
     lines: list
     marker: str | None
     requested_at: str | None
+    exchanges: list = field(default_factory=list)   # [variant id, quantity]: what the customer gets instead
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class Refund:
     return_id: str | None = None       # the platform return the refund settles (processed with it), if any
     return_marker: str | None = None   # or the marker of the return our create_return opened
     restock: list = field(default_factory=list)   # line ids whose returned units go back on sale
+    bonus: str | None = None   # store credit only: credited on top, once (the decision's credit.bonus)
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,54 @@ class ReturnLabel:
     return_marker: str | None = None
 
 
+@dataclass(frozen=True)
+class CreateReplacement:
+    """A new order at no cost for the same items as the approved lines, linked to the original order and made
+    once: `marker` finds it again."""
+    kind: ClassVar[ActionKind] = ActionKind.CREATE_REPLACEMENT
+    order_id: str
+    lines: list
+    marker: str
+
+
+@dataclass(frozen=True)
+class CloseReturn:
+    """Process a platform return whose items the customer keeps and no money settles (a replacement, say): its
+    lines, none back on sale."""
+    kind: ClassVar[ActionKind] = ActionKind.CLOSE_RETURN
+    restock: ClassVar[tuple] = ()   # the items stay with the customer
+    return_id: str
+    lines: list
+
+
+@dataclass(frozen=True)
+class CreateExchange:
+    """An order for what the customer wants instead of the approved lines ([line id, variant id, quantity] each),
+    linked to the original and made once (`marker` finds it again); its stock is checked right before, and out of
+    stock the order is tagged for review with a staff note. A dearer exchange is left to pay only when
+    `pay_difference` (the policy allows it)."""
+    kind: ClassVar[ActionKind] = ActionKind.CREATE_EXCHANGE
+    order_id: str
+    wants: list
+    marker: str
+    currency: str
+    review_tag: str          # what the order is tagged when the exchange cannot be made
+    pay_difference: bool = False
+    lines: list = field(default_factory=list)     # [line id, quantity] given back (a platform return's lines)
+    restock: list = field(default_factory=list)   # line ids whose returned units go back on sale
+    return_id: str | None = None       # the platform return the exchange rides on, if any
+    return_marker: str | None = None   # or the marker of the return our create_return opened
+
+
+def exchange_out_of_stock(variants: list[str]) -> str:
+    """The staff note when an exchange's variants are out of stock as it is about to be made."""
+    return (f"returnkit: the exchange cannot be made: variant {', '.join(variants)} is out of stock. Decide the "
+            "request again on review (the policy's out-of-stock terms apply) or ship it when it is back.")
+
+
 PAYLOADS: dict[ActionKind, type] = {cls.kind: cls for cls in (
-    OrderNote, CustomerNote, TagOrder, ApproveReturn, CreateReturn, DeclineReturn, Refund, CancelOrder, ReturnLabel)}
+    OrderNote, CustomerNote, TagOrder, ApproveReturn, CreateReturn, DeclineReturn, Refund, CancelOrder, ReturnLabel,
+    CreateReplacement, CloseReturn, CreateExchange)}
 
 
 class InvalidPayload(ValueError):

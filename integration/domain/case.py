@@ -72,11 +72,19 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
+class ExchangeFor:
+    """What the customer wants instead of a line: the platform's variant id, and how many (the line's by default)."""
+    variant_id: str
+    quantity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RequestItem:
     line_item_id: str
     quantity: int
     condition: str | None = None
     exchange_in_stock: bool | None = None
+    exchange_for: ExchangeFor | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ class OrderSeen:
     destination_country: str | None = None
     is_gift: bool = False
     customer_ref: str | None = None
-    customer_email: str | None = None   # personal data: hashed on arrival, never stored
+    customer_email: str | None = None   # personal data: hashed on arrival, kept only encrypted (for emails)
     cancelled_at: datetime | None = None
     status: str | None = None           # the platform's own order status, e.g. WooCommerce's
     production_signals: tuple[str, ...] = ()   # status/meta/tag words a shop may map to "production started"

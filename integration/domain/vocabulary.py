@@ -13,7 +13,9 @@ RESOLUTIONS = ("refund", "replacement", "repair", "exchange", "store_credit", "c
 EVIDENCE_KINDS = ("photos", "video", "description", "order_number")
 OUTCOMES = ("approved", "denied", "needs_evidence", "needs_review")
 PAYERS = ("merchant", "customer")
-REFUND_TIMINGS = ("on_approval", "after_inspection")
+REFUND_TIMINGS = ("on_approval", "after_inspection", "on_return_scan", "on_return_delivered")
+# Timings that wait for the return parcel's tracking: its first carrier scan, or its delivery back to the shop.
+PARCEL_TIMINGS = {"on_return_scan": "in_transit", "on_return_delivered": "delivered"}
 REFUND_METHODS = ("original_payment", "store_credit")
 RESTOCK = ("never", "unused", "always")   # put returned units back on sale: never, only unused/sealed ones, all
 

@@ -12,6 +12,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.domain import events as ev
 from integration.outbox.run import REDACTED_ERROR
+from integration.notify.send import forget_recipients
 from integration.requests.evidence import delete_case_files
 
 
@@ -32,7 +33,7 @@ def apply_customer_data_request(session: Session, shop: Shop, event: ev.Customer
     orders = _customer_orders(session, shop, event.customer_ref, event.order_ids)
     document = {"customer": event.customer_ref, "orders": [
         {"order_id": o.order_id, "number": o.number, "placed_at": o.placed_at.isoformat(),
-         "destination_country": o.destination_country,
+         "destination_country": o.destination_country, "email": o.customer_email,
          "returns": [{"return_id": r.return_id, "status": r.status, "reason": r.reason, "note": r.note}
                      for r in o.returns],
          "requests": [{"request_id": c.id, "type": c.request.get("type"), "description": c.description}
@@ -59,10 +60,12 @@ def apply_customer_redacted(session: Session, shop: Shop, event: ev.CustomerReda
     order_ids = [o.order_id for o in orders] + list(event.order_ids)
     for order in orders:
         order.customer_ref, order.destination_country, order.customer_email_hash = None, None, None
+        order.customer_email = None
         order.redacted_at = utcnow()
         for ret in order.returns:
             ret.note = None
     _stop_actions(session, shop, [o.id for o in orders])
+    forget_recipients(session, shop.id, [o.id for o in orders])
     session.execute(update(ReturnCase).where(ReturnCase.shop_id == shop.id,
                                              ReturnCase.order_pk.in_([o.id for o in orders])).values(description=None))
     session.execute(update(WebhookDelivery).where(

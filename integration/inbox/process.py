@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.orm import Session
 
+from adapters.carriers import CARRIERS
 from adapters.common import PayloadError, maybe_when
 from adapters.registry import ADAPTERS
 from integration.db.base import utcnow
@@ -23,6 +24,7 @@ from integration.inbox.store import stored_key
 from integration.inbox.topic_checks import CannotConfirm, refusal
 from integration.orders.picture import ORDER_HANDLERS, OrderNotYetKnown, find_order
 from integration.requests.platform_returns import apply_return_and_decide
+from integration.requests.tracking import apply_parcel_updates
 
 log = logging.getLogger(__name__)
 HANDLERS = {**ORDER_HANDLERS, **CATALOG_HANDLERS, **COMPLIANCE_HANDLERS,
@@ -88,6 +90,8 @@ def _process(rt: Runtime, session: Session, delivery_id: int, fetch) -> str:
     if row is None or row.status != "received":
         return row.status if row else "gone"
     shop = session.get(Shop, row.shop_id)
+    if row.platform in CARRIERS:   # a label service's tracking of a return parcel, not the shop's platform
+        return apply_parcel_updates(session, shop, row, _parse(CARRIERS[row.platform], row)[1])
     adapter = ADAPTERS[row.platform]
     if not shop.active and row.topic not in adapter.compliance_topics:
         row.status, row.error, row.processed_at = "ignored", "the shop uninstalled returnkit", utcnow()

@@ -1,9 +1,11 @@
-"""Deliveries that uninstall a shop or erase its data are checked against what their topic claims before they act.
+"""Deliveries that uninstall a shop, erase its data or ask for a customer's are checked against their topic first.
 
 A platform signs a delivery's body, not its topic or shop headers (Shopify signs every shop's deliveries with the
 one app secret), so a captured body can be sent again as `app/uninstalled` or `shop/redact`, or for another shop.
 Such a delivery is kept in the inbox as refused and changes nothing. The claims are read off the canonical
 event's payload: the shop it names (domain, the platform's own shop id) and fields only another topic carries.
+The shop id is known from the install (integration/shops/platform_id.py); a shop installed before that was kept
+learns it from an uninstall that was confirmed, or from its next load in the Shopify admin.
 """
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ from typing import NamedTuple
 from adapters.http import PlatformError
 from adapters.registry import ADAPTERS
 from integration.domain import events as ev
+from integration.shops.platform_id import PLATFORM_ID, platform_id, remember_platform_id  # noqa: F401  (the key)
 
-# shops.settings: the platform's own id of the shop, learnt from an uninstall that was confirmed.
-PLATFORM_ID = "platform_shop_id"
 # Asking for a product that does not exist: the cheapest call that needs a working token.
 PROBE_PRODUCT = "0"
 # Fields that belong to another compliance topic's payload: such a body was sent under the wrong topic.
 FOREIGN_FIELDS = {ev.ShopRedacted: ("customer", "orders_to_redact", "orders_requested", "data_request"),
-                  ev.CustomerRedacted: ("orders_requested", "data_request")}
+                  ev.CustomerRedacted: ("orders_requested", "data_request"),
+                  ev.CustomerDataRequested: ("orders_to_redact",)}
 
 
 class Refusal(NamedTuple):
@@ -45,15 +47,11 @@ def _text(value) -> str:
     return str(value).strip().lower() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
 
-def _known_id(shop) -> str:
-    return str((shop.settings or {}).get(PLATFORM_ID) or "")
-
-
 def _wrong_shop(shop, topic: str, payload: dict, domain_keys: tuple[str, ...], id_key: str) -> Refusal | None:
     if shop.domain.lower() not in {_text(payload.get(key)) for key in domain_keys}:
         return Refusal("domain-mismatch", f"{topic}: {'/'.join(domain_keys)} does not name this shop; a delivery "
                                           "whose payload is for another shop or topic changes nothing")
-    sent, known = _text(payload.get(id_key)), _known_id(shop)
+    sent, known = _text(payload.get(id_key)), platform_id(shop)
     if not sent or (known and sent != known):
         return Refusal("shop-id-mismatch", f"{topic}: {id_key} is missing or is not this shop's id")
     return None
@@ -66,12 +64,12 @@ def _uninstalled(rt, shop, topic: str, payload: dict) -> Refusal | None:
     if token_works(rt, shop):
         return Refusal("token-still-works", f"{topic}: the shop's access token still works, so returnkit is "
                                             "installed; the delivery is not an uninstall")
-    shop.settings = {**(shop.settings or {}), PLATFORM_ID: _text(payload.get("id"))}
+    remember_platform_id(shop, _text(payload.get("id")))
     return None
 
 
-def _redacted(event_type):
-    """shop/redact, customers/redact: the shop's own domain and id, and none of another topic's fields."""
+def _compliance(event_type):
+    """shop/redact, customers/redact, customers/data_request: the shop's own domain and id, no other topic's fields."""
     def check(rt, shop, topic: str, payload: dict) -> Refusal | None:
         if wrong := _wrong_shop(shop, topic, payload, ("shop_domain",), "shop_id"):
             return wrong
@@ -98,5 +96,4 @@ def token_works(rt, shop) -> bool:
     return True   # an answer past authentication (data, or a GraphQL or permission error): the token works
 
 
-CHECKS = {ev.AppUninstalled: _uninstalled, ev.ShopRedacted: _redacted(ev.ShopRedacted),
-          ev.CustomerRedacted: _redacted(ev.CustomerRedacted)}
+CHECKS = {ev.AppUninstalled: _uninstalled, **{event_type: _compliance(event_type) for event_type in FOREIGN_FIELDS}}

@@ -165,6 +165,7 @@ def drain_shop_task(shop_id: int) -> None:
     if busy:   # more than one drain's worth: let an idle thread take the next share at once
         ensure_drain(shop_id)
     report = drain_shop(rt, shop_id, gateways_for(rt))
+    ensure_message_drain(shop_id)   # the emails and webhooks its requests and actions announced
     if report.more_due:
         ensure_drain(shop_id)
     elif report.next_due_at is not None:   # a retry waiting out its backoff: wake the shop when it is due
@@ -204,6 +205,31 @@ def reap_actions() -> None:
         drain_shop_task(shop_id)
 
 
+def ensure_message_drain(shop_id: int) -> None:
+    """Queue a send of the shop's due emails and outbound webhooks, unless one is already waiting."""
+    if current_queue().huey.set_flag(f"messages.{shop_id}", DRAIN_FLAG_SECONDS):
+        send_messages_task(shop_id)
+
+
+@task()
+def send_messages_task(shop_id: int) -> None:
+    """Send the shop's due emails and outbound webhooks for a bounded time (integration/notify/send.py)."""
+    from integration.notify.send import drain_messages
+    current_queue().huey.clear_flag(f"messages.{shop_id}")
+    drain_messages(runtime(), shop_id)
+
+
+@periodic(_every_minute)
+def reap_messages() -> None:
+    """Take back messages from killed workers and queue a send for every shop with messages due."""
+    from integration.notify.send import reap, shops_with_due_messages
+    with transaction(runtime().sessions) as session:
+        reap(session, utcnow())
+        shop_ids = shops_with_due_messages(session, utcnow())
+    for shop_id in shop_ids:   # past the flag, as reap_actions: the periodic task is what guarantees progress
+        send_messages_task(shop_id)
+
+
 @periodic(_every_minute)
 def refresh_credentials() -> None:
     """Refresh each platform's expiring credentials (Shopify's offline tokens that lapse within five minutes)."""
@@ -220,6 +246,17 @@ def purge_expired_rows() -> None:
     if any(purged.values()):
         log.info("housekeeping.purged: %d pending installs, %d spent sign-ins", purged["pending_installs"],
                  purged["spent_signins"])
+
+
+@periodic(_every_ten_minutes)
+def expire_unused_labels() -> None:
+    """Close requests whose prepaid return label had no carrier scan within the policy's days (a customer note)."""
+    from integration.db.unit_of_work import unit_of_work
+    from integration.requests.label_expiry import expire_unused_labels as expire
+    with unit_of_work(runtime().sessions, enqueue_action) as session:
+        closed = expire(session, utcnow())
+    if closed:
+        log.info("tracking.labels-expired: %d requests closed", len(closed))
 
 
 @periodic(_every_sweep)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 import yaml
 
 from integration.domain import vocabulary as vocab
+from integration.policy.bounds import check_document, read_yaml
 from integration.policy.compiler import InvalidPolicy
 from integration.policy.document import ANCHORS
 from integration.policy.loader import parse_policy
@@ -32,9 +33,12 @@ class FormErrors(ValueError):
 
 
 def load_document(text: str) -> dict:
-    """The YAML document as data; raises FormErrors when it is not a mapping (fix it in the YAML editor)."""
+    """The YAML document as data; FormErrors when it is over a limit or not a mapping (fix it in the YAML editor)."""
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
+        check_document(data)
+    except InvalidPolicy as exc:   # a draft kept before the limits, or text sent straight to the form
+        raise FormErrors({"(document)": [f"{exc.errors[0]}; fix it in the YAML editor first"]}) from None
     except yaml.YAMLError:
         data = None
     if not isinstance(data, dict):

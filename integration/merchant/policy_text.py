@@ -97,7 +97,9 @@ def _refund_sentence(policy: Policy) -> str:
     defaults = policy.otherwise.terms
     where = "as store credit" if defaults.method == "store_credit" else "to your original payment method"
     when = {"after_inspection": " after we receive and inspect the item",
-            "on_approval": " once your request is approved"}.get(defaults.timing or "", "")
+            "on_approval": " once your request is approved",
+            "on_return_scan": " once the carrier scans your return parcel",
+            "on_return_delivered": " once your return parcel is delivered back to us"}.get(defaults.timing or "", "")
     due = f" within {defaults.within_business_days} business days" if defaults.within_business_days else ""
     return f"Refunds are paid {where}{due}{when}."
 

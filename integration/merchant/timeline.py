@@ -9,17 +9,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from integration.db.models import PolicyVersion, Shop, WebhookDelivery
 from integration.db.order_models import Order
-from integration.db.request_models import Action, Decision, ReturnCase
+from integration.db.request_models import Action, Decision, ReturnCase, ReturnParcel
 from integration.requests.evidence import with_stored_evidence
 
 PAGE_SIZE = 25
 # Within one instant, the order in which things happen: a delivery brings a request, which is decided, ...
-_RANK = {"webhook": 0, "request": 1, "decision": 2, "action": 3, "attempt": 4}
+_RANK = {"webhook": 0, "request": 1, "decision": 2, "action": 3, "attempt": 4, "parcel": 5}
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing that happened to an order: `kind` is webhook | request | decision | action | attempt."""
+    """One thing that happened to an order: `kind` is webhook | request | decision | action | attempt | parcel."""
     at: datetime
     kind: str
     fields: dict = field(default_factory=dict)
@@ -73,6 +73,16 @@ def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entr
     return out
 
 
+def _parcel_entries(session: Session, shop: Shop, case_ids: list[int]) -> list[Entry]:
+    """Each step of the requests' return parcels: in transit, delivered back, or closed unused."""
+    parcels = session.scalars(select(ReturnParcel).where(ReturnParcel.shop_id == shop.id,
+                                                         ReturnParcel.case_pk.in_(case_ids))) if case_ids else ()
+    return [Entry(at, "parcel", {"step": step, "request": p.case_pk, "tracking_code": p.tracking_code,
+                                 "carrier_status": p.carrier_status}, p.id)
+            for p in parcels for step, at in (("in_transit", p.in_transit_at), ("delivered", p.delivered_at),
+                                              ("expired", p.expired_at)) if at is not None]
+
+
 def by_hand(action) -> dict:
     """A refund the platform recorded without paying it (an offline gateway): its amount, and when it was
     marked paid by the merchant."""
@@ -101,4 +111,5 @@ def order_timeline(session: Session, shop: Shop, order: Order) -> list[Entry]:
             "videos": evidence.get("videos", 0)}, case.id))
         for decision in case.decisions:
             entries += _decision_entries(decision, versions)
+    entries += _parcel_entries(session, shop, [case.id for case in cases])
     return sorted(entries, key=lambda e: (e.at, _RANK[e.kind], e.row_id or 0))

@@ -58,6 +58,9 @@ def apply_order_seen(session: Session, shop: Shop, event: ev.OrderSeen) -> None:
         order.destination_country = event.destination_country
         order.customer_ref = event.customer_ref or order.customer_ref
         order.customer_email_hash = email_fingerprint(event.customer_email) or order.customer_email_hash
+        # Encrypted, for the customer's emails (notify); a payload's non-text value is no address.
+        email = event.customer_email.strip() if isinstance(event.customer_email, str) else ""
+        order.customer_email = email or order.customer_email
     # WooCommerce has no cancellation time (its edit time stands in): a later edit of a cancelled order keeps it.
     order.cancelled_at = (order.cancelled_at or event.cancelled_at) if event.cancelled_at else None
     _sync_lines(order, event.lines)

@@ -1,15 +1,22 @@
 """What a decision does on the platform: a pure plan of actions (kind + payload), no I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from adapters.registry import ADAPTERS
 from integration.domain import actions as act
 from integration.domain.actions import ActionKind, payload_json
+from integration.outbox.plan_exchange import order_marker, planned_exchange, return_exchanges
+from integration.outbox.timing import refund_due
+from integration.shops.replacements import AUTOMATIC, replacement_mode
 
 REVIEW_TAG = "returnkit-review"
 LABEL_NEEDED_TAG = "returnkit-label-needed"
 _MERCHANT_SHIPS = {"replacement": "a replacement", "exchange": "the exchange", "repair": "the repaired item"}
+# The same items again, at no cost: an order returnkit can create. Not a repair: it ships the customer's own unit
+# back, and an order for the variant would take another one out of stock.
+_CREATED = ("replacement",)
 
 
 @dataclass(frozen=True)
@@ -25,9 +32,11 @@ def planned(payload) -> PlannedAction:
 
 @dataclass(frozen=True)
 class ReturnLogistics:
-    """What the shop has set up for items coming back: a label account, a return address."""
+    """What the shop has set up for items coming back: a label account, a return address, and per item class
+    whether a replacement's order is made automatically or left to the merchant (shops/replacements.py)."""
     labels: bool = False
     address: str | None = None
+    replacements: Mapping[str, str] = field(default_factory=dict)
 
 
 def _approved_lines(decision: dict) -> list[list]:
@@ -66,6 +75,43 @@ def _opens_return(platform: str, source: dict, decision: dict) -> bool:
             and not source.get("inspected"))
 
 
+def replacement_marker(source: dict) -> str | None:
+    """The tag or meta that finds a request's replacement order again (one per request, a Shopify tag's 40 chars)."""
+    return order_marker("replacement", source)
+
+
+def _created_lines(platform: str, source: dict, decision: dict, logistics: ReturnLogistics) -> list[list]:
+    """The approved lines whose replacement returnkit creates now: the merchant chose "automatic" for their class,
+    the platform can create orders, and no return is still to come back (else it waits for the inspection)."""
+    if (decision["resolution"] not in _CREATED or not replacement_marker(source)
+            or not ADAPTERS[platform].actions.can(ActionKind.CREATE_REPLACEMENT)
+            or (decision.get("return_required") and not source.get("inspected"))):
+        return []
+    return [[li["line_item_id"], li["quantity"]] for li in decision["lines"] if li["outcome"] == "approved"
+            and replacement_mode(li.get("item_class"), logistics.replacements) == AUTOMATIC]
+
+
+def _merchant_ships(platform: str, order_id: str, source: dict, decision: dict, logistics: ReturnLogistics
+                    ) -> list[PlannedAction]:
+    """A zero-price replacement order for the lines the merchant lets returnkit replace; a staff note for the rest."""
+    resolution = decision["resolution"]
+    if resolution not in _MERCHANT_SHIPS:
+        return []
+    created = _created_lines(platform, source, decision, logistics)
+    out = [planned(act.CreateReplacement(order_id, created, replacement_marker(source)))] if created else []
+    if exchange := planned_exchange(platform, order_id, source, decision, REVIEW_TAG, return_marker(source)):
+        out.append(planned(exchange))
+        exchanged = {str(line) for line, _variant, _qty in exchange.wants}
+        created = [line for line in _approved_lines(decision) if str(line[0]) in exchanged]
+    left = [line for line in _approved_lines(decision) if line not in created]
+    if left:
+        lines = ", ".join(f"{qty} x line {line}" for line, qty in left)
+        out.append(planned(act.OrderNote(order_id, (
+            f"returnkit: ship {_MERCHANT_SHIPS[resolution]} for {lines}"
+            + (" once the return arrives." if decision.get("return_required") else ".")))))
+    return out
+
+
 def _approved(platform: str, order_id: str, source: dict, decision: dict, logistics: ReturnLogistics
               ) -> list[PlannedAction]:
     out = []
@@ -74,22 +120,27 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict, logist
     elif _opens_return(platform, source, decision):  # before the label, which hangs off this return
         source = {**source, "opens_return": True}
         out.append(planned(act.CreateReturn(order_id, _approved_lines(decision), return_marker(source),
-                                            source.get("submitted_at"))))
+                                            source.get("submitted_at"), return_exchanges(source, decision))))
     if decision.get("return_required") and decision.get("return_shipping_paid_by") and not source.get("inspected"):
         out += _return_shipping(order_id, source, decision, logistics)
-    if decision["resolution"] in _MERCHANT_SHIPS:
-        lines = ", ".join(f"{qty} x line {line}" for line, qty in _approved_lines(decision))
-        out.append(planned(act.OrderNote(order_id, (
-            f"returnkit: ship {_MERCHANT_SHIPS[decision['resolution']]} for {lines}"
-            + (" once the return arrives." if decision.get("return_required") else ".")))))
+    out += _merchant_ships(platform, order_id, source, decision, logistics)
     if decision["resolution"] == "cancel_and_refund":
         out.append(planned(act.CancelOrder(order_id, decision["refund"]["total"], decision["refund"]["currency"])))
         return out
     refund = decision["refund"]
-    due = refund["timing"] == "on_approval" or (refund["timing"] == "after_inspection" and source.get("inspected"))
+    due = refund_due(refund["timing"], source)
     if due and refund["total"].strip("0.") != "":
         out.append(planned(_refund(platform, order_id, source, decision)))
+    elif _kept(source, decision):
+        out.append(planned(act.CloseReturn(source["return_id"], _approved_lines(decision))))
     return out
+
+
+def _kept(source: dict, decision: dict) -> bool:
+    """A platform return whose items the customer keeps (the policy waives the return) and that no refund settles:
+    it is processed on its own, nothing restocked, so it does not stay open for a parcel that never comes."""
+    return (bool(source.get("return_id")) and not decision.get("return_required")
+            and decision["refund"]["total"].strip("0.") == "")
 
 
 def _refund(platform: str, order_id: str, source: dict, decision: dict) -> act.Refund:
@@ -99,7 +150,8 @@ def _refund(platform: str, order_id: str, source: dict, decision: dict) -> act.R
     restock = [li["line_item_id"] for li in decision["lines"] if li.get("restock")] if source.get("inspected") else []
     return act.Refund(order_id, refund["total"], refund["currency"], refund["shipping"], _approved_lines(decision),
                       refund.get("deductions", "0"), refund.get("tax", "0"), refund.get("method") or "original_payment",
-                      source.get("return_id"), None if source.get("return_id") else marker, restock)
+                      source.get("return_id"), None if source.get("return_id") else marker, restock,
+                      (decision.get("credit") or {}).get("bonus"))
 
 
 def _decline_reason(source: dict, decision: dict) -> str:

@@ -11,17 +11,19 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from adapters.base import Ledger
 from adapters.http import PlatformError
 from integration.db.base import utcnow
 from integration.db.engine import transaction
+from integration.db.leases import backoff, claim_due
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, ActionAttempt, Decision, ReturnCase
 from integration.observability.context import binds
 from integration.observability.metrics import count_action
+from integration.notify.steps import action_finished
 from integration.outbox.locks import DatabaseOrderLocks
 
 log = logging.getLogger(__name__)
@@ -33,19 +35,9 @@ LEASE = timedelta(seconds=120)   # the default lease (RETURNKIT_ACTION_LEASE_SEC
 Gateways = Callable[[Shop], object]   # shop -> object with perform(kind, payload, key, ledger, locks) -> dict
 
 
-def backoff(attempts: int, retry_after: float | None = None, first: float = 15.0) -> timedelta:
-    """Exponential backoff from `first` seconds (RETURNKIT_ACTION_BACKOFF_SECONDS), capped at an hour; a longer
-    Retry-After wins."""
-    delay = min(first * 2 ** max(attempts - 1, 0), 3600)
-    return timedelta(seconds=max(delay, retry_after or 0))
-
-
 def claim(session, action_id: int, now, lease: timedelta = LEASE) -> bool:
     """Atomically take a due action (compare-and-set on its state): True for exactly one caller."""
-    result = session.execute(update(Action).where(
-        Action.id == action_id, Action.state.in_(("pending", "retrying")), Action.next_attempt_at <= now,
-    ).values(state="running", lease_until=now + lease, attempts=Action.attempts + 1))
-    return result.rowcount == 1
+    return claim_due(session, Action, action_id, now, lease)
 
 
 def _redact(result: object) -> str:
@@ -68,6 +60,7 @@ def _finish(rt, action_id: int, started, state: str, status: str, result=None, e
             action.next_attempt_at = utcnow() + delay
         action.attempt_log.append(ActionAttempt(started_at=started, finished_at=utcnow(), status=status,
                                                 response=_redact(result if result is not None else error)))
+        action_finished(session, action, state)   # its email and webhooks, in the same transaction
     count_action(action.kind, state)
     return state
 

@@ -38,9 +38,16 @@ def terms_fields(doc: dict) -> dict:
         out["shipping_paid_by"] = ret["shipping_paid_by"]
     if "restock" in ret:
         out["restock"] = ret["restock"]
+    if "label_expires_after_days" in ret:
+        out["label_expires_after_days"] = ret["label_expires_after_days"]
     for key, name in _REFUND_KEYS.items():
         if key in doc.get("refund", {}):
             out[name] = doc["refund"][key]
+    if "bonus_percent" in doc.get("store_credit", {}):
+        out["credit_bonus_percent"] = Decimal(str(doc["store_credit"]["bonus_percent"]))
+    for key in ("instant", "pay_difference"):
+        if key in doc.get("exchange", {}):
+            out[f"exchange_{key}"] = doc["exchange"][key]
     return out
 
 

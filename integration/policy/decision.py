@@ -25,3 +25,5 @@ class Decision:
     lines: tuple[LineVerdict, ...]
     policy_id: str
     policy_version: str | None
+    label_expires_after_days: int | None = None   # an unused prepaid label closes the request after these days
+    exchange: tuple[bool, bool] | None = None   # an exchange's (instant, pay_difference) terms, when either is set

@@ -76,6 +76,8 @@ class ReturnTermsSchema(StrictSchema):
     shipping_paid_by = Choice(vocab.PAYERS, "payer")
     restock = Choice(vocab.RESTOCK, "restock", metadata={
         "doc": "once the item is back: never (default), unused (only sealed or unused items) or always"})
+    label_expires_after_days = Int(minimum=1, metadata={
+        "doc": "close the request when the prepaid label has no carrier scan this many days after it was bought"})
 
 
 class RefundTermsSchema(StrictSchema):
@@ -87,11 +89,23 @@ class RefundTermsSchema(StrictSchema):
     method = Choice(vocab.REFUND_METHODS, "refund method")
 
 
+class StoreCreditTermsSchema(StrictSchema):
+    bonus_percent = fields.Decimal(places=None, validate=lambda v: 0 <= v <= 100 or _fail("must be 0 to 100"),
+                                   metadata={"doc": "extra credit on top of a store-credit refund, in percent"})
+
+
+class ExchangeTermsSchema(StrictSchema):
+    instant = Bool(metadata={"doc": "ship the exchange at approval, before the return arrives"})
+    pay_difference = Bool(metadata={"doc": "allow a dearer exchange, the customer paying the difference"})
+
+
 class TermsSchema(StrictSchema):
     resolution = _choices(vocab.RESOLUTIONS, "resolution", metadata={"doc": "the default first"})
     if_out_of_stock = _choices(vocab.RESOLUTIONS, "resolution")
     return_ = fields.Nested(ReturnTermsSchema, data_key="return")
     refund = fields.Nested(RefundTermsSchema)
+    store_credit = fields.Nested(StoreCreditTermsSchema)
+    exchange = fields.Nested(ExchangeTermsSchema)
 
 
 class RuleSchema(TermsSchema):

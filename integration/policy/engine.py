@@ -97,4 +97,13 @@ def _assemble(policy: Policy, case: Case, verdicts: list[LineVerdict]) -> Decisi
     return Decision(
         case.id, outcome, lead.resolution if granted else "none", lead.options if granted else (),
         return_required, payer, lead.rule.evidence if granted else (), lead.evidence_missing,
-        refund, _deadline(lead), _rule_ids(verdicts, lead), "", tuple(verdicts), policy.id, policy.version)
+        refund, _deadline(lead), _rule_ids(verdicts, lead), "", tuple(verdicts), policy.id, policy.version,
+        lead.terms.label_expires_after_days if return_required else None, _exchange_terms(lead, granted))
+
+
+def _exchange_terms(lead: LineVerdict, granted: bool) -> tuple[bool, bool] | None:
+    """An exchange's (instant, pay_difference) terms, when the policy sets either."""
+    terms = lead.terms
+    if not granted or lead.resolution != "exchange" or not (terms.exchange_instant or terms.exchange_pay_difference):
+        return None
+    return terms.exchange_instant, terms.exchange_pay_difference

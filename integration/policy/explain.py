@@ -18,6 +18,9 @@ _EVIDENCE = {"photos": "photos", "video": "a video", "description": "a short des
 _RESOLUTION = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
                "exchange": "an exchange", "store_credit": "store credit",
                "cancel_and_refund": "cancelling the order with a refund"}
+_REFUND_WHEN = {"after_inspection": "once the item arrives and passes inspection",
+                "on_return_scan": "once the carrier scans your return parcel",
+                "on_return_delivered": "once your return parcel is delivered back to us"}
 
 
 def _listing(words: list[str]) -> str:
@@ -42,8 +45,7 @@ def _money_sentence(decision: Decision) -> str:
     if r.deductions:
         parts.append(f"less {'up to ' if r.deductions_waivable else ''}{format_amount(r.deductions, cur)} in fees")
     where = "as store credit" if r.method == "store_credit" else "to the original payment method"
-    when = ("once the item arrives and passes inspection" if r.timing == "after_inspection"
-            else "once approved")
+    when = _REFUND_WHEN.get(r.timing, "once approved")
     due = f", within {r.due_within_business_days} business days" if r.due_within_business_days else ""
     pending = (" Fees depend on the item's condition at inspection." if r.deductions_pending_inspection else "")
     return (f"Refund: {format_amount(r.total, cur)} {cur} ({', '.join(parts)}) {where}, {when}{due}.{pending}")

@@ -45,11 +45,15 @@ class Terms:
     return_required: bool | None = None
     shipping_paid_by: str | None = None
     restock: str = "never"
+    label_expires_after_days: int | None = None
     refund_shipping: str = "no"
     deductions: str | None = None
     timing: str | None = None
     within_business_days: int | None = None
     method: str = "original_payment"
+    credit_bonus_percent: Decimal = Decimal(0)   # store credit: this much more, on top of the amount credited
+    exchange_instant: bool = False          # the exchange ships at approval, before the return arrives
+    exchange_pay_difference: bool = False   # a dearer exchange is allowed, the customer paying the difference
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,11 @@
 """How much: the money a decision refunds, exact to the currency's minor unit, never more than was paid."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from integration.domain.case import Case
-from integration.domain.vocabulary import GOODS_RESOLUTIONS, UNKNOWN_CONDITION
+from integration.domain.vocabulary import GOODS_RESOLUTIONS, PARCEL_TIMINGS, UNKNOWN_CONDITION
 from integration.money import ZERO, floor_minor, to_minor
 from integration.policy.judge import LineVerdict
 from integration.policy.model import Fee, Policy
@@ -25,6 +25,7 @@ class Refund:
     due_within_business_days: int | None = None
     deductions_waivable: bool = False
     deductions_pending_inspection: bool = False
+    bonus: Decimal = ZERO   # store credit only: credited on top of the total, never paid out
 
     @property
     def total(self) -> Decimal:
@@ -97,6 +98,16 @@ def compute_refund(policy: Policy, case: Case, verdicts: list[LineVerdict], lead
     terms = lead.terms if pays_money(lead) else paying[0].terms
     method = "store_credit" if lead.resolution == "store_credit" else terms.method
     timing = terms.timing or ("after_inspection" if return_required else "on_approval")
-    return Refund(currency, items, shipping, deductions, to_minor(tax, currency), method, timing,
-                  terms.within_business_days,
-                  any(f[1] is not None and f[1].up_to and f[0] > 0 for f in fees), any(f[2] for f in fees))
+    if timing in PARCEL_TIMINGS and not return_required:   # no parcel to wait for
+        timing = "on_approval"
+    refund = Refund(currency, items, shipping, deductions, to_minor(tax, currency), method, timing,
+                    terms.within_business_days,
+                    any(f[1] is not None and f[1].up_to and f[0] > 0 for f in fees), any(f[2] for f in fees))
+    return _with_bonus(refund, terms.credit_bonus_percent)
+
+
+def _with_bonus(refund: Refund, percent: Decimal) -> Refund:
+    """Store credit's bonus: `percent` of the credited total, rounded down to the minor unit."""
+    if refund.method != "store_credit" or not percent:
+        return refund
+    return replace(refund, bonus=floor_minor(refund.total * percent / _HUNDRED, refund.currency))

@@ -20,8 +20,12 @@ from integration.observability.metrics import count_decision
 from integration.requests.evidence import (ValidFile, file_json, list_files, store_files, with_files_counted,
                                           with_stored_evidence)
 from integration.requests.customer_access import public_slug
+from integration.requests.next_steps import next_steps
+from integration.notify.announce import announce
 from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
+from integration.outbox.plan_exchange import exchange_wants
+from integration.shops.replacements import chosen_modes
 from integration.shops.returns_setup import labels_ready, return_address_text
 from integration.runtime import settings_of
 
@@ -65,6 +69,7 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     session.add(case)
     session.flush()
     store_files(session, case, files)
+    announce(session, case, "request.received", {"type": request.get("type"), "source": source})
     version, _, decided = decide_loaded(session, shop, case, replace(contract_case, id=str(case.id)))
     return case, record_decision(session, shop, case, order, version, decision_document(case, decided), "policy")
 
@@ -119,12 +124,12 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
     session.flush()
     source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),
-              "type": case.request.get("type")}
+              "type": case.request.get("type"), "exchanges": exchange_wants(case.request)}
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
     else:
         source["case_id"] = case.id
-    logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop))
+    logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop), chosen_modes(shop))
     base = settings_of(session).public_url   # the caller's runtime's address, not this process's environment
     link = f"{base}/app/activity/orders/{order.id}#decision-{decision.id}"
     planned_actions = plan_actions(shop.platform, order.order_id, source, document, link=link, logistics=logistics,
@@ -133,7 +138,21 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
         decision.actions.append(Action(shop_id=shop.id, kind=planned.kind.value, payload=planned.payload,
                                        idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))
     session.flush()   # the unit of work records the new actions; they are queued once it commits
+    _announce_decision(session, shop, case, order, decision, f"{base}/r/{public_slug(shop)}")
     return decision
+
+
+def _announce_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, decision: Decision,
+                       request_page: str) -> None:
+    """request.decided, with what the customer reads: the reason, the next steps, where to send evidence."""
+    document = decision.document
+    reason = (document.get("review") or {}).get("reason") or document.get("explanation")
+    data = {"decision_id": decision.id, "outcome": decision.outcome, "reason": reason,
+            "rules": document.get("rules", []), "resolution": document.get("resolution"),
+            "next_steps": next_steps(shop, order, case, decision)["steps"]}
+    if decision.outcome == "needs_evidence":
+        data |= {"link": request_page, "evidence": document.get("evidence_required", [])}
+    announce(session, case, "request.decided", data)
 
 
 def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict,

@@ -9,6 +9,9 @@ from integration.shops.returns_setup import return_address_text
 _EVIDENCE_WORDS = {"photos": "photos of the item", "video": "a short video showing the problem",
                    "description": "a few words describing what happened", "order_number": "your order number"}
 _GOODS = {"replacement": "a replacement", "exchange": "your exchange", "repair": "the repaired item"}
+_WAITS_FOR = {"after_inspection": "Once the item arrives and passes inspection",
+              "on_return_scan": "Once the carrier scans your return parcel",
+              "on_return_delivered": "Once your return parcel is delivered back to the shop"}
 
 
 def _deadline(decision: dict) -> str | None:
@@ -21,6 +24,17 @@ def _label(decision_row) -> dict | None:
     for action in decision_row.actions:
         if action.kind == "return_label" and action.state == "succeeded" and action.result:
             return {"url": action.result.get("label_url"), "tracking": action.result.get("tracking_code")}
+    return None
+
+
+def _credit(decision: dict, decision_row) -> dict | None:
+    """The store credit given, once its action succeeded: the coupon code where the platform gives one (WooCommerce),
+    the amount and the policy's bonus apart."""
+    for action in decision_row.actions:
+        if action.kind == "refund" and action.state == "succeeded" and action.payload.get("method") == "store_credit":
+            credit = decision.get("credit") or {}
+            return {"code": (action.result or {}).get("store_credit"), "currency": credit.get("currency"),
+                    "amount": credit.get("amount") or action.payload.get("amount"), "bonus": credit.get("bonus")}
     return None
 
 
@@ -46,8 +60,8 @@ def _money_steps(decision: dict) -> list[str]:
     where = "to your original payment method" if refund.get("method") == "original_payment" else "as store credit"
     days = refund.get("due_within_business_days")
     when = f" within {days} business days" if days else ""
-    if refund.get("timing") == "after_inspection":
-        return [f"Once the item arrives and passes inspection, {refund['total']} {refund['currency']} comes back {where}{when}."]
+    if refund.get("timing") in _WAITS_FOR:
+        return [f"{_WAITS_FOR[refund['timing']]}, {refund['total']} {refund['currency']} comes back {where}{when}."]
     return [f"{refund['total']} {refund['currency']} comes back {where}{when}."]
 
 
@@ -64,4 +78,6 @@ def next_steps(shop, order, case, decision_row) -> dict:
         steps = ["The shop will look at your request itself and answer you by email."]
     else:
         steps = []
-    return {"steps": steps, "label": _label(decision_row) if outcome == "approved" else None}
+    approved = outcome == "approved"
+    return {"steps": steps, "label": _label(decision_row) if approved else None,
+            "credit": _credit(decision, decision_row) if approved else None}

@@ -45,7 +45,7 @@ def _load(schema: Schema, data, prefix: str) -> dict:
 
 
 def configure_returns(shop: Shop, address: dict | None = None, parcel: dict | None = None,
-                      easypost_api_key: str | None = None) -> None:
+                      easypost_api_key: str | None = None, easypost_webhook_secret: str | None = None) -> None:
     """Validate and save what is given; what is not given stays as it was."""
     settings = dict(shop.settings or {})
     if address is not None:
@@ -55,6 +55,8 @@ def configure_returns(shop: Shop, address: dict | None = None, parcel: dict | No
     shop.settings = settings
     if easypost_api_key is not None:
         shop.easypost_api_key = easypost_api_key or None
+    if easypost_webhook_secret is not None:   # the secret of the EasyPost webhook that reports its trackers
+        shop.easypost_webhook_secret = easypost_webhook_secret or None
 
 
 def return_address_text(shop: Shop) -> str | None:

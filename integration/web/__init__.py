@@ -16,8 +16,10 @@ from integration.web import dashboard_pages
 from integration.web import embed_pages
 from integration.web import install_shopify
 from integration.web import install_woo
+from integration.web import notify_pages
 from integration.web import pages
 from integration.web import policy_pages
+from integration.web import replacement_pages
 from integration.web import review_pages
 from integration.web import simulate_pages
 from integration.web.limits import configure_limits
@@ -30,7 +32,9 @@ PAGE_MODULES = [
     simulate_pages,
     review_pages,
     activity_pages,
+    notify_pages,
     embed_pages,
+    replacement_pages,
     customer_pages,
     install_shopify,
     install_woo,

@@ -32,8 +32,20 @@ class CustomerRequestForm(Schema):
             raise ValidationError("choose a reason from the list", "reason")
 
 
-def request_from_form(form, lines: dict[str, int], submitted_at: str) -> tuple[dict, str | None]:
-    """The contract's request object and the customer's description; raises ValidationError naming the field."""
+def _exchange_for(form, line_id: str, choices: dict[str, list]) -> dict | None:
+    """The variant the customer picked instead of this line (one of the same product's), or None."""
+    wanted = form.get(f"exchange-{line_id}") or ""
+    if not wanted:
+        return None
+    if wanted not in {variant for variant, _label in choices.get(line_id, ())}:
+        raise ValidationError({"exchange": ["choose the size or colour you want from the list"]})
+    return {"variant_id": wanted}
+
+
+def request_from_form(form, lines: dict[str, int], submitted_at: str,
+                      choices: dict[str, list] | None = None) -> tuple[dict, str | None]:
+    """The contract's request object and the customer's description; raises ValidationError naming the field.
+    `choices` are each line's exchange variants (variant id, label): a pick becomes the item's `exchange_for`."""
     quantities = {}
     for line_id, ordered in lines.items():
         raw = form.get(f"qty-{line_id}", "0") or "0"
@@ -45,8 +57,12 @@ def request_from_form(form, lines: dict[str, int], submitted_at: str) -> tuple[d
                                        "description": form.get("description", "").strip(), "quantities": quantities})
     chosen = {k: v for k, v in quantities.items() if v > 0} or ({k: v for k, v in lines.items()}
                                                                if data["type"] == "cancellation" else {})
-    request = {"type": data["type"], "submitted_at": submitted_at,
-               "items": [{"line_item_id": k, "quantity": v} for k, v in chosen.items()],
+    items = [{"line_item_id": k, "quantity": v} for k, v in chosen.items()]
+    if data["type"] == "exchange":
+        for item in items:
+            if wanted := _exchange_for(form, item["line_item_id"], choices or {}):
+                item["exchange_for"] = wanted
+    request = {"type": data["type"], "submitted_at": submitted_at, "items": items,
                "evidence": {"photos": 0, "videos": 0, "description": bool(data["description"])}}
     for key in ("reason", "preferred_resolution"):
         if data.get(key):

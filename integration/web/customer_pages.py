@@ -6,16 +6,19 @@ import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from integration.api.uploads import form_files, multipart_limit
 from integration.db.base import utcnow
-from integration.db.order_models import Order
+from integration.db.order_models import Order, Product
 from integration.db.request_models import ReturnCase
 from integration.db.unit_of_work import unit_of_work
 from integration.requests.evidence import EvidenceError
 from integration.requests.customer_access import customer_order, public_slug, shop_by_slug
 from integration.requests.next_steps import next_steps
+from integration.requests.tracking import parcel_progress
 from integration.requests.decide import RequestError, add_evidence, submit_request
+from integration.requests.exchange_stock import platform_stock, with_exchange_stock
 from integration.web.auth import accepts_uploads
 from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
 from integration.web.customer_limits import TooManyTries, count_try, proof_failed
@@ -113,10 +116,22 @@ def _too_many_tries(shop, slug: str, number: str, exc: TooManyTries):
     return page, 429, {"Retry-After": str(exc.retry_after)}
 
 
+def exchange_choices(db, shop, order) -> dict[str, list[tuple[str, str]]]:
+    """Per line, the other variants of its product the customer may exchange it for (the stored catalogue's)."""
+    ids = {line.product_id for line in order.lines if line.product_id}
+    products = {p.product_id: p for p in db.scalars(select(Product).where(
+        Product.shop_id == shop.id, Product.product_id.in_(ids), Product.deleted.is_(False)))}
+    out = {}
+    for line in order.lines:
+        variants = products[line.product_id].variants if line.product_id in products else []
+        out[line.line_id] = [(str(v[0]), v[1] or str(v[0])) for v in variants if str(v[0]) != str(line.variant_id)]
+    return out
+
+
 def _form_page(db, shop, slug, order, errors=None, status=200):
     return render_template("customer_request.html", shop=shop, slug=slug, order=order, errors=errors or {},
                            form=request.form, reasons=REASON_LABELS, types=TYPE_LABELS,
-                           nonce=secrets.token_urlsafe(16)), status
+                           exchanges=exchange_choices(db, shop, order), nonce=secrets.token_urlsafe(16)), status
 
 
 @blueprint.get("/<slug>/new")
@@ -139,11 +154,14 @@ def submit(slug: str):
             shop = _shop_or_404(db, slug)
             order = _session_order(db, shop)
             lines = {line.line_id: line.quantity for line in order.lines}
-            contract_request, description = request_from_form(request.form, lines, utcnow().isoformat())
+            contract_request, description = request_from_form(request.form, lines, utcnow().isoformat(),
+                                                              exchange_choices(db, shop, order))
             files = _files()
             # Scoped to the proven order: a form's nonce names a request of that order only.
             ref = f"page:{order.id}:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
-            case, _decision = submit_request(db, shop, order, contract_request, "api", ref, files)
+            stock = platform_stock(shop, ctx.runtime.sessions, ctx.runtime.settings)
+            case, _decision = submit_request(db, shop, order, with_exchange_stock(contract_request, stock), "api",
+                                             ref, files)
             case.description = case.description or description
             case_id = case.id
     except ValidationError as exc:
@@ -174,7 +192,8 @@ def _decision_page(db, slug: str, case_id: int, errors=None, status=200):
     shop, order, case = _session_case(db, slug, case_id)
     decision = case.decisions[-1]
     return render_template("customer_decision.html", shop=shop, slug=slug, order=order, case=case, errors=errors or {},
-                           decision=decision.document, steps=next_steps(shop, order, case, decision)), status
+                           decision=decision.document, steps=next_steps(shop, order, case, decision),
+                           parcel=parcel_progress(db, case)), status
 
 
 @blueprint.get("/<slug>/requests/<int:case_id>")

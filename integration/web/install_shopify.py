@@ -12,6 +12,7 @@ from integration.db.models import Shop
 from adapters.shopify import install
 from adapters.shopify.tokens import TokenError, exchange_code, shopify_app
 from integration.web.auth import login_shop, session_is_live
+from integration.web.limits import TooManyStarts, count_install_start
 
 blueprint = Blueprint("install_shopify", __name__, template_folder="templates")
 
@@ -37,14 +38,26 @@ def begin():
     """Start an install: ?shop=x.myshopify.com (and optionally &policy=PRESET) → the shop's authorize page."""
     rt = _runtime()
     try:
+        count_install_start("shopify", _canonical_shop())
         if "hmac" in request.args:     # Shopify's own install request is signed; a typed shop is not
             install.check_signed_query(rt.settings, request.args.to_dict())
         url = install.begin_install(rt.sessions, rt.settings, request.args.get("shop"), request.args.get("policy"))
     except (install.InstallError, TokenError) as exc:
         return _refused(exc, exc.status)
+    except TooManyStarts as exc:
+        page, status = _refused(exc, 429)
+        return page, status, {"Retry-After": str(exc.retry_after)}
     # The state also binds the install to this browser: a callback link opened elsewhere signs nobody in.
     session["shopify_install_state"] = parse_qs(urlsplit(url).query).get("state", [""])[0]
     return redirect(url)
+
+
+def _canonical_shop() -> str | None:
+    """The `shop` parameter as its canonical domain (however it was typed), or None when it is not one."""
+    try:
+        return install.shop_domain(request.args.get("shop"))
+    except install.InstallError:
+        return None
 
 
 def _same_browser() -> bool:

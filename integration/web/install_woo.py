@@ -15,7 +15,9 @@ from integration.db.engine import transaction
 from integration.policy.loader import preset_names
 from adapters.woocommerce.install import (DEFAULT_POLICY, ConnectError, StoreKeys, WooConnector, authorize_url,
                                               complete_callback, connect_shop, finished_install, start_connect)
+from integration.shops.core import ShopError, normalize_domain
 from integration.web.auth import login_shop
+from integration.web.limits import TooManyStarts, count_install_start
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("install_woo", __name__, url_prefix="/woocommerce", template_folder="templates")
@@ -46,6 +48,7 @@ def connect_page():
 def connect_start():
     """Remember a pending install bound to this browser, then send the merchant to approve keys on the store."""
     try:
+        count_install_start("woocommerce", _canonical_store())
         with transaction(_runtime().sessions) as db:
             pending = start_connect(db, _connector(), request.form.get("store_url", ""), request.form.get("policy"))
             nonce = pending.nonce
@@ -53,9 +56,20 @@ def connect_start():
                                    f"{_runtime().settings.public_url}{url_for('install_woo.finish')}")
     except ConnectError as exc:
         return _form_page(str(exc), exc.status)
+    except TooManyStarts as exc:
+        page, status = _form_page(str(exc), 429)
+        return page, status, {"Retry-After": str(exc.retry_after)}
     session[SESSION_KEY] = nonce
     log.info("install.woocommerce.started")
     return redirect(target, code=303)
+
+
+def _canonical_store() -> str | None:
+    """The typed store URL as the shop would be known by, or None when it is not a store URL."""
+    try:
+        return normalize_domain("woocommerce", request.form.get("store_url", ""))
+    except ShopError:
+        return None
 
 
 @blueprint.post("/callback")

@@ -101,6 +101,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("inbox", ("integration.inbox",)),
     ("requests", ("integration.requests",)),
     ("outbox", ("integration.outbox",)),
+    # Telling people a request moved: announced by the requests and the outbox, sent by the jobs.
+    ("notifications", ("integration.notify",)),
     ("orders", ("integration.orders",)),
     # A shop is named and checked by its platform's adapter, and a platform's install creates shops: one layer,
     # inside which the module-level rule (no cycles) still holds.

@@ -3,7 +3,6 @@ platform and EasyPost emulators beside them, and helpers to sign in and to seed 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,15 +20,17 @@ from integration.db.models import Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import Runtime, build_runtime
-from integration.shops.core import add_shop
+from integration.shops.core import add_shop, issue_api_key
+from integration.shops.returns_setup import configure_returns
 from integration.settings import load_settings
 from integration.web.auth import login_token
 from tests.emulators.easypost import EasyPostEmulator
 from tests.emulators.server import Served
 from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.woocommerce import WooCommerceEmulator
+from tests.processes import free_port, wait_until
 from tests.orders.test_picture import STORY as SHOPIFY_STORY
-from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, post_fixture
+from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, load_fixture, post_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOPIFY_TOKEN, WOO_KEY, WOO_SECRET, EASYPOST_KEY = "shpat_browser", "ck_browser", "cs_browser", "EZTK_browser"
@@ -76,13 +77,6 @@ class _Http:
         """POST as the platform would."""
         return requests.post(self.base_url + path, data=data, headers={**headers, "Content-Type": content_type},
                              timeout=10)
-
-
-def free_port() -> int:
-    """A localhost port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -143,6 +137,42 @@ class LiveService:
         self.wait_for_order(shop_id, "5550001")
         return shop_id
 
+    def seed_woocommerce_shop(self, domain: str, policy_text: str, story: list[str], order_id: str) -> int:
+        """A WooCommerce shop on the emulator (which holds the delivered order) with the story delivered; its id."""
+        woo = self.emulators.woocommerce
+        woo.orders.setdefault(order_id, load_fixture("woocommerce", "order_updated__delivered"))
+        with transaction(self.rt.sessions) as session:
+            shop_id = add_shop(session, platform="woocommerce", domain=domain, webhook_secret=SECRET,
+                               policy_text=policy_text, api_base_url=self.emulators.url("woocommerce"),
+                               consumer_key=WOO_KEY, consumer_secret=WOO_SECRET).id
+        self.deliver_in_turn("woocommerce", shop_id, story, X_WC_Webhook_Source=domain + "/")
+        self.wait_for_order(shop_id, order_id)
+        return shop_id
+
+    def set_up_labels(self, shop_id: int, address: dict) -> None:
+        """The shop buys return labels on the EasyPost emulator and takes its tracker Events (the webhook secret)."""
+        with transaction(self.rt.sessions) as session:
+            configure_returns(session.get(Shop, shop_id), address=address, easypost_api_key=EASYPOST_KEY,
+                              easypost_webhook_secret=self.emulators.easypost.webhook_secret)
+
+    def ask(self, shop_id: int, order_id: str, request: dict) -> dict:
+        """POST a request to the live API with a fresh key of the shop, as a storefront would; the answer
+        ({request_id, decision})."""
+        with transaction(self.rt.sessions) as session:
+            shop = session.get(Shop, shop_id)
+            key, domain = issue_api_key(shop), shop.domain
+        response = requests.post(f"{self.url}/api/v1/requests", json={"shop": domain, "order_id": order_id,
+                                                                      "request": request},
+                                 headers={"Authorization": f"Bearer {key}"}, timeout=10)
+        assert response.status_code == 201, f"{response.status_code} {response.text}"
+        return response.json()
+
+    def send_tracking(self, slug: str, event: dict) -> None:
+        """POST an EasyPost tracker Event, signed as EasyPost signs, to the shop's tracking address."""
+        response = self.emulators.easypost.deliver(lambda url, **kw: requests.post(url, timeout=10, **kw),
+                                                   f"{self.url}/webhooks/easypost/{slug}", event)
+        assert response.status_code == 200 and response.json()["status"] == "accepted", response.text
+
     def shop(self, shop_id: int) -> Shop:
         """The shop's row as it is now."""
         with self.rt.sessions() as session:
@@ -151,12 +181,7 @@ class LiveService:
     @staticmethod
     def wait_until(check, timeout: float, what: str):
         """Poll `check` until it answers something truthy; fail naming `what`."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if result := check():
-                return result
-            time.sleep(0.2)
-        raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        return wait_until(check, timeout, what, every=0.2)
 
     def stop(self) -> str:
         """Stop web and worker; their combined output."""
@@ -177,7 +202,8 @@ def _environment(data_dir: Path, port: int, emulators: Emulators, secret_key: st
            "PORT": str(port), "RETURNKIT_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "RETURNKIT_EASYPOST_API_BASE": f"{emulators.url('easypost')}/v2", "RETURNKIT_HTTP_TIMEOUT": "5",
            "RETURNKIT_SHOPIFY_API_KEY": SHOPIFY_APP_KEY, "RETURNKIT_SHOPIFY_API_SECRET": SHOPIFY_APP_SECRET,
-           "RETURNKIT_SHOPIFY_ADMIN_URL": emulators.url("shopify_app")}
+           "RETURNKIT_SHOPIFY_ADMIN_URL": emulators.url("shopify_app"),
+           "RETURNKIT_ALLOW_PRIVATE_STORE_URLS": "1"}   # the merchants' webhook receivers listen on localhost
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)   # the embedded defaults: SQLite and SqliteHuey in data_dir
     return env

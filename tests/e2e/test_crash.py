@@ -1,16 +1,13 @@
 """The crash test: refunds for 2,000 requests while the worker is SIGKILLed every few seconds and 10 % of
 platform answers are lost after the effect was made. Nothing may be lost; each intent refunds once."""
 import os
-import random
 import signal
-import subprocess
-import sys
 import time
 from decimal import Decimal
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from integration.db.base import utcnow
 from integration.db.engine import transaction
@@ -22,34 +19,20 @@ from integration.runtime import build_runtime
 from integration.requests.decide import submit_request
 from integration.shops.core import add_shop
 from integration.settings import load_settings
+from tests.e2e.crash_world import LossyShopify, LossyWoo, rng
+from tests.e2e.crash_world import action_states as _states
+from tests.e2e.crash_world import reap as _reap
+from tests.e2e.crash_world import run_python as _python
+from tests.e2e.crash_world import start_worker as _worker
 from tests.emulators.server import Served
-from tests.emulators.shopify import ShopifyEmulator
-from tests.emulators.woocommerce import WooCommerceEmulator
 
 pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 
 PER_PLATFORM = int(os.environ.get("RETURNKIT_CRASH_REQUESTS", "2000")) // 2
 KILL_POINTS = 6   # the worker is killed once per sixth of the work done
-rng = random.Random(int(os.environ.get("RETURNKIT_CRASH_SEED", "20261206")))
 CLAIM = {"type": "return", "submitted_at": "2026-05-05T10:00:00-05:00", "reason": "damaged_in_transit",
          "items": [{"line_item_id": "1", "quantity": 1}], "evidence": {"photos": 2, "description": True},
          "preferred_resolution": "refund"}
-
-
-class LossyShopify(ShopifyEmulator):
-    """Loses the answer to about one call in ten (after doing the work)."""
-
-    def handle(self):
-        if rng.random() < 0.1:
-            self.faults.append("lost")
-        return super().handle()
-
-
-class LossyWoo(WooCommerceEmulator):
-    def handle(self, path):
-        if rng.random() < 0.1:
-            self.faults.append("lost")
-        return super().handle(path)
 
 
 def woo_order(order_id: int) -> dict:
@@ -107,25 +90,6 @@ def world(tmp_path):
     for server in servers:
         server.stop()
     rt.engine.dispose()
-
-
-def _python(env, code: str):
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
-
-
-def _worker(env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "integration.cli", "worker", "--workers", "4"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _reap(env) -> None:
-    """What the periodic task does once a minute: take back expired leases, queue due actions."""
-    _python(env, "from integration.jobs.queue import reap_actions\nreap_actions.call_local()")
-
-
-def _states(rt) -> dict:
-    with rt.sessions() as session:
-        return dict(session.execute(select(Action.state, func.count()).group_by(Action.state)).all())
 
 
 def test_killing_the_worker_loses_nothing_and_refunds_each_intent_once(world):

@@ -66,8 +66,8 @@ class ShopifyEmulator:
                            extensions={"cost": {k: v for k, v in cost.items() if k != "ok"}})
         errors = graphql.validate(admin_schema(), document)
         if not errors:
-            coerced = graphql.execution.values.get_variable_values(admin_schema(), operation.variable_definitions,
-                                                                   variables)
+            coerced = graphql.execution.values.get_variable_values(admin_schema(), operation.variable_definitions or (),
+                                                                   variables)   # `query ShopId { ... }` declares none
             errors = coerced if isinstance(coerced, list) else []
         if errors:
             with self.lock:

@@ -44,10 +44,13 @@ def _line(li: dict) -> dict:
 
 
 def fulfillment_node(f: dict) -> dict:
-    """A REST fulfillment as Shopify's Fulfillment object."""
+    """A REST fulfillment as Shopify's Fulfillment object; `delivered_at`, which a test may add (a REST fulfillment
+    has none), is the carrier's delivery time the GraphQL object serves as deliveredAt."""
+    # shopify.dev/docs/api/admin-graphql/latest/objects/Fulfillment: deliveredAt, "The date that this fulfillment
+    # was delivered" (null until then), set from the carrier's delivered event, not the fulfillment's updatedAt.
     return {"id": _gid("Fulfillment", f["id"]), "status": (f.get("status") or "success").upper(),
             "displayStatus": (f.get("shipment_status") or "fulfilled").upper(), "createdAt": _utc(f["created_at"]),
-            "updatedAt": _utc(f.get("updated_at") or f["created_at"]),
+            "updatedAt": _utc(f.get("updated_at") or f["created_at"]), "deliveredAt": _utc(f.get("delivered_at")),
             "trackingInfo": [{"number": n} for n in f.get("tracking_numbers") or ()],
             "fulfillmentLineItems": {"nodes": [{"quantity": li["quantity"], "lineItem": {"id": _gid("LineItem", li["id"])}}
                                                for li in f.get("line_items") or ()]}}

@@ -76,11 +76,14 @@ class ReturnProcessingMixin:
         items = given.get("returnLineItems") or []
         if problem := self._check_lines(ret, items):
             return _error("returnLineItems", problem)
+        if problem := self.check_exchanges(ret, given.get("exchangeLineItems") or []):
+            return _error("exchangeLineItems", problem)
         order = self.orders[self.order_of_return(ret)]
         paid, credit = self._money((given.get("financialTransfer") or {}).get("issueRefund") or {})
         if paid + credit > self.refundable(order):
             return _error("financialTransfer", "Refund amount exceeds refundable")
         self._settle(ret, order, items, paid, credit)
+        self.confirm_exchanges(ret, given.get("exchangeLineItems") or [])
         return {"return": {"id": given["returnId"], "status": ret["status"]}, "userErrors": []}
 
     def _settle(self, ret: dict, order: dict, items, paid: Decimal, credit: Decimal) -> None:

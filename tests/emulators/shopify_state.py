@@ -6,8 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import graphql
 
+from tests.emulators.shopify_draft_orders_state import DraftOrdersMixin
+from tests.emulators.shopify_exchanges_state import ExchangesMixin
 from tests.emulators.shopify_orders_state import OrdersConnectionMixin
 from tests.emulators.shopify_returns_state import LOCATION, ReturnProcessingMixin
+from tests.emulators.shopify_store_credit_state import StoreCreditMixin
 from tests.emulators.shopify_webhooks_state import WebhookSubscriptionsMixin
 
 _ids = itertools.count(1000)
@@ -52,7 +55,8 @@ def shape(value, selection: graphql.SelectionSetNode, variables: dict):
     return out
 
 
-class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessingMixin):
+class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessingMixin, DraftOrdersMixin,
+                StoreCreditMixin, ExchangesMixin):
     """Orders, returns, refunds and products of one emulated shop."""
 
     def __init__(self):
@@ -135,19 +139,27 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
                    for rid, ret in self.returns.items() if ret["order"] == args["id"]]
         return {"id": args["id"], "note": order["note"], "tags": order["tags"], "suggestedRefund": suggested,
                 "cancelledAt": order["cancelled_at"], "shippingAddress": order["address"],
-                "returns": {"nodes": returns}, "fulfillments": order["fulfillments"]}
+                "returns": {"nodes": returns}, "fulfillments": order["fulfillments"], **self.order_extras(args["id"])}
 
     def return_(self, args):
         ret = self.returns.get(args["id"])
         return None if ret is None else {"id": args["id"], "status": ret["status"],
                                          "reverseFulfillmentOrders": {"nodes": ret["rfos"]},
                                          "returnLineItems": {"nodes": ret["line_items"]},
+                                         "exchangeLineItems": {"nodes": ret.get("exchanges", [])},
                                          "order": {"id": self.order_of_return(ret),
                                                    "fulfillments": self.orders.get(self.order_of_return(ret), {})
                                                    .get("fulfillments", [])}}
 
     def product(self, args):
         return self.products.get(args["id"])
+
+    # The Shop the access token belongs to (https://shopify.dev/docs/api/admin-graphql/latest/queries/shop); its
+    # number is the shop_id of the compliance webhooks (the fixtures' kaolate-demo shop is 8880001).
+    shop_gid = "gid://shopify/Shop/8880001"
+
+    def shop(self, _args):
+        return {"id": self.shop_gid}
 
     # --- mutations
     def orderUpdate(self, args):
@@ -206,6 +218,9 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
                "lines": [(i["fulfillmentLineItemId"], i["quantity"]) for i in given["returnLineItems"]],
                "line_items": [self.return_line_node(i["fulfillmentLineItemId"], i["quantity"], i.get("returnReasonNote"))
                               for i in given["returnLineItems"]]}
+        if problem := self.add_exchanges(ret, given.get("exchangeLineItems") or []):
+            return {"return": None, "userErrors": [{"field": ["exchangeLineItems"], "message": problem,
+                                                    "code": "INVALID"}]}
         self.returns[return_id] = ret
         self._open(ret)
         return {"return": {"id": return_id, "status": "OPEN"}, "userErrors": []}

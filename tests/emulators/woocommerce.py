@@ -16,6 +16,7 @@ from flask import Flask, jsonify, request
 
 from tests.emulators.woocommerce_auth import WooAuth
 from tests.emulators.woocommerce_orders import RestError, new_refund, paged, refund_request
+from tests.emulators.woocommerce_orders_out import create_order
 
 PREFIX = "/wp-json/wc/v3"
 
@@ -63,6 +64,7 @@ class WooCommerceEmulator:
         self.refunds: dict[str, list] = {}     # each order's refunds, oldest first (the REST list is newest first)
         self.restocked: list[tuple[str, str, int]] = []   # (order, line, units) put back on sale by a refund
         self.coupons: list[dict] = []
+        self.unreadable: set[str] = set()   # ids of orders and refunds the key's user may not read (left out of lists)
         self.calls: list[tuple[str, str, dict | None]] = []
         self.faults: list[str] = []
         self.latency = 0.0   # seconds each call takes before it reaches the store (widens race windows)
@@ -112,6 +114,8 @@ class WooCommerceEmulator:
         """Dispatch orders/<id>[/notes|/refunds], products/<id> and coupons."""
         if parts[0] == "coupons":
             return self._coupons(method, body)
+        if parts == ["orders"] and method == "POST":
+            return jsonify(create_order(self, body or {})), 201
         if parts[0] == "products" and method == "GET":
             product = self.products.get(parts[1])
             return (jsonify(product), 200) if product else (jsonify(code="woocommerce_rest_product_invalid_id"), 404)
@@ -147,7 +151,7 @@ class WooCommerceEmulator:
         """GET a page of the order's refunds (newest first) or POST one, as the v3 refunds controller does."""
         refunds = self.refunds.setdefault(str(order["id"]), [])
         if method == "GET":
-            page, headers = paged(refunds[::-1], request.args)
+            page, headers = paged(refunds[::-1], request.args, self.unreadable)
             return jsonify(page), 200, headers
         asked = refund_request(body or {})
         refund = new_refund(order, refunds, asked, lambda: next(self.ids))

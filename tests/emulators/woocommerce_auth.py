@@ -14,7 +14,7 @@ import requests
 from flask import jsonify, redirect, request
 
 from adapters.woocommerce.verify import sign
-from tests.emulators.woocommerce_orders import list_orders_page
+from tests.emulators.woocommerce_orders import list_orders_page, paged
 
 PREFIX = "/wp-json/wc/v3"
 REQUIRED = ("app_name", "scope", "user_id", "return_url", "callback_url")
@@ -76,7 +76,8 @@ class WooAuth:
         refused = self._refused(write=False)
         if refused:
             return refused
-        return jsonify(list_orders_page(self.emulator.orders.values(), request.args)), 200
+        page, headers = list_orders_page(self.emulator.orders.values(), request.args, self.emulator.unreadable)
+        return jsonify(page), 200, headers
 
     def _public(self, hook: dict) -> dict:
         return {k: v for k, v in hook.items() if k != "secret"}
@@ -87,9 +88,10 @@ class WooAuth:
         if refused:
             return refused
         if request.method == "GET":
-            per_page, page = int(request.args.get("per_page", 10)), int(request.args.get("page", 1))
+            # WC_REST_Webhooks_Controller::get_items sends X-WP-Total and X-WP-TotalPages as every collection does.
             hooks = [self._public(h) for h in sorted(self.webhooks.values(), key=lambda h: h["id"])]
-            return jsonify(hooks[(page - 1) * per_page: page * per_page]), 200
+            page, headers = paged(hooks, request.args)
+            return jsonify(page), 200, headers
         body = request.get_json()
         with self.lock:
             hook = {"id": next(self.ids), "name": body.get("name", ""), "status": body.get("status", "active"),

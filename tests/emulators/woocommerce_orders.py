@@ -18,17 +18,19 @@ def _moment(order: dict, name: str):
     return int(order["id"]) if name == "id" else datetime.fromisoformat(order.get(name) or _NEVER)
 
 
-def list_orders_page(orders, args) -> list[dict]:
-    """One page of the orders list for these query arguments."""
+def list_orders_page(orders, args, unreadable=frozenset()) -> tuple[list[dict], dict]:
+    """One page of the orders list for these query arguments, and its paging headers (see `paged`)."""
     gmt = args.get("dates_are_gmt") in ("true", "1")
-    after = args.get("modified_after")
-    chosen = [o for o in orders
+    after, parents = args.get("modified_after"), {int(p) for p in str(args.get("parent") or "").split(",") if p}
+    # `parent`: "Limit result set to those of particular parent IDs" (woocommerce.github.io/woocommerce-rest-api-docs
+    # /#list-all-orders).
+    chosen = [o for o in orders if not parents or int(o.get("parent_id") or 0) in parents]
+    chosen = [o for o in chosen
               if not after or datetime.fromisoformat(o.get("date_modified_gmt" if gmt else "date_modified") or _NEVER)
               > datetime.fromisoformat(after)]
     key = ORDER_BY.get(args.get("orderby", "date"), "date_created_gmt")
     chosen.sort(key=lambda o: (_moment(o, key), int(o["id"])), reverse=args.get("order", "desc") == "desc")
-    per_page, page = min(int(args.get("per_page", 10)), 100), int(args.get("page", 1))
-    return chosen[(page - 1) * per_page: page * per_page]
+    return paged(chosen, args, unreadable)
 
 
 class RestError(Exception):
@@ -40,14 +42,18 @@ class RestError(Exception):
         self.data = {"status": status} if data is None else data
 
 
-def paged(items: list, args) -> tuple[list, dict]:
-    """One page of a collection and its X-WP-Total and X-WP-TotalPages headers."""
+def paged(items: list, args, unreadable=frozenset()) -> tuple[list, dict]:
+    """One page of a collection and its X-WP-Total and X-WP-TotalPages headers; records whose id is in
+    `unreadable` are counted in both but left out of the page."""
     # WC_REST_CRUD_Controller::get_items; WP_REST_Controller::get_collection_params: per_page 10 unless asked, 1..100.
+    # The headers count what the query matched (https://developer.wordpress.org/rest-api/using-the-rest-api/
+    # pagination/); get_items then skips each object wc_rest_check_post_permissions( ..., 'read', id ) refuses
+    # the key's user, so such a page is short while later pages still hold records.
     per_page, page = int(args.get("per_page", 10)), int(args.get("page", 1))
     if not 1 <= per_page <= 100:
         raise RestError(400, "rest_invalid_param", "Invalid parameter(s): per_page")
     headers = {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(-(-len(items) // per_page))}
-    return items[(page - 1) * per_page: page * per_page], headers
+    return [i for i in items[(page - 1) * per_page: page * per_page] if str(i.get("id")) not in unreadable], headers
 
 
 def _decimal(value) -> Decimal:

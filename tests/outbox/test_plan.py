@@ -48,7 +48,7 @@ def test_an_api_return_on_shopify_opens_a_return_before_its_label_and_on_woocomm
     shopify = plan_actions("shopify", "1", api, decision(), logistics=ReturnLogistics(labels=True))
     assert kinds(shopify) == ["create_return", "return_label", "order_note"]
     assert shopify[0].payload == {"order_id": "1", "lines": [["7", 1]], "marker": "returnkit-case-12",
-                                  "requested_at": api["submitted_at"]}
+                                  "requested_at": api["submitted_at"], "exchanges": []}
     assert shopify[1].payload["return_marker"] == "returnkit-case-12"
     assert kinds(plan_actions("woocommerce", "1", api, decision(), logistics=ReturnLogistics(labels=True))) == [
         "return_label", "order_note"]

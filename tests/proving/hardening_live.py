@@ -4,10 +4,8 @@ emulator holding the Shopify shop's token: what the issue-16 security tests atta
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,28 +21,12 @@ from integration.web.auth import login_token
 from tests.conftest import TEST_KEY
 from tests.emulators.server import Served
 from tests.emulators.shopify import ShopifyEmulator
+from tests.processes import free_port, wait_until  # noqa: F401  (the proving tests import them from here)
 from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, WOO_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "shpat_hardening_live"
 APP_KEY, APP_SECRET = "rk-test-client-id", "shpss_" + "5e" * 16
-
-
-def free_port() -> int:
-    """A localhost port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(check, timeout: float, what: str):
-    """Poll `check` until it answers something truthy; fail naming `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def healthy(url: str) -> bool:

@@ -14,12 +14,14 @@ from integration.db.base import Base, session_signing_key
 from integration.db.engine import transaction
 from integration.db.evidence_models import EvidenceFile
 from integration.db.models import Shop, WebhookDelivery
+from integration.db.notify_models import Message, WebhookEndpoint
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.policy.loader import resolve_policy_path
 from integration.requests.customer_access import public_slug
 from integration.requests.evidence import Upload, validate_upload
 from integration.requests.decide import submit_request
+from integration.notify.endpoints import new_secret
 from integration.shops.core import issue_api_key, set_policy
 from integration.web.auth import login_token
 from integration.web.limits import limiter
@@ -87,6 +89,8 @@ class Tenant:
     buyer: tuple[str, str]
     markers: list[str] = field(default_factory=list)
     customer: dict = field(default_factory=dict)   # session["customer"] once the buyer proved the order
+    endpoint_id: int = 0   # an outbound webhook endpoint of the shop
+    message_id: int = 0    # the first email its request recorded
 
 
 # How to get each URL parameter of a route for a given shop. Add a line when a page takes a new one.
@@ -104,6 +108,8 @@ URL_VALUES = {
     "file_id": lambda t: t.file_id,
     "slug": lambda t: t.slug,
     "name": lambda t: "kinectr",
+    "endpoint_id": lambda t: t.endpoint_id,
+    "message_id": lambda t: t.message_id,
 }
 
 
@@ -197,9 +203,21 @@ def build_world(client, rt, queue, shops) -> tuple[Tenant, Tenant]:
     with transaction(rt.sessions) as session:
         keys = {name: issue_api_key(session.get(Shop, shop.id)) for name, shop in shops.items()}
     mine, other = (_tenant(rt, shops[name].id, keys[name]) for name in ("shopify", "woocommerce"))
+    for tenant in (mine, other):
+        tenant.endpoint_id, tenant.message_id = _notify_rows(rt, tenant.shop_id)
     limiter.reset()   # the lookup limit counts per process: earlier tests' lookups must not refuse this one
     mine.customer = prove_order(client, mine)
     return mine, other
+
+
+def _notify_rows(rt, shop_id: int) -> tuple[int, int]:
+    """An outbound webhook endpoint of the shop (on an address never posted to) and its first message."""
+    with transaction(rt.sessions) as session:
+        endpoint = WebhookEndpoint(shop_id=shop_id, url=f"https://127.0.0.1/hooks-{shop_id}", events=["refund.issued"],
+                                   secret=new_secret(), active=True)
+        session.add(endpoint)
+        session.flush()
+        return endpoint.id, session.scalar(select(Message.id).where(Message.shop_id == shop_id).order_by(Message.id))
 
 
 def _owned_tables() -> dict[str, list]:

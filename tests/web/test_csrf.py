@@ -86,7 +86,8 @@ def test_only_the_json_apis_and_webhooks_are_exempt_and_they_take_posts_without_
 def test_the_webhook_receivers_are_served_by_the_edge_app_where_no_session_or_csrf_applies(web_app, tenants):
     mine, _ = tenants
     edge = web_app.extensions["webhooks_edge"]
-    assert {r.rule for r in edge.url_map.iter_rules() if r.methods & UNSAFE} == {"/webhooks/<platform>"}
+    assert {r.rule for r in edge.url_map.iter_rules() if r.methods & UNSAFE} == {
+        "/webhooks/<platform>", "/webhooks/easypost/<slug>"}
     assert not any(r.rule.startswith("/webhooks") for r in web_app.url_map.iter_rules())
     client = web_app.test_client()
     sign_in(client, mine.shop_id)

@@ -9,7 +9,7 @@ from tests.orders.test_picture import STORY, replay
 from tests.web_helpers import sign_in
 
 SECRETS = {"api_token": "shpat_pagescan0123456789", "easypost_api_key": "EZAKpagescan0123456789",
-           "previous_webhook_secret": "whsec-previous-pagescan"}
+           "previous_webhook_secret": "whsec-previous-pagescan", "easypost_webhook_secret": "ep-whsec-pagescan"}
 
 
 def _get_pages(app) -> list[str]:

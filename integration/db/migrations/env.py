@@ -9,6 +9,7 @@ import integration.db.order_models  # noqa: F401
 import integration.db.request_models  # noqa: F401
 import integration.db.evidence_models  # noqa: F401
 import integration.db.signin_models  # noqa: F401
+import integration.db.notify_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,22 @@
+"""GraphQL documents for exchanges that ride on a return (validated against the Admin schema with the rest)."""
+from adapters.shopify.documents import DOCUMENTS
+
+# The return's exchange line items: what is left to confirm with returnProcess, and the variants to check.
+RETURN_EXCHANGES = """
+query ReturnExchanges($id: ID!) {
+  return(id: $id) {
+    id
+    status
+    exchangeLineItems(first: 50) { nodes { id variantId quantity processableQuantity } }
+  }
+}
+"""
+
+# Whether a variant can be sold now: tracked stock, what is left, and whether it sells on when none is left.
+VARIANT_STOCK = """
+query VariantStock($id: ID!) {
+  productVariant(id: $id) { id availableForSale inventoryQuantity inventoryPolicy inventoryItem { tracked } }
+}
+"""
+
+DOCUMENTS.update({"ReturnExchanges": RETURN_EXCHANGES, "VariantStock": VARIANT_STOCK})

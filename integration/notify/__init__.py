@@ -1,0 +1,1 @@
+"""Telling people a request moved: the customer's emails and merchants' outbound webhooks (docs/notifications.md)."""
