@@ -9,7 +9,7 @@ from integration.domain import actions as act
 
 MARKER_KEY = "_returnkit_marker"
 ORIGINAL_KEY = "_returnkit_original_order"
-PAGE = 100
+MAX_PAGES = 20   # an original order with more than 2,000 child orders is not read for ever
 
 
 def meta(order: dict, key: str):
@@ -19,7 +19,7 @@ def meta(order: dict, key: str):
 
 def marked_child(client, original_id: str, marker: str) -> dict | None:
     """The order we made for this marker among the original's children, if any."""
-    children = client.get("orders", {"parent": original_id, "per_page": PAGE}) or []
+    children = client.get_all("orders", {"parent": original_id}, max_pages=MAX_PAGES)
     return next((o for o in children if meta(o, MARKER_KEY) == marker), None)
 
 

@@ -69,8 +69,10 @@ def next_steps(shop, order, case, decision_row) -> dict:
     """The steps to show under a decision, and the prepaid label when one was bought."""
     decision = decision_row.document
     outcome = decision["outcome"]
+    credit = _credit(decision, decision_row) if outcome == "approved" else None
     if outcome == "approved":
-        steps = _shipping_steps(shop, decision, decision_row) + _money_steps(decision)
+        money = ["Your store credit is ready: it is shown below."] if credit else _money_steps(decision)
+        steps = _shipping_steps(shop, decision, decision_row) + money
     elif outcome == "needs_evidence":
         wanted = [_EVIDENCE_WORDS.get(kind, kind) for kind in decision.get("evidence_required", [])]
         steps = [f"To decide, the shop needs {', '.join(wanted) or 'more information'}. Send it below."]
@@ -78,6 +80,4 @@ def next_steps(shop, order, case, decision_row) -> dict:
         steps = ["The shop will look at your request itself and answer you by email."]
     else:
         steps = []
-    approved = outcome == "approved"
-    return {"steps": steps, "label": _label(decision_row) if approved else None,
-            "credit": _credit(decision, decision_row) if approved else None}
+    return {"steps": steps, "label": _label(decision_row) if outcome == "approved" else None, "credit": credit}

@@ -17,6 +17,7 @@ def row(state="succeeded", result=None, method="store_credit", document=DECISION
 def test_a_woocommerce_coupon_is_shown_with_its_code_amount_and_bonus():
     steps = next_steps(None, None, None, row(result={"store_credit": "RK-7F3A-91", "coupon": 55}))
     assert steps["credit"] == {"code": "RK-7F3A-91", "amount": "40.00", "bonus": "4.00", "currency": "USD"}
+    assert steps["steps"] == ["Your store credit is ready: it is shown below."]   # not "comes back" any more
 
 
 def test_shopify_credit_has_no_code_but_its_amounts():
@@ -25,7 +26,8 @@ def test_shopify_credit_has_no_code_but_its_amounts():
 
 
 def test_nothing_is_shown_before_the_credit_is_given_or_for_a_money_refund():
-    assert next_steps(None, None, None, row(state="running"))["credit"] is None
+    waiting = next_steps(None, None, None, row(state="running"))
+    assert waiting["credit"] is None and waiting["steps"] == ["40.00 USD comes back as store credit."]
     assert next_steps(None, None, None, row(method="original_payment", result={}))["credit"] is None
     denied = {**DECISION, "outcome": "denied"}
     assert next_steps(None, None, None, row(result={"store_credit": "X"}, document=denied))["credit"] is None
