@@ -134,8 +134,15 @@ def _return_parser(default_status: str):
             status=(payload.get("status") or default_status).lower(),
             updated_at=maybe_when(payload.get("updated_at"), "updated_at"), line_quantities=lines,
             reason=text(items[0].get("return_reason") or None, "return_reason"), note=items[0].get("customer_note"),
-            lines_known=_lines_known(payload, lines))]
+            lines_known=_lines_known(payload, lines), exchange_items=_exchange_items(payload))]
     return parse_return
+
+
+def _exchange_items(payload: dict) -> int:
+    """How many exchange line items the return carries: like its lines, the body may list none of those it counts
+    (`exchange_line_items: []` beside `total_exchange_line_items`), so they are read over GraphQL."""
+    total = payload.get("total_exchange_line_items")
+    return max(len(payload.get("exchange_line_items") or ()), total if isinstance(total, int) else 0)
 
 
 def parse_product(payload: dict) -> list:

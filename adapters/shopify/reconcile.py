@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import timezone
 
 from adapters.common import PayloadError, version_key as _version_key, when
-from adapters.shopify import return_lines
+from adapters.shopify import exchanges, return_lines
 from adapters.shopify.reconcile_documents import RECONCILE_ORDERS
 from adapters.shopify.topics import TOPICS
 from integration.domain import events as ev
@@ -171,3 +171,9 @@ def updated_at(node: dict):
 def read_return(client, return_id: str) -> ev.ReturnSeen | None:
     """One return as it now stands, its lines included: what a returns/request webhook without lines leaves out."""
     return return_lines.read_return(client, return_id)
+
+
+def read_exchange_items(client, return_id: str) -> list[tuple[str, int]]:
+    """(variant id, units) of each exchange line item still open on the return: what the customer wants instead."""
+    return [(str(item["variantId"]).rsplit("/", 1)[-1], item["quantity"])
+            for item in exchanges.open_exchange_items(client, return_id) if item.get("variantId")]

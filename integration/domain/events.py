@@ -90,6 +90,7 @@ class ReturnSeen:
     # False when the payload left its lines out (Shopify's returns/* may carry none): a request is decided only
     # once they are read from the platform, never as the whole order.
     lines_known: bool = True
+    exchange_items: int = 0              # how many exchange line items the return carries (read from the platform)
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,15 @@ def expire_unused_labels() -> None:
         log.info("tracking.labels-expired: %d requests closed", len(closed))
 
 
+@periodic(_every_minute)
+def fall_back_out_of_stock() -> None:
+    """Decide again the exchanges found out of stock as they were about to be made (the policy's fallback)."""
+    from integration.db.unit_of_work import unit_of_work
+    from integration.requests.stock_fallback import fall_back_out_of_stock as fall_back
+    with unit_of_work(runtime().sessions, enqueue_action) as session:
+        fall_back(session)
+
+
 @periodic(_every_sweep)
 def reconcile_shops() -> None:
     """Queue one sweep per active shop with API credentials (RETURNKIT_RECONCILE_MINUTES apart)."""

@@ -14,6 +14,7 @@ from integration.contract.decision import decision_json
 from integration.db.models import PolicyVersion, Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
+from integration.domain.actions import ActionKind
 from integration.policy.engine import decide, decide_as_merchant
 from integration.policy.loader import load_policy_text
 from integration.observability.metrics import count_decision
@@ -21,10 +22,10 @@ from integration.requests.evidence import (ValidFile, file_json, list_files, sto
                                           with_stored_evidence)
 from integration.requests.customer_access import public_slug
 from integration.requests.next_steps import next_steps
+from integration.requests.tracking import case_source, parcel_step, refund_planned
 from integration.notify.announce import announce
 from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
-from integration.outbox.plan_exchange import exchange_wants
 from integration.shops.replacements import chosen_modes
 from integration.shops.returns_setup import labels_ready, return_address_text
 from integration.runtime import settings_of
@@ -123,17 +124,14 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
     count_decision(session, document["outcome"])
     case.status = "decided" if document["outcome"] in ("approved", "denied") else "open"
     session.flush()
-    source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),
-              "type": case.request.get("type"), "exchanges": exchange_wants(case.request)}
-    if case.source == "shopify_return":
-        source["return_id"] = case.source_ref
-    else:
-        source["case_id"] = case.id
     logistics = ReturnLogistics(labels_ready(shop), return_address_text(shop), chosen_modes(shop))
     base = settings_of(session).public_url   # the caller's runtime's address, not this process's environment
     link = f"{base}/app/activity/orders/{order.id}#decision-{decision.id}"
-    planned_actions = plan_actions(shop.platform, order.order_id, source, document, link=link, logistics=logistics,
+    planned_actions = plan_actions(shop.platform, order.order_id, case_source(case, parcel_step(session, case)),
+                                   document, link=link, logistics=logistics,
                                    request_page=f"{base}/r/{public_slug(shop)}")
+    if refund_planned(case, but=decision):   # the parcel's step (or an earlier decision) already planned it
+        planned_actions = [p for p in planned_actions if p.kind != ActionKind.REFUND]
     for n, planned in enumerate(planned_actions):
         decision.actions.append(Action(shop_id=shop.id, kind=planned.kind.value, payload=planned.payload,
                                        idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))

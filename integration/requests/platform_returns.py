@@ -1,10 +1,12 @@
 """A return the customer asked for through the platform (Shopify returns/request) is decided at once, on its lines:
-lines its webhook left out are read from the platform first, in the worker that processes the delivery."""
+lines its webhook left out are read from the platform first, in the worker that processes the delivery, and so are
+the exchange items it carries (an exchange request, its wanted variants' stock checked at decision time)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.http import PlatformError
 from adapters.registry import ADAPTERS
@@ -13,6 +15,7 @@ from integration.db.models import Shop
 from integration.domain import events as ev
 from integration.orders.picture import apply_return, find_order
 from integration.requests.decide import find_case, submit_request
+from integration.requests.exchange_stock import platform_stock, with_exchange_stock
 from integration.runtime import settings_of
 
 # Shopify's reasons -> the contract's. The ReturnReason enum its webhooks carry (lower-cased), and the handles of
@@ -38,29 +41,46 @@ def reason_of(word: str | None) -> str:
     return REASONS.get((word or "other").strip().lower(), "other")
 
 
-def request_from_return(event: ev.ReturnSeen, requested_at=None) -> dict:
-    """The contract's request object for a platform return request."""
-    request = {"type": "return", "submitted_at": (event.updated_at or requested_at or utcnow()).isoformat(),
-               "reason": reason_of(event.reason),
-               "items": [{"line_item_id": line, "quantity": qty} for line, qty in event.line_quantities],
-               "evidence": {"photos": 0, "videos": 0, "description": bool(event.note)}}
-    return request
+def request_from_return(event: ev.ReturnSeen, requested_at=None, wants: Sequence[tuple[str, int]] = ()) -> dict:
+    """The contract's request object for a platform return request; with the exchange items the customer asked for
+    (`wants`: variant id, units), an exchange whose returned lines name them in order."""
+    items = [{"line_item_id": line, "quantity": qty} for line, qty in event.line_quantities]
+    for item, (variant, units) in zip(items, wants):
+        item["exchange_for"] = {"variant_id": variant, "quantity": min(units, item["quantity"])}
+    return {"type": "exchange" if wants else "return",
+            "submitted_at": (event.updated_at or requested_at or utcnow()).isoformat(),
+            "reason": reason_of(event.reason), "items": items,
+            "evidence": {"photos": 0, "videos": 0, "description": bool(event.note)}}
 
 
-def _read(session: Session, shop: Shop, return_id: str) -> ev.ReturnSeen | None:
-    """The return as the platform holds it now; a transient failure re-raises, so the delivery is retried."""
+def _read(session: Session, shop: Shop, return_id: str, what: str = "read_return", missing: str = "its lines"):
+    """The platform's answer to the sweep's `what` question about the return; a transient failure re-raises, so
+    the delivery is retried."""
     adapter = ADAPTERS[shop.platform]
     client = adapter.client(shop, settings_of(session).http_timeout)
-    reader = getattr(adapter.sweep, "read_return", None)
+    reader = getattr(adapter.sweep, what, None)
     if client is None or reader is None:
-        raise LinesUnreadable(f"return {return_id}: its webhook names none of its lines, and {adapter.title} "
+        raise LinesUnreadable(f"return {return_id}: its webhook names none of {missing}, and {adapter.title} "
                               "cannot be asked for them (the shop has no API access)")
     try:
         return reader(client, return_id)
     except PlatformError as exc:
         if exc.retryable:
             raise
-        raise LinesUnreadable(f"return {return_id}: its lines could not be read ({exc})") from None
+        raise LinesUnreadable(f"return {return_id}: {missing} could not be read ({exc})") from None
+
+
+def exchange_wants(session: Session, shop: Shop, event: ev.ReturnSeen) -> list[tuple[str, int]]:
+    """(variant id, units) the customer asked for in exchange on their return, read from the platform."""
+    if not event.exchange_items:
+        return []
+    return list(_read(session, shop, event.return_id, "read_exchange_items", "its exchange items") or ())
+
+
+def _stock_checked(session: Session, shop: Shop, request: dict) -> dict:
+    """The request with each wanted variant's stock as the platform says it now (exchange_stock.py)."""
+    sessions = sessionmaker(session.get_bind(), expire_on_commit=False, info={**session.info})
+    return with_exchange_stock(request, platform_stock(shop, sessions, settings_of(session)))
 
 
 def with_lines(session: Session, shop: Shop, event: ev.ReturnSeen) -> ev.ReturnSeen:
@@ -86,5 +106,5 @@ def apply_return_and_decide(session: Session, shop: Shop, event: ev.ReturnSeen) 
         event = with_lines(session, shop, event)
         apply_return(session, shop, event)
     order = find_order(session, shop, event.order_id)
-    requested_at = session.info.get("delivery_time")
-    submit_request(session, shop, order, request_from_return(event, requested_at), "shopify_return", event.return_id)
+    request = request_from_return(event, session.info.get("delivery_time"), exchange_wants(session, shop, event))
+    submit_request(session, shop, order, _stock_checked(session, shop, request), "shopify_return", event.return_id)

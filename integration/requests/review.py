@@ -13,7 +13,7 @@ from integration.db.base import utcnow
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Decision, ReturnCase
-from integration.domain.vocabulary import CONDITIONS
+from integration.domain.vocabulary import CONDITIONS, PARCEL_TIMINGS
 from integration.money import format_amount
 from integration.policy.engine import decide_as_merchant
 from integration.policy.refund import line_deduction, line_value, pays_money
@@ -25,6 +25,8 @@ from integration.requests.decide import (RequestError, decision_document, inspec
 WAITING = ("needs_review", "needs_evidence")
 MERCHANT_OUTCOMES = {"approve": "approved", "deny": "denied"}
 MAX_REASON = 1000
+# An inspection releases these refunds (outbox/timing.py): after it, or before the parcel's step is reached.
+INSPECTED_TIMINGS = ("after_inspection", *PARCEL_TIMINGS)
 
 
 def latest_decisions():
@@ -48,9 +50,9 @@ def review_queue(session: Session, shop: Shop) -> list[tuple[ReturnCase, Decisio
 
 
 def awaiting_inspection(session: Session, shop: Shop) -> list[tuple[ReturnCase, Decision]]:
-    """Approved returns whose refund waits for the inspection, not yet inspected, oldest first."""
+    """Approved returns whose refund waits for the inspection or the parcel, not yet inspected, oldest first."""
     query = _with_latest(shop.id, ("approved",)).where(
-        Decision.document[("refund", "timing")].as_string() == "after_inspection"
+        Decision.document[("refund", "timing")].as_string().in_(INSPECTED_TIMINGS)
     ).order_by(ReturnCase.created_at, ReturnCase.id)
     return [(case, decision) for case, decision in session.execute(query) if not case.request.get("inspected")]
 
@@ -147,14 +149,15 @@ def preview_inspection(session: Session, shop: Shop, case: ReturnCase, condition
 
 
 def awaits_inspection(case: ReturnCase) -> bool:
-    """True for an approved request whose refund waits for the inspection, not yet inspected."""
+    """True for an approved request whose refund waits for the inspection or the parcel, not yet inspected."""
     latest = case.decisions[-1] if case.decisions else None
     return (latest is not None and latest.outcome == "approved" and not case.request.get("inspected")
-            and latest.document["refund"]["timing"] == "after_inspection")
+            and latest.document["refund"]["timing"] in INSPECTED_TIMINGS)
 
 
 def inspect_and_refund(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
-    """Record the inspection (record_inspection) for a request awaiting one; the refund is planned."""
+    """Record the inspection (record_inspection) for a request awaiting one; the refund is planned unless the
+    parcel's step released it already (decide.record_decision plans it once)."""
     if not awaits_inspection(case):
         raise RequestError(["request: this request is not waiting for an inspection"], 409)
     if not by.strip():

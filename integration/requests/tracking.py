@@ -16,6 +16,7 @@ from integration.domain.actions import ActionKind
 from integration.domain.parcels import STEPS, ParcelUpdate, step_index
 from integration.domain.vocabulary import PARCEL_TIMINGS
 from integration.outbox.plan import plan_actions
+from integration.outbox.plan_exchange import exchange_wants
 
 log = logging.getLogger(__name__)
 # The request's status once its parcel reaches a step (a closed or re-opened request keeps its own).
@@ -92,9 +93,9 @@ def track_parcel(session: Session, shop: Shop, update: ParcelUpdate) -> list[str
 
 
 def case_source(case: ReturnCase, parcel_step: str | None = None) -> dict:
-    """The planner's view of the request (as decide.record_decision builds it), with how far its parcel came."""
+    """The planner's view of the request, with how far its parcel came (decide.record_decision plans from it)."""
     source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),
-              "type": case.request.get("type"), "parcel": parcel_step}
+              "type": case.request.get("type"), "exchanges": exchange_wants(case.request), "parcel": parcel_step}
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
     else:
@@ -102,14 +103,26 @@ def case_source(case: ReturnCase, parcel_step: str | None = None) -> dict:
     return source
 
 
+def parcel_step(session: Session, case: ReturnCase) -> str | None:
+    """How far the request's latest return parcel has come (None: no label tracked yet)."""
+    return session.scalar(select(ReturnParcel.step).where(ReturnParcel.case_pk == case.id)
+                          .order_by(ReturnParcel.id.desc()).limit(1))
+
+
+def refund_planned(case: ReturnCase, but: Decision | None = None) -> bool:
+    """Whether any decision on the request (but `but`) has planned a refund: the parcel's release or a re-decision,
+    whichever comes first, plans it, and the other never plans a second."""
+    return any(a.kind == ActionKind.REFUND for d in case.decisions if d is not but for a in d.actions)
+
+
 def release_refund(session: Session, shop: Shop, case: ReturnCase, parcel_step: str) -> Action | None:
-    """Plan the refund its latest decision held back for this parcel step, once per decision (the key is unique:
+    """Plan the refund its latest decision held back for this parcel step, once per request (the key is unique:
     a second worker's insert fails and its retry finds the refund planned)."""
     decision = case.decisions[-1] if case.decisions else None
     if decision is None or decision.outcome != "approved":
         return None
     doc = decision.document
-    if doc["refund"]["timing"] not in PARCEL_TIMINGS or any(a.kind == ActionKind.REFUND for a in decision.actions):
+    if doc["refund"]["timing"] not in PARCEL_TIMINGS or refund_planned(case):
         return None
     order = session.get(Order, case.order_pk)
     refunds = [p for p in plan_actions(shop.platform, order.order_id, case_source(case, parcel_step), doc)

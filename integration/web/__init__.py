@@ -20,6 +20,7 @@ from integration.web import notify_pages
 from integration.web import pages
 from integration.web import policy_pages
 from integration.web import replacement_pages
+from integration.web import returns_pages
 from integration.web import review_pages
 from integration.web import simulate_pages
 from integration.web.limits import configure_limits
@@ -35,6 +36,7 @@ PAGE_MODULES = [
     notify_pages,
     embed_pages,
     replacement_pages,
+    returns_pages,
     customer_pages,
     install_shopify,
     install_woo,

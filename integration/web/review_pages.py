@@ -97,7 +97,9 @@ def inspect(case_id: int):
     except RequestError as exc:
         g.db.rollback()
         return _inspection_page(g.db.get(ReturnCase, case_id), {}, exc.errors, exc.status)
+    refund = decision.document["refund"]
+    planned = any(action.kind == "refund" for action in decision.actions)
     commit_and_queue()
-    flash(f"Inspection recorded: refund {decision.document['refund']['total']} "
-          f"{decision.document['refund']['currency']}.", "success")
+    flash(f"Inspection recorded: refund {refund['total']} {refund['currency']}"
+          + ("." if planned else " (already released when the parcel arrived)."), "success")
     return redirect(url_for("activity.order", order_pk=case.order_pk), 303)

@@ -15,7 +15,7 @@ from integration.settings import load_settings
 TASKS = {"process_delivery_task", "process_deliveries_task", "drain_shop_task", "wake_shop_task", "run_action_task",
          "reconcile_shop_task", "send_messages_task"}
 PERIODIC = {"requeue_lost_deliveries", "reap_actions", "refresh_credentials", "reconcile_shops", "purge_expired_rows",
-            "expire_unused_labels", "reap_messages"}
+            "expire_unused_labels", "reap_messages", "fall_back_out_of_stock"}
 
 # A fresh interpreter: settings that cannot be loaded, and a Huey that records being made.
 IMPORT_ONLY = """

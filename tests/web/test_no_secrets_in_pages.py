@@ -29,7 +29,7 @@ def test_no_settings_page_shows_the_shops_secrets(client, rt, queue, shops):
     sign_in(client, shops["shopify"].id)
     secrets = [*SECRETS.values(), api_key, webhook_secret]
     pages = _get_pages(client.application)
-    assert "/app/" in pages and "/app/review/" in pages and len(pages) >= 8
+    assert "/app/" in pages and "/app/review/" in pages and "/app/returns/" in pages and len(pages) >= 8
     with rt.sessions() as session:
         order_pk = session.scalar(select(Order.id).where(Order.shop_id == shops["shopify"].id).limit(1))
     for path in pages + [f"/app/activity/orders/{order_pk}"]:
