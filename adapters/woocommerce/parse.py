@@ -64,11 +64,19 @@ def _site_zone(payload: dict) -> timezone:
 
 
 def _delivered_at(payload: dict, meta: dict):
-    for shipment in meta.get(SHIPMENT_STATUS_META) or ():
-        if isinstance(shipment, dict) and shipment.get("status") == "delivered" and shipment.get("status_date"):
-            # TrackShip writes the store's local time without an offset.
-            local = when(shipment["status_date"], "shipment_status.status_date", naive_is_utc=True)
-            return local.replace(tzinfo=_site_zone(payload))
+    """When a tracking plugin says the order was delivered: the last of its parcels, once every one is."""
+    # Shipment Tracking's items carry no delivery at all (tracking_provider, tracking_number, date_shipped:
+    # https://woocommerce.com/document/shipment-tracking/shipment-tracking-rest-api-create-tracking-item/).
+    # AST with TrackShip keeps `shipment_status`, one entry per tracking item: {status, status_date (store local
+    # time, e.g. "2021-07-27 15:28:02"), est_delivery_date, tracking_events} (zorem/woo-advanced-shipment-tracking,
+    # get_wc_shipment_status_for_preview). An estimate is not a delivery and is never read.
+    raw = meta.get(SHIPMENT_STATUS_META) or ()
+    # A PHP array whose keys are not 0..n-1 arrives as a JSON object.
+    shipments = [s for s in (raw.values() if isinstance(raw, dict) else raw) if isinstance(s, dict)]
+    if shipments and all(s.get("status") == "delivered" and s.get("status_date") for s in shipments):
+        zone = _site_zone(payload)
+        return max(when(s["status_date"], "shipment_status.status_date", naive_is_utc=True).replace(tzinfo=zone)
+                   for s in shipments)
     return _gmt(payload, "date_modified_gmt") if payload.get("status") == DELIVERED_STATUS else None
 
 

@@ -14,7 +14,7 @@ from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
 from integration.orders.picture import find_order
 from integration.orders.as_case import order_json
-from integration.shops.returns_setup import ReturnsSetupError, configure_returns, labels_ready
+from integration.shops.returns_setup import ReturnsSetupError, assumed_delivery_days, configure_returns, labels_ready
 from integration.shops.core import ShopError, add_shop, find_shop, issue_api_key, set_policy, shop_json
 
 
@@ -146,11 +146,13 @@ def cmd_shops_set_returns(args: argparse.Namespace) -> int:
     try:
         with transaction(runtime().sessions) as session:
             shop = find_shop(session, args.domain)
-            configure_returns(shop, address, parcel, args.easypost_api_key, args.easypost_webhook_secret)
-            ready = labels_ready(shop)
+            configure_returns(shop, address, parcel, args.easypost_api_key, args.easypost_webhook_secret,
+                              args.assume_delivered_after_days)
+            ready, days = labels_ready(shop), assumed_delivery_days(shop)
     except (ShopError, ReturnsSetupError) as exc:
         raise CommandError(str(exc)) from None
-    print(f"{shop.domain}: return labels {'on' if ready else 'off (needs an EasyPost key and a return address)'}")
+    print(f"{shop.domain}: return labels {'on' if ready else 'off (needs an EasyPost key and a return address)'}; "
+          + (f"untracked orders assumed delivered {days} days after shipping" if days else "no assumed delivery"))
     return 0
 
 
@@ -187,6 +189,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ret.add_argument("--easypost-api-key", help="the merchant's EasyPost key; an empty string removes it")
     ret.add_argument("--easypost-webhook-secret", help="the secret of the merchant's EasyPost webhook that reports "
                                                        "return parcels (docs/platforms.md); an empty string removes it")
+    ret.add_argument("--assume-delivered-after-days", metavar="N",
+                     help="with no carrier's delivery, assume an order delivered N days (1-60) after it shipped; "
+                          "0 turns it off (the default)")
     ret.set_defaults(run=cmd_shops_set_returns)
 
     key = shops.add_parser("api-key", help="issue a new API key for the request API; printed once")

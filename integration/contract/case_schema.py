@@ -95,6 +95,8 @@ class OrderSchema(StrictSchema):
     delivered_at = DateTime(allow_none=True)
     shipping_tax = Money()
     shipped_at = DateTime(allow_none=True)
+    # Our addition: delivered_at is no carrier's word but shipped_at + these days (the shop's setting).
+    delivery_assumed_after_days = Int(minimum=1, validate=lambda days: days <= 60 or _raise("must be at most 60"))
     tags = fields.List(**_STRINGS)
     line_items = fields.List(fields.Nested(LineItemSchema), required=True,
                              validate=lambda items: bool(items) or _raise("must hold at least one line item"))

@@ -54,4 +54,6 @@ def decision_json(decision: Decision) -> dict:
         out["return_label_expires_after_days"] = decision.label_expires_after_days
     if decision.exchange:   # our addition, only when the policy sets an exchange's terms
         out["exchange"] = dict(zip(("instant", "pay_difference"), decision.exchange))
+    if decision.delivery_assumed_after_days:   # our addition: the delivery it counted from was assumed
+        out["delivery_assumed"], out["delivery_assumed_after_days"] = True, decision.delivery_assumed_after_days
     return out

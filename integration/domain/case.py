@@ -46,6 +46,7 @@ class Order:
     tags: tuple[str, ...] = ()
     shipping_tax: Decimal = Decimal("0")
     shipped_at: datetime | None = None
+    delivery_assumed_after_days: int | None = None   # delivered_at is shipped_at + this, not a carrier's word
 
     def line(self, line_item_id: str) -> LineItem | None:
         """The order's line with this id, or None."""

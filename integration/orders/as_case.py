@@ -1,6 +1,7 @@
 """The order picture as the decision contract's `order` object, so the engine sees what the platform said."""
 from __future__ import annotations
 
+from datetime import timedelta, timezone, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from integration.db.models import Shop
 from integration.db.order_models import Order, OrderLine, Product
 from integration.db.request_models import ReturnCase
 from integration.money import to_minor
+from integration.shops.current_policy import policy_for
+from integration.shops.returns_setup import assumed_delivery_days
 
 
 def contract_amount(value: Decimal, currency: str) -> str:
@@ -30,6 +33,21 @@ def _order_delivered_at(order: Order):
         return order.delivered_at
     shipped = [line.delivered_at for line in order.lines if line.requires_shipping is not False]
     return max(shipped) if shipped and all(shipped) else None
+
+
+def shop_zone(session: Session, shop: Shop) -> tzinfo:
+    """The shop's time zone: its policy's (UTC before it has one)."""
+    return policy_for(session, shop)[1].timezone if shop.policy_version_id else timezone.utc
+
+
+def assumed_delivery(session: Session, shop: Shop, order: Order):
+    """(shipped_at + N days in the shop's time zone, N) for a shipped order no carrier reported delivered, when
+    the shop assumes delivery N days after shipping; else None."""
+    days = assumed_delivery_days(shop)
+    if not days or order.shipped_at is None:
+        return None
+    # Aware arithmetic in the zone keeps the local time of day across a DST change: N calendar days later.
+    return order.shipped_at.astimezone(shop_zone(session, shop)) + timedelta(days=days), days
 
 
 def refunded_quantities(order: Order) -> dict[str, int]:
@@ -89,6 +107,7 @@ def order_json(session: Session, shop: Shop, order: Order, case_pk: int | None =
     products = {p.product_id: p for p in session.scalars(
         select(Product).where(Product.shop_id == shop.id, Product.product_id.in_(ids)))}
     delivered, refunded = _order_delivered_at(order), refunded_quantities(order)
+    assumed = None if delivered else assumed_delivery(session, shop, order)
     for line_id, held in claimed_quantities(session, order, case_pk).items():
         refunded[line_id] = refunded.get(line_id, 0) + held
     out = {"id": order.order_id, "currency": order.currency, "placed_at": order.placed_at.isoformat()}
@@ -104,6 +123,8 @@ def order_json(session: Session, shop: Shop, order: Order, case_pk: int | None =
         "delivered_at": delivered.isoformat() if delivered else None, "tags": list(order.tags),
         "line_items": [_line_json(line, products.get(line.product_id), order.currency, delivered,
                                   refunded.get(line.line_id, 0)) for line in order.lines]})
+    if assumed:
+        out["delivered_at"], out["delivery_assumed_after_days"] = assumed[0].isoformat(), assumed[1]
     return out
 
 

@@ -27,3 +27,4 @@ class Decision:
     policy_version: str | None
     label_expires_after_days: int | None = None   # an unused prepaid label closes the request after these days
     exchange: tuple[bool, bool] | None = None   # an exchange's (instant, pay_difference) terms, when either is set
+    delivery_assumed_after_days: int | None = None   # decided on a delivery assumed this long after shipping

@@ -98,7 +98,8 @@ def _assemble(policy: Policy, case: Case, verdicts: list[LineVerdict]) -> Decisi
         case.id, outcome, lead.resolution if granted else "none", lead.options if granted else (),
         return_required, payer, lead.rule.evidence if granted else (), lead.evidence_missing,
         refund, _deadline(lead), _rule_ids(verdicts, lead), "", tuple(verdicts), policy.id, policy.version,
-        lead.terms.label_expires_after_days if return_required else None, _exchange_terms(lead, granted))
+        lead.terms.label_expires_after_days if return_required else None, _exchange_terms(lead, granted),
+        case.order.delivery_assumed_after_days)
 
 
 def _exchange_terms(lead: LineVerdict, granted: bool) -> tuple[bool, bool] | None:

@@ -76,6 +76,15 @@ def _other_lines(policy: Policy, decision: Decision, lead: LineVerdict) -> list[
     return out
 
 
+def _assumed_delivery(decision: Decision) -> list[str]:
+    """Says so when the delivery date the windows counted from was assumed, not reported by a carrier."""
+    days = decision.delivery_assumed_after_days
+    if not days:
+        return []
+    return [f"The delivery date was assumed: {days} day{'s' if days != 1 else ''} after shipping (the shop's "
+            f"setting), as no carrier or tracking plugin reported the delivery."]
+
+
 def explain(policy: Policy, case: Case, decision: Decision) -> str:
     """The decision in plain words: outcome, the clause that decided it, and what happens next."""
     lead = next(v for v in decision.lines if v.outcome == decision.outcome)
@@ -89,6 +98,7 @@ def explain(policy: Policy, case: Case, decision: Decision) -> str:
         verb = "closed" if decision.deadline < case.request.submitted_at else "closes"
         sentences.append(f"The window {verb} on {decision.deadline:%Y-%m-%d %H:%M} ({policy.timezone.key}).")
     sentences.extend(_other_lines(policy, decision, lead))
+    sentences.extend(_assumed_delivery(decision))
     for adj in policy.adjustments:
         if adj.id in decision.rules and adj.explain:
             clause = policy.clauses.get(adj.clause, "")
@@ -102,4 +112,5 @@ def explain_merchant(decision: Decision, because: str) -> str:
     sentences = [f"{headline} by the merchant on review: {because.strip().rstrip('.')}."]
     if decision.outcome != "denied":
         sentences.extend(_terms_sentences(decision))
+    sentences.extend(_assumed_delivery(decision))
     return " ".join(sentences)

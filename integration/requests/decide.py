@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -16,7 +15,6 @@ from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.domain.actions import ActionKind
 from integration.policy.engine import decide, decide_as_merchant
-from integration.policy.loader import load_policy_text
 from integration.observability.metrics import count_decision
 from integration.requests.evidence import (ValidFile, file_json, list_files, store_files, with_files_counted,
                                           with_stored_evidence)
@@ -26,6 +24,7 @@ from integration.requests.tracking import case_source, parcel_step, refund_plann
 from integration.notify.announce import announce
 from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
+from integration.shops.current_policy import policy_for  # noqa: F401  (its callers import it from here too)
 from integration.shops.replacements import chosen_modes
 from integration.shops.returns_setup import labels_ready, return_address_text
 from integration.runtime import settings_of
@@ -37,17 +36,6 @@ class RequestError(ValueError):
     def __init__(self, errors: list[str], status: int = 422):
         super().__init__(errors[0])
         self.errors, self.status = errors, status
-
-
-@lru_cache(maxsize=256)
-def _compiled(version_id: int, document: str):
-    return load_policy_text(document)
-
-
-def policy_for(session: Session, shop: Shop) -> tuple[PolicyVersion, object]:
-    """The shop's current policy version and its compiled policy (cached per version)."""
-    version = session.get(PolicyVersion, shop.policy_version_id)
-    return version, _compiled(version.id, version.document)
 
 
 def find_case(session: Session, shop: Shop, source: str, source_ref: str) -> ReturnCase | None:

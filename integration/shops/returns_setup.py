@@ -44,10 +44,28 @@ def _load(schema: Schema, data, prefix: str) -> dict:
         raise ReturnsSetupError(format_errors(exc.messages, prefix)) from None
 
 
+ASSUME_DELIVERED = "assume_delivered_after_days"
+MAX_ASSUMED_DAYS = 60
+
+
+def _assumed_days(value) -> int | None:
+    """The 'assume delivered N days after shipping' setting from text or a number; empty or 0 turns it off."""
+    text = str(value).strip()
+    if text in ("", "0"):
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ASSUMED_DAYS:
+        raise ReturnsSetupError([f"{ASSUME_DELIVERED}: {text[:20]!r} is not a number of days from 1 to "
+                                 f"{MAX_ASSUMED_DAYS}; leave it empty (or 0) to wait for a carrier's delivery"])
+    return int(text)
+
+
 def configure_returns(shop: Shop, address: dict | None = None, parcel: dict | None = None,
-                      easypost_api_key: str | None = None, easypost_webhook_secret: str | None = None) -> None:
+                      easypost_api_key: str | None = None, easypost_webhook_secret: str | None = None,
+                      assume_delivered_after_days: str | int | None = None) -> None:
     """Validate and save what is given; what is not given stays as it was."""
     settings = dict(shop.settings or {})
+    if assume_delivered_after_days is not None:
+        settings[ASSUME_DELIVERED] = _assumed_days(assume_delivered_after_days)
     if address is not None:
         settings["return_address"] = _load(ReturnAddressSchema(), address, "return_address")
     if parcel is not None:
@@ -71,3 +89,8 @@ def return_address_text(shop: Shop) -> str | None:
 def labels_ready(shop: Shop) -> bool:
     """True when returnkit can buy return labels for this shop (an EasyPost key and a return address)."""
     return bool(shop.easypost_api_key and (shop.settings or {}).get("return_address"))
+
+
+def assumed_delivery_days(shop: Shop) -> int | None:
+    """N when the shop assumes an untracked shipment delivered N days after it shipped; None (the default): off."""
+    return (shop.settings or {}).get(ASSUME_DELIVERED) or None

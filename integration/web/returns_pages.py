@@ -6,7 +6,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from integration.requests.customer_access import public_slug
 from integration.runtime import settings_of
-from integration.shops.returns_setup import ReturnAddressSchema, ReturnsSetupError, configure_returns, labels_ready
+from integration.shops.returns_setup import (ASSUME_DELIVERED, ReturnAddressSchema, ReturnsSetupError,
+                                             assumed_delivery_days, configure_returns, labels_ready)
 from integration.web.auth import shop_required
 
 NAV = [("returns_setup.show", "Return labels")]
@@ -31,7 +32,9 @@ def webhook_url() -> str:
 def _page(errors: list[str] | None = None, status: int = 200):
     address = (g.shop.settings or {}).get("return_address") or {}
     shown = {name: request.form.get(f"address-{name}", "") for name in ADDRESS_FIELDS} if errors else address
+    days = request.form.get(ASSUME_DELIVERED, "") if errors else (assumed_delivery_days(g.shop) or "")
     return render_template("returns_settings.html", errors=errors or [], address=shown, fields=ADDRESS_FIELDS,
+                           assume_delivered_after_days=days,
                            secrets={name: (label, masked(getattr(g.shop, name))) for name, label in SECRETS.items()},
                            webhook_url=webhook_url(), ready=labels_ready(g.shop)), status
 
@@ -41,6 +44,8 @@ def _changes(form) -> dict:
     (blank keeps the stored one) or removed."""
     address = {name: form.get(f"address-{name}", "").strip() for name in ADDRESS_FIELDS}
     changes = {"address": {k: v for k, v in address.items() if v}} if any(address.values()) else {}
+    if ASSUME_DELIVERED in form:   # empty turns the assumption off
+        changes[ASSUME_DELIVERED] = form[ASSUME_DELIVERED]
     for name in SECRETS:
         typed = form.get(name, "").strip()
         if typed or form.get(f"remove-{name}"):

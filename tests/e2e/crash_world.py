@@ -1,17 +1,23 @@
-"""What the crash tests share: the seeded random source, emulators that lose answers, the worker process."""
+"""What the crash tests share: the seeded random source, emulators that lose answers, the worker process and
+the loop that kills it at progress marks."""
 import os
 import random
+import signal
 import subprocess
 import sys
+import time
 
 from sqlalchemy import func, select
 
+from integration.db.models import WebhookDelivery
+from integration.db.notify_models import Message
 from integration.db.request_models import Action
 from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.woocommerce import WooCommerceEmulator
 
 SEED = int(os.environ.get("RETURNKIT_CRASH_SEED", "20261206"))   # printed by the tests: a failure can be replayed
 rng = random.Random(SEED)
+KILL_POINTS = 6   # run_under_kills kills the worker once per sixth of the work done
 
 
 class LossyShopify(ShopifyEmulator):
@@ -47,3 +53,51 @@ def reap(env) -> None:
 def action_states(rt) -> dict:
     with rt.sessions() as session:
         return dict(session.execute(select(Action.state, func.count()).group_by(Action.state)).all())
+
+
+def remaining(rt) -> int:
+    """Work not finished: actions and messages not done, tracker deliveries not processed."""
+    with rt.sessions() as session:
+        actions = session.scalar(select(func.count()).where(Action.state.not_in(("succeeded", "dead"))))
+        messages = session.scalar(select(func.count()).where(Message.state.in_(("pending", "running", "retrying"))))
+        deliveries = session.scalar(select(func.count()).where(WebhookDelivery.status == "received"))
+    return actions + messages + deliveries
+
+
+def work_done(rt) -> int:
+    with rt.sessions() as session:
+        messages = session.scalar(select(func.count()).where(Message.state == "succeeded"))
+        deliveries = session.scalar(select(func.count()).where(WebhookDelivery.status != "received"))
+    return action_states(rt).get("succeeded", 0) + messages + deliveries
+
+
+def reap_all(env) -> None:
+    """What the periodic tasks do once a minute: leases taken back, due actions and messages queued."""
+    run_python(env, "from integration.jobs.queue import reap_actions, reap_messages, requeue_lost_deliveries\n"
+                    "reap_actions.call_local()\nreap_messages.call_local()\nrequeue_lost_deliveries.call_local()")
+
+
+def _kill(worker) -> None:
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+
+def run_under_kills(rt, env, seconds: float = 600) -> int:
+    """Kill the worker each time it has done another sixth of the work, at a random point after; then let one
+    worker finish (a killed send's lease lapses first). How many kills."""
+    deadline, kills = time.monotonic() + seconds, 0
+    step = max(remaining(rt) // KILL_POINTS, 1)
+    while time.monotonic() < deadline and remaining(rt) > step:
+        worker, done = start_worker(env), work_done(rt)
+        while time.monotonic() < deadline and work_done(rt) < done + step and remaining(rt):
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.2))
+        _kill(worker)
+        kills += 1
+        reap_all(env)
+    worker = start_worker(env)
+    while time.monotonic() < deadline and remaining(rt):
+        time.sleep(2)
+        reap_all(env)
+    _kill(worker)
+    return kills
