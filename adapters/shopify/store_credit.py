@@ -67,11 +67,11 @@ def credit_bonus(client, ledger, order_id: str, bonus: str, currency: str) -> di
         made = next((t for t in nodes if t["id"] not in seen
                      and Decimal(t["amount"]["amount"]) == Decimal(bonus)), None)
         if made is not None:   # an earlier attempt got through; its answer was lost
-            ledger.record("bonus", {"bonus": made["id"], "amount": bonus})
+            ledger.record("bonus", {"bonus": made["id"], "bonus_amount": bonus})
             return ledger.get("bonus")
     credit = {"creditAmount": {"amount": bonus, "currencyCode": currency}, "notify": True}
     result = client.graphql(CREDIT_STORE_CREDIT, {"id": customer, "credit": credit})["storeCreditAccountCredit"]
     if result.get("userErrors"):
         raise PlatformError(f"shopify: {result['userErrors'][0].get('message')}", retryable=False)
-    ledger.record("bonus", {"bonus": result["storeCreditAccountTransaction"]["id"], "amount": bonus})
+    ledger.record("bonus", {"bonus": result["storeCreditAccountTransaction"]["id"], "bonus_amount": bonus})
     return ledger.get("bonus")
