@@ -14,12 +14,14 @@ from integration.requests.evidence import with_stored_evidence
 
 PAGE_SIZE = 25
 # Within one instant, the order in which things happen: a delivery brings a request, which is decided, ...
-_RANK = {"webhook": 0, "request": 1, "decision": 2, "action": 3, "attempt": 4, "parcel": 5}
+_RANK = {"webhook": 0, "request": 1, "decision": 2, "action": 3, "attempt": 4, "parcel": 5,
+         "exchange_return": 6}
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing that happened to an order: `kind` is webhook | request | decision | action | attempt | parcel."""
+    """One thing that happened to an order: `kind` is webhook | request | decision | action | attempt | parcel
+    | exchange_return."""
     at: datetime
     kind: str
     fields: dict = field(default_factory=dict)
@@ -83,6 +85,19 @@ def _parcel_entries(session: Session, shop: Shop, case_ids: list[int]) -> list[E
                                               ("expired", p.expired_at)) if at is not None]
 
 
+def _exchange_return(session: Session, shop: Shop, case: ReturnCase) -> list[Entry]:
+    """An instant exchange shipped before the return: open until its parcel is delivered or it is inspected."""
+    instant = next((d for d in case.decisions if (d.document.get("exchange") or {}).get("instant")), None)
+    if instant is None:
+        return []
+    delivered = session.scalar(select(func.min(ReturnParcel.delivered_at)).where(
+        ReturnParcel.shop_id == shop.id, ReturnParcel.case_pk == case.id))
+    inspected = bool(case.request.get("inspected"))
+    state = "open" if delivered is None and not inspected else "closed"
+    return [Entry(instant.created_at, "exchange_return", {"request": case.id, "state": state,
+                                                          "delivered_at": delivered, "inspected": inspected}, case.id)]
+
+
 def by_hand(action) -> dict:
     """A refund the platform recorded without paying it (an offline gateway): its amount, and when it was
     marked paid by the merchant."""
@@ -111,5 +126,6 @@ def order_timeline(session: Session, shop: Shop, order: Order) -> list[Entry]:
             "videos": evidence.get("videos", 0)}, case.id))
         for decision in case.decisions:
             entries += _decision_entries(decision, versions)
+        entries += _exchange_return(session, shop, case)
     entries += _parcel_entries(session, shop, [case.id for case in cases])
     return sorted(entries, key=lambda e: (e.at, _RANK[e.kind], e.row_id or 0))
