@@ -108,6 +108,18 @@ class ProcessOrderLocks:
     def __init__(self):
         self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
+        self._claims: dict[str, str] = {}
+
+    def claim(self, name: str, holder: str) -> bool:
+        """Take a claim that outlives one attempt (see DatabaseOrderLocks.claim): True when `holder` has it."""
+        with self._guard:
+            return self._claims.setdefault(name, holder) == holder
+
+    def unclaim(self, name: str, holder: str) -> None:
+        """Give the claim up, if `holder` has it."""
+        with self._guard:
+            if self._claims.get(name) == holder:
+                del self._claims[name]
 
     @contextmanager
     def hold(self, order_id: str):

@@ -111,8 +111,9 @@ class ShopifyActions(ActionGateway):
         return_id = payload.return_id or self._marked_return_id(payload)
         made = self._process_return(payload, key, return_id) if return_id else self._create_refund(payload, key)
         if payload.method == "store_credit" and Decimal(payload.bonus or 0) > 0:
-            made = {**made, **store_credit.credit_bonus(self.client, self.ledger, _gid("Order", payload.order_id),
-                                                        payload.bonus, payload.currency)}
+            made = {**made, **store_credit.credit_bonus(self.client, self.ledger, (self.locks, key),
+                                                        _gid("Order", payload.order_id), payload.bonus,
+                                                        payload.currency)}
         return made
 
     def _marked_return_id(self, payload: act.Refund) -> str | None:

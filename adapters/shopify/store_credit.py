@@ -2,7 +2,9 @@
 
 storeCreditAccountCredit takes no idempotency key (its description does not document @idempotent), so before the
 first attempt the customer's credit transactions are remembered; after a lost answer, an ADJUSTMENT credit of the
-bonus's amount that was not there before is the one we made."""
+bonus's amount that was not there before is the one we made. That holds only if no other bonus is credited in
+the shop meanwhile, so one bonus at a time holds the shop's claim from its first look until its credit is recorded
+(a lost answer keeps it for the retry; another action's bonus waits)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -55,10 +57,30 @@ def _credits(client, order_id: str, currency: str) -> tuple[str, list[dict]]:
     return customer["id"], nodes
 
 
-def credit_bonus(client, ledger, order_id: str, bonus: str, currency: str) -> dict:
-    """The bonus credited to the order's customer once: remembered in the ledger, or found after a lost answer."""
+CLAIM = "store-credit-bonus"
+
+
+def credit_bonus(client, ledger, claim: tuple, order_id: str, bonus: str, currency: str) -> dict:
+    """The bonus credited to the order's customer once: remembered in the ledger, or found after a lost answer.
+    `claim` is (locks, this action's key): the shop's bonus claim is held until the credit is recorded."""
     if done := ledger.get("bonus"):
         return done
+    locks, holder = claim
+    if not locks.claim(CLAIM, holder):
+        raise PlatformError("shopify: another store credit bonus of this shop is being credited; tried again shortly",
+                            retryable=True)
+    try:
+        made = _credit_once(client, ledger, order_id, bonus, currency)
+    except PlatformError as exc:
+        if not exc.retryable:   # nothing more will be tried: let the shop's other bonuses go ahead
+            locks.unclaim(CLAIM, holder)
+        raise
+    locks.unclaim(CLAIM, holder)
+    return made
+
+
+def _credit_once(client, ledger, order_id: str, bonus: str, currency: str) -> dict:
+    """Look (the first time: what is there already; after a lost answer: whether ours got through), then credit."""
     customer, nodes = _credits(client, order_id, currency)
     seen = ledger.get("bonus_seen")
     if seen is None:

@@ -20,6 +20,8 @@ from integration.db.request_models import OrderLock
 
 # Longer than a look-then-create sequence can take (two calls with a 10 s timeout each).
 LEASE = timedelta(seconds=60)
+# A claim held across an action's attempts ends with the action; this bounds one whose action died mid-way.
+CLAIM_LEASE = timedelta(minutes=30)
 POLL_SECONDS = 0.05
 
 
@@ -34,15 +36,24 @@ class DatabaseOrderLocks:
         session.execute(dialect.insert(OrderLock).values(shop_id=self.shop_id, order_id=order_id)
                         .on_conflict_do_nothing())
 
-    def _take(self, order_id: str, holder: str) -> bool:
-        now = utcnow()
+    def _take(self, order_id: str, holder: str, lease: timedelta | None = None) -> bool:
+        now, lease = utcnow(), lease or LEASE
         with transaction(self.rt.sessions) as session:
             self._ensure_row(session, order_id)
             taken = session.execute(update(OrderLock).where(
                 OrderLock.shop_id == self.shop_id, OrderLock.order_id == order_id,
-                or_(OrderLock.holder.is_(None), OrderLock.expires_at < now),
-            ).values(holder=holder, expires_at=now + LEASE))
+                or_(OrderLock.holder.is_(None), OrderLock.expires_at < now, OrderLock.holder == holder),
+            ).values(holder=holder, expires_at=now + lease))
             return taken.rowcount == 1
+
+    def claim(self, name: str, holder: str) -> bool:
+        """Take a claim that outlives one attempt: free, expired, or `holder`'s already (its retry takes it again).
+        For a step whose lost answer can only be recognised if nobody else did the same meanwhile."""
+        return self._take(name[:64], holder[:64], CLAIM_LEASE)
+
+    def unclaim(self, name: str, holder: str) -> None:
+        """Give the claim up, if `holder` has it."""
+        self._release(name[:64], holder[:64])
 
     def _release(self, order_id: str, holder: str) -> None:
         with transaction(self.rt.sessions) as session:

@@ -136,11 +136,21 @@ def with_stored_evidence(session: Session, case: ReturnCase) -> dict:
     return with_files_counted(case.request, stored)
 
 
+def _countable(declared) -> bool:
+    """Whether the request's own evidence counts can be added to: none, or a mapping of whole numbers."""
+    if declared is None:
+        return True
+    counts = [declared.get(field) for field in KIND_FIELDS.values()] if isinstance(declared, dict) else [None]
+    return isinstance(declared, dict) and all(
+        n is None or (isinstance(n, int) and not isinstance(n, bool)) for n in counts)
+
+
 def with_files_counted(request: dict, files_by_kind: dict[str, int]) -> dict:
     """The request with these numbers of photo and video files added to the counts it declared."""
-    if not any(files_by_kind.get(kind) for kind in KIND_FIELDS):
-        return request
-    evidence = {**request.get("evidence", {})}
+    declared = request.get("evidence")
+    if not any(files_by_kind.get(kind) for kind in KIND_FIELDS) or not _countable(declared):
+        return request   # a wrong `evidence` is refused by the case's validation, which names the field
+    evidence = {**(declared or {})}   # "evidence": null counts as none declared
     for kind, field in KIND_FIELDS.items():
         if files_by_kind.get(kind):
             evidence[field] = int(evidence.get(field) or 0) + files_by_kind[kind]

@@ -61,10 +61,17 @@ class ScriptedWoo:
 
 
 class Locks:
-    """Records which order each look-then-write step held."""
+    """Records which order each look-then-write step held, and the claims held across attempts."""
 
-    def __init__(self):
-        self.held = []
+    def __init__(self, claims: dict | None = None):
+        self.held, self.claims = [], dict(claims or {})
+
+    def claim(self, name, holder):
+        return self.claims.setdefault(name, holder) == holder
+
+    def unclaim(self, name, holder):
+        if self.claims.get(name) == holder:
+            del self.claims[name]
 
     @contextmanager
     def hold(self, order_id):

@@ -6,7 +6,7 @@ from adapters.base import Ledger
 from adapters.http import PlatformError
 from adapters.shopify import exchanges, orders_out, store_credit
 from integration.domain import actions as act
-from tests.adapters.scripted_platform import ScriptedShopify
+from tests.adapters.scripted_platform import Locks, ScriptedShopify
 
 ORDER_GID = "gid://shopify/Order/1001"
 ADDRESS = {"name": "Ada Lovelace", "company": "", "address1": "1 Main St", "address2": None, "city": "Ottawa",
@@ -137,6 +137,7 @@ def _credits(*accounts, customer="gid://shopify/Customer/7") -> dict:
     return {"order": {"id": ORDER_GID, "customer": {"id": customer, "storeCreditAccounts": {"nodes": nodes}}}}
 
 
+KEY = "returnkit-9-0-refund"
 CREDITED = {"storeCreditAccountCredit": {"storeCreditAccountTransaction": {"id": CREDIT_TX + "99"}, "userErrors": []}}
 
 
@@ -145,7 +146,7 @@ def test_a_bonus_remembers_the_credits_seen_then_credits_the_customer_exactly():
                                                       ("CAD", [("2", "ADJUSTMENT", "5.00"), ("3", "REFUND", "5.00")])),
                              CreditStoreCredit=CREDITED)
     ledger = Ledger()
-    made = store_credit.credit_bonus(client, ledger, ORDER_GID, "5.00", "CAD")
+    made = store_credit.credit_bonus(client, ledger, (Locks(), KEY), ORDER_GID, "5.00", "CAD")
     assert client.calls == [("CustomerCredits", {"id": ORDER_GID}), ("CreditStoreCredit", {
         "id": "gid://shopify/Customer/7", "credit": {"creditAmount": {"amount": "5.00", "currencyCode": "CAD"},
                                                      "notify": True}})]
@@ -159,7 +160,7 @@ def test_after_a_lost_answer_the_new_credit_of_that_amount_in_that_currency_is_o
         ("CAD", [("2", "ADJUSTMENT", "5.00"), ("4", "ADJUSTMENT", "4.00"), ("5", "REFUND", "5.00"),
                  ("6", "ADJUSTMENT", "5.0")])))
     ledger = Ledger({"bonus_seen": [CREDIT_TX + "2"]})
-    made = store_credit.credit_bonus(client, ledger, ORDER_GID, "5.00", "CAD")
+    made = store_credit.credit_bonus(client, ledger, (Locks(), KEY), ORDER_GID, "5.00", "CAD")
     assert client.names() == ["CustomerCredits"]
     assert made == ledger.get("bonus") == {"bonus": CREDIT_TX + "6", "bonus_amount": "5.00"}
     assert ledger.get("bonus_seen") == [CREDIT_TX + "2"]
@@ -169,14 +170,15 @@ def test_a_retry_that_finds_no_new_credit_credits_again_and_keeps_the_first_list
     client = ScriptedShopify(CustomerCredits=_credits(("CAD", [("2", "ADJUSTMENT", "5.00")])),
                              CreditStoreCredit=CREDITED)
     ledger = Ledger({"bonus_seen": []})
-    store_credit.credit_bonus(client, ledger, ORDER_GID, "3.00", "CAD")
+    store_credit.credit_bonus(client, ledger, (Locks(), KEY), ORDER_GID, "3.00", "CAD")
     assert client.names() == ["CustomerCredits", "CreditStoreCredit"] and ledger.get("bonus_seen") == []
 
 
 def test_a_bonus_in_the_ledger_is_not_credited_again():
     client = ScriptedShopify()
-    assert store_credit.credit_bonus(client, Ledger({"bonus": {"bonus": "b", "amount": "1.00"}}), ORDER_GID, "1.00",
-                                     "CAD") == {"bonus": "b", "amount": "1.00"}
+    done = Ledger({"bonus": {"bonus": "b", "bonus_amount": "1.00"}})
+    assert store_credit.credit_bonus(client, done, (Locks(), KEY), ORDER_GID, "1.00", "CAD") == {
+        "bonus": "b", "bonus_amount": "1.00"}
     assert client.calls == []
 
 
@@ -190,9 +192,33 @@ def test_a_bonus_in_the_ledger_is_not_credited_again():
 def test_a_bonus_that_cannot_be_credited_fails_for_good(answers, message):
     ledger = Ledger()
     with pytest.raises(PlatformError) as error:
-        store_credit.credit_bonus(ScriptedShopify(**answers), ledger, ORDER_GID, "2.00", "CAD")
+        store_credit.credit_bonus(ScriptedShopify(**answers), ledger, (Locks(), KEY), ORDER_GID, "2.00", "CAD")
     assert (str(error.value), error.value.retryable) == (message, False)
     assert "bonus" not in ledger.progress
+
+
+def test_one_bonus_at_a_time_holds_the_shops_claim_across_a_lost_answer():
+    locks = Locks({store_credit.CLAIM: "another-action"})
+    with pytest.raises(PlatformError) as waiting:   # another bonus is being credited: look at nothing, try later
+        store_credit.credit_bonus(ScriptedShopify(), Ledger(), (locks, KEY), ORDER_GID, "5.00", "CAD")
+    assert waiting.value.retryable and locks.claims == {store_credit.CLAIM: "another-action"}
+    locks = Locks()
+    lost = ScriptedShopify(CustomerCredits=_credits(("CAD", [])),
+                           CreditStoreCredit=PlatformError("HTTP 502", 502, retryable=True))
+    with pytest.raises(PlatformError):
+        store_credit.credit_bonus(lost, Ledger(), (locks, KEY), ORDER_GID, "5.00", "CAD")
+    assert locks.claims == {store_credit.CLAIM: KEY}   # kept for the retry: nobody else may credit meanwhile
+    again = ScriptedShopify(CustomerCredits=_credits(("CAD", [])), CreditStoreCredit=CREDITED)
+    store_credit.credit_bonus(again, Ledger({"bonus_seen": []}), (locks, KEY), ORDER_GID, "5.00", "CAD")
+    assert locks.claims == {}   # recorded: the shop's next bonus may go
+
+
+def test_a_bonus_that_fails_for_good_gives_the_claim_up():
+    locks = Locks()
+    with pytest.raises(PlatformError):
+        store_credit.credit_bonus(ScriptedShopify(CustomerCredits={"order": {"id": ORDER_GID, "customer": None}}),
+                                  Ledger(), (locks, KEY), ORDER_GID, "2.00", "CAD")
+    assert locks.claims == {}
 
 
 def test_exchange_items_are_those_left_to_process():
@@ -250,4 +276,4 @@ def test_an_unreadable_order_names_itself_for_a_replacement_and_a_bonus():
         orders_out.create_replacement(ScriptedShopify(MarkedDraftOrders=_drafts(), ReplacementSource={"order": None}),
                                       Ledger(), PAYLOAD)
     with pytest.raises(PlatformError, match="^shopify: order 1001 cannot be read"):
-        store_credit.credit_bonus(ScriptedShopify(CustomerCredits={"order": None}), Ledger(), ORDER_GID, "1", "CAD")
+        store_credit.credit_bonus(ScriptedShopify(CustomerCredits={"order": None}), Ledger(), (Locks(), KEY), ORDER_GID, "1", "CAD")

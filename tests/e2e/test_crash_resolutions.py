@@ -1,7 +1,7 @@
-"""The crash test for resolutions other than money: replacements, store credit with a bonus, a refund released by
-the parcel's tracker, and the emails and outbound webhooks of every step, while the worker (which also drains the
-message outbox) is SIGKILLed at progress marks and 10 % of platform answers are lost after the effect was made.
-Nothing may be lost; nothing may be done twice."""
+"""The crash test for resolutions other than money: size exchanges, replacements, store credit with a bonus, a
+refund released by the parcel's tracker, and the emails and outbound webhooks of every step, while the worker
+(which also drains the message outbox) is SIGKILLed at progress marks and 10 % of platform answers are lost after
+the effect was made. Nothing may be lost; nothing may be done twice."""
 import json
 import os
 import subprocess
@@ -31,6 +31,8 @@ from integration.settings import load_settings
 from integration.shops.core import add_shop, set_policy
 from integration.shops.replacements import set_modes
 from integration.shops.returns_setup import configure_returns
+from tests.e2e.crash_exchanges import (EXCHANGE, WOO_EXCHANGE, assert_one_exchange_each, exchange_shops,
+                                       inspect_exchanges, stock_wanted, woo_children)
 from tests.e2e.crash_world import SEED, LossyShopify, LossyWoo, action_states, reap_all, remaining, run_python
 from tests.e2e.crash_world import run_under_kills
 from tests.e2e.test_crash import CLAIM, crash_shops, woo_order
@@ -46,18 +48,21 @@ pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 
 REQUESTS = int(os.environ.get("RETURNKIT_CRASH_RESOLUTION_REQUESTS", "40"))
 TRACKED = max(REQUESTS // 10, 2)                          # WooCommerce returns whose refund waits for the parcel
-REPLACED = (REQUESTS - TRACKED) // 4                      # per platform; the rest of each half is store credit
-CREDITED = (REQUESTS - TRACKED) // 2 - REPLACED
+EXCHANGED = max(REQUESTS // 10, 2)                        # size exchanges (Kaolate) per platform
+REPLACED = (REQUESTS - TRACKED - 2 * EXCHANGED) // 4      # per platform; the rest of each half is store credit
+CREDITED = (REQUESTS - TRACKED - 2 * EXCHANGED) // 2 - REPLACED
 DEFECT = {**CLAIM, "reason": "defective", "preferred_resolution": None}   # Kinectr: a replacement
 FIRST = {"shopify_replaced": 10_000, "shopify_credited": 20_000, "woo_replaced": 50_000, "woo_credited": 60_000,
-         "tracked": 70_000}
+         "tracked": 70_000, "shopify_exchanged": 30_000, "woo_exchanged": 80_000}
 BONUS = Decimal("2.00")   # 10 % of the 20.00 line
 
 
 def _claims() -> dict:
-    """Each group's shop index (Shopify, WooCommerce, the tracked WooCommerce shop), size and claim."""
+    """Each group's shop index (Shopify, WooCommerce, the tracked WooCommerce shop, the exchanging Shopify and
+    WooCommerce shops), size and claim."""
     return {"shopify_replaced": (0, REPLACED, DEFECT), "shopify_credited": (0, CREDITED, CLAIM),
-            "woo_replaced": (1, REPLACED, DEFECT), "woo_credited": (1, CREDITED, CLAIM), "tracked": (2, TRACKED, CLAIM)}
+            "woo_replaced": (1, REPLACED, DEFECT), "woo_credited": (1, CREDITED, CLAIM), "tracked": (2, TRACKED, CLAIM),
+            "shopify_exchanged": (3, EXCHANGED, EXCHANGE), "woo_exchanged": (4, EXCHANGED, WOO_EXCHANGE)}
 
 
 def email_of(order_id: int) -> str:
@@ -87,7 +92,8 @@ def _submit(session, shop, order_id: int, claim: dict) -> None:
 
 def _shops(session, servers, easypost) -> list:
     """Kinectr on both platforms, claims paid as store credit and replacements made automatically; a WooCommerce
-    shop whose returns come back with an EasyPost label and are refunded once delivered."""
+    shop whose returns come back with an EasyPost label and are refunded once delivered; Kaolate on both
+    platforms for the size exchanges."""
     shops = list(crash_shops(session, servers))
     for shop in shops:
         set_policy(session, shop, credit_policy("10"))
@@ -97,17 +103,18 @@ def _shops(session, servers, easypost) -> list:
                        consumer_secret="cs_test", api_base_url=servers[1].url)
     configure_returns(tracked, address=WAREHOUSE, easypost_api_key="EZTK_crash",
                       easypost_webhook_secret=easypost.webhook_secret)
-    return [*shops, tracked]
+    return [*shops, tracked, *exchange_shops(session, servers)]
 
 
 def _seed_platforms(shopify, woo) -> None:
     for group, (index, size, _) in _claims().items():
         for order_id in range(FIRST[group], FIRST[group] + size):
-            if index == 0:
+            if index in (0, 3):
                 shopify.state.add_order(order_id, [("1", 1, "20.00")], shipping="5.00")
                 shopify.state.set_variant(order_id, "1", 44_000_000 + order_id)
             else:
                 woo.add_order(woo_order_with_customer(order_id))
+    stock_wanted(shopify, woo)
 
 
 @pytest.fixture()
@@ -181,7 +188,7 @@ class VerifiedLog(list):
         super().append(item)
 
 
-def test_killing_the_worker_makes_no_replacement_credit_refund_email_or_webhook_twice(world, tmp_path):
+def test_killing_the_worker_makes_no_exchange_replacement_credit_refund_email_or_webhook_twice(world, tmp_path):
     rt, env, shopify, woo, easypost, receiver, secrets = world
     receiver.received = VerifiedLog(secrets)
     with rt.sessions() as session:
@@ -191,6 +198,8 @@ def test_killing_the_worker_makes_no_replacement_credit_refund_email_or_webhook_
     started = time.monotonic()
     kills = run_under_kills(rt, env)
     assert remaining(rt) == 0 and len(easypost.purchases) == TRACKED
+    cases = cases_by_group(rt)
+    inspect_exchanges(rt, env, shopify, woo, [*cases["shopify_exchanged"].values(), *cases["woo_exchanged"].values()])
     assert post_tracker_events(rt, env, easypost, tmp_path / "events.json") == [
         "accepted", "accepted", "duplicate", "accepted"] * TRACKED
     kills += run_under_kills(rt, env)
@@ -198,7 +207,7 @@ def test_killing_the_worker_makes_no_replacement_credit_refund_email_or_webhook_
     states = action_states(rt)
     assert remaining(rt) == 0 and set(states) == {"succeeded"}, states
     assert kills >= 2, kills
-    cases = cases_by_group(rt)
+    assert_one_exchange_each(shopify, woo, cases["shopify_exchanged"], cases["woo_exchanged"])
     assert_one_replacement_each(shopify, woo, cases)
     assert_one_credit_each(shopify, woo)
     assert_one_released_refund_each(rt, woo, cases["tracked"])
@@ -221,17 +230,20 @@ def assert_one_replacement_each(shopify, woo, cases) -> None:
     markers = Counter(tag for order in made for tag in order["tags"] if tag.startswith("returnkit-replacement-case-"))
     assert markers == Counter(f"returnkit-replacement-case-{c}" for c in cases["shopify_replaced"].values())
     assert len(made) == REPLACED and {order["total"] for order in made} == {Decimal(0)}
-    children = [o for o in woo.orders.values() if o.get("parent_id")]
+    children = woo_children(woo, "replacement")
     assert Counter(o["parent_id"] for o in children) == Counter(cases["woo_replaced"].keys())
+    assert len(children) + len(woo_children(woo, "exchange")) == len([o for o in woo.orders.values()
+                                                                       if o.get("parent_id")])
     assert {o["total"] for o in children} == {"0.00"}
 
 
 def assert_one_credit_each(shopify, woo) -> None:
     """Shopify: one store-credit refund per credited order and one bonus each; WooCommerce: one coupon each."""
-    orders = Counter(refund["order"] for refund in shopify.state.refunds)
+    refunds = [refund for refund in shopify.state.refunds if not refund.get("return")]   # not an exchange's return
+    orders = Counter(refund["order"] for refund in refunds)
     assert orders == Counter(f"gid://shopify/Order/{o}" for o in range(FIRST["shopify_credited"],
                                                                         FIRST["shopify_credited"] + CREDITED))
-    assert {refund["amount"] for refund in shopify.state.refunds} == {Decimal(0)}   # credit, no money to the card
+    assert {refund["amount"] for refund in refunds} == {Decimal(0)}   # credit, no money to the card
     assert shopify.state.credited(CUSTOMER) == [BONUS] * CREDITED   # every seeded order has this customer
     owners = Counter(tuple(c["email_restrictions"]) for c in woo.coupons)
     assert owners == Counter((email_of(o),) for o in range(FIRST["woo_credited"], FIRST["woo_credited"] + CREDITED))
@@ -266,7 +278,9 @@ def assert_each_email_once(rt, cases) -> None:
     assert sent["received"] == every
     assert sent["parcel_received"] == set(cases["tracked"].values())
     paid = ("tracked", "shopify_credited", "woo_credited")   # in money or in credit
-    assert sent["refunded"] == {c for group in paid for c in cases[group].values()}
+    assert sent["refunded"] == {c for group in paid for c in cases[group].values()}   # none for an even exchange
+    new_item = ("shopify_replaced", "woo_replaced", "shopify_exchanged", "woo_exchanged")
+    assert sent["exchange_shipped"] == {c for group in new_item for c in cases[group].values()}
 
 
 def assert_each_webhook_once(rt, receiver) -> None:

@@ -45,3 +45,21 @@ def test_only_its_holder_releases_a_lock_and_an_expired_lease_can_be_taken_over(
     assert _row(rt, shop, "A").holder == "h2" and not locks._take("A", "h3")
     locks._release("A", "h2")
     assert locks._take("A", "h3")
+
+
+def test_a_claim_outlives_an_attempt_is_taken_again_by_its_holder_and_expires_for_the_others(rt, shops):
+    from adapters.base import ProcessOrderLocks
+    shop = shops["shopify"].id
+    for locks, other in ((DatabaseOrderLocks(rt, shop), DatabaseOrderLocks(rt, shop)), (ProcessOrderLocks(),) * 2):
+        assert locks.claim("bonus", "action-1") and locks.claim("bonus", "action-1")   # its retry takes it again
+        assert not other.claim("bonus", "action-2")
+        other.unclaim("bonus", "action-2")   # not its claim: nothing changes
+        assert not other.claim("bonus", "action-2")
+        locks.unclaim("bonus", "action-1")
+        assert other.claim("bonus", "action-2")
+        other.unclaim("bonus", "action-2")
+    DatabaseOrderLocks(rt, shop).claim("bonus", "dead-action")
+    with transaction(rt.sessions) as session:   # its action died: the claim's lease ran out
+        session.execute(update(OrderLock).where(OrderLock.order_id == "bonus").values(
+            expires_at=utcnow() - timedelta(seconds=1)))
+    assert DatabaseOrderLocks(rt, shop).claim("bonus", "action-3")

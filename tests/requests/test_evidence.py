@@ -133,3 +133,12 @@ def test_deleting_a_shops_files_leaves_other_requests_alone(rt, case):
     with rt.sessions() as session:
         assert session.scalars(select(EvidenceFile)).all() == []
         assert session.get(Shop, case.shop_id) is not None
+
+
+def test_files_counted_on_a_request_whose_evidence_is_null():
+    # Found by the request API fuzz test: "evidence": null with an uploaded photo was a TypeError (a 500).
+    from integration.requests.evidence import KIND_FIELDS, with_files_counted
+    kind, field = next(iter(KIND_FIELDS.items()))
+    assert with_files_counted({"type": "return", "evidence": None}, {kind: 2})["evidence"] == {field: 2}
+    for wrong in (1e30, "many", [1], {field: "two"}, {field: True}):   # left for the case's validation to name
+        assert with_files_counted({"evidence": wrong}, {kind: 1}) == {"evidence": wrong}
