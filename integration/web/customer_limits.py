@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
-import time
 
 from flask import request
 from limits import parse_many
 
-from integration.web.limits import limiter
+from integration.web.limits import first_exceeded, limiter
 
 ON_SHOP = "20 per minute;100 per hour"      # tries from one address on one shop, whatever the order number
 ON_ORDER = "5 per minute;20 per hour"       # tries from one address on one order
@@ -49,20 +47,14 @@ def _counters(shop_id: int, typed: object) -> list[tuple]:
     return [(item, (_PREFIX, *ids)) for spec, ids in specs for item in parse_many(spec)]
 
 
-def _retry_after(item, ids: tuple) -> int:
-    reset_at = limiter.limiter.get_window_stats(item, *ids).reset_time
-    return max(1, math.ceil(reset_at - time.time()))
-
-
 def count_try(shop_id: int, typed_number: object) -> None:
     """Count a try at proving this order from this address; TooManyTries, counting nothing, when over a limit."""
     if not limiter.enabled:
         return
     counters = _counters(shop_id, typed_number)
-    for item, ids in counters:
-        if not limiter.limiter.test(item, *ids):
-            log.warning("customer.proof-limited: shop %s, %s", shop_id, ids[1])
-            raise TooManyTries(_retry_after(item, ids))
+    if over := first_exceeded(counters):
+        log.warning("customer.proof-limited: shop %s, %s", shop_id, over[1][1])
+        raise TooManyTries(over[2])
     for item, ids in counters:
         if ids[1] != "failed":   # failures are counted on the order by proof_failed
             limiter.limiter.hit(item, *ids)

@@ -62,6 +62,15 @@ class TooManyStarts(Exception):
         self.retry_after = retry_after
 
 
+def first_exceeded(counters) -> tuple[object, tuple, int] | None:
+    """(item, ids, seconds until it resets) of the first counter whose limit is reached, or None."""
+    for item, ids in counters:
+        if not limiter.limiter.test(item, *ids):
+            reset_at = limiter.limiter.get_window_stats(item, *ids).reset_time
+            return item, ids, max(1, math.ceil(reset_at - time.time()))
+    return None
+
+
 def count_install_start(platform: str, domain: str | None) -> None:
     """Count an install start by this address and for this shop; TooManyStarts, counting nothing, when over a limit."""
     if not limiter.enabled:
@@ -71,10 +80,8 @@ def count_install_start(platform: str, domain: str | None) -> None:
     specs = [(INSTALLS_PER_ADDRESS, ("address", request.remote_addr or "unknown"))]
     specs += [(INSTALLS_PER_SHOP, ("shop", shop))] if shop else []
     counters = [(item, ("returnkit-install", *ids)) for spec, ids in specs for item in parse_many(spec)]
-    for item, ids in counters:
-        if not limiter.limiter.test(item, *ids):
-            log.warning("install.start-limited: %s by %s", platform, ids[1])
-            reset_at = limiter.limiter.get_window_stats(item, *ids).reset_time
-            raise TooManyStarts(max(1, math.ceil(reset_at - time.time())))
+    if over := first_exceeded(counters):
+        log.warning("install.start-limited: %s by %s", platform, over[1][1])
+        raise TooManyStarts(over[2])
     for item, ids in counters:
         limiter.limiter.hit(item, *ids)
