@@ -67,8 +67,10 @@ def credit_bonus(client, ledger, claim: tuple, order_id: str, bonus: str, curren
         return done
     locks, holder = claim
     if not locks.claim(CLAIM, holder):
+        # Waiting for another action is no failure of this one: it must not use up its attempts (a holder killed
+        # mid-call keeps the claim until its own retry, longer than eight quick backoffs).
         raise PlatformError("shopify: another store credit bonus of this shop is being credited; tried again shortly",
-                            retryable=True)
+                            retryable=True, throttled=True, retry_after=2)
     try:
         made = _credit_once(client, ledger, order_id, bonus, currency)
     except PlatformError as exc:

@@ -67,7 +67,9 @@ class DatabaseOrderLocks:
         holder, deadline = uuid.uuid4().hex, time.monotonic() + self.wait
         while not self._take(str(order_id), holder):
             if time.monotonic() > deadline:
-                raise PlatformError(f"order {order_id} is locked by another action", retryable=True)
+                # Waiting is no failure of this action: like a rate limit, it uses up no attempt.
+                raise PlatformError(f"order {order_id} is locked by another action", retryable=True,
+                                    throttled=True, retry_after=2)
             time.sleep(POLL_SECONDS)
         try:
             yield

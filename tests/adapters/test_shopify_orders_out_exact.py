@@ -202,6 +202,7 @@ def test_one_bonus_at_a_time_holds_the_shops_claim_across_a_lost_answer():
     with pytest.raises(PlatformError) as waiting:   # another bonus is being credited: look at nothing, try later
         store_credit.credit_bonus(ScriptedShopify(), Ledger(), (locks, KEY), ORDER_GID, "5.00", "CAD")
     assert waiting.value.retryable and locks.claims == {store_credit.CLAIM: "another-action"}
+    assert waiting.value.throttled and waiting.value.retry_after   # waiting uses up none of its attempts
     locks = Locks()
     lost = ScriptedShopify(CustomerCredits=_credits(("CAD", [])),
                            CreditStoreCredit=PlatformError("HTTP 502", 502, retryable=True))

@@ -51,8 +51,13 @@ def reap(env) -> None:
 
 
 def action_states(rt) -> dict:
+    """How many actions in each state, and for any that died, its kind, attempts and last error (the failure says
+    which)."""
     with rt.sessions() as session:
-        return dict(session.execute(select(Action.state, func.count()).group_by(Action.state)).all())
+        states = dict(session.execute(select(Action.state, func.count()).group_by(Action.state)).all())
+        dead = session.execute(select(Action.id, Action.kind, Action.attempts, Action.last_error)
+                               .where(Action.state == "dead")).all()
+    return {**states, **{f"dead #{i} {kind} after {n}": error for i, kind, n, error in dead}}
 
 
 def remaining(rt) -> int:

@@ -24,6 +24,7 @@ def test_a_held_order_makes_a_second_holder_wait_then_retry_while_other_orders_a
             with DatabaseOrderLocks(rt, shop, wait=0.2).hold("A"):
                 pass
         assert waited.value.retryable and "order A is locked" in str(waited.value)
+        assert waited.value.throttled   # waiting for another action uses up none of its attempts
         with locks.hold("B"), DatabaseOrderLocks(rt, other_shop, wait=0.2).hold("A"):
             assert _row(rt, other_shop, "A").holder is not None
         assert _row(rt, shop, "A").holder is not None   # B's release left A held
