@@ -2,7 +2,8 @@
 
 WooCommerce has no exchanges of its own. The new order carries our marker in its meta and is found again among the
 original's children before one is made (orders_out.marked_child). Each line costs what the wanted variant costs more
-than the returned unit was paid (at least nothing); what it costs less is refunded on the original. Stock is read
+than the returned unit was paid before tax (at least nothing; the new order's tax is WooCommerce's own); what it
+costs less is refunded on the original with the tax paid on it. Stock is read
 from the product (stock_status, manage_stock, stock_quantity, backorders: woocommerce.github.io/woocommerce-rest-api-
 docs/#product-properties) right before the order is made."""
 from __future__ import annotations
@@ -40,18 +41,32 @@ def wanted_products(client, wants: list) -> dict[str, dict]:
     return out
 
 
+def _paid_per_unit(line: dict) -> tuple[Decimal, Decimal]:
+    """(what one unit was paid before tax, the line's tax rate) from the order line's total and total_tax."""
+    total, quantity = _dec(line.get("total")), int(line.get("quantity") or 1)
+    return total / quantity, (_dec(line.get("total_tax")) / total if total else ZERO)
+
+
 def priced_lines(original: dict, wants: list, products: dict[str, dict]) -> list[dict]:
-    """Per wanted line: the product, its quantity, what it costs more (`owed`) and less (`back`) than was paid."""
-    paid = {str(li["id"]): _dec(li.get("total")) / int(li.get("quantity") or 1) for li in original["line_items"]}
+    """Per wanted line: the product, its quantity, what it costs more before tax (`owed`: WooCommerce adds the tax
+    when it totals the new order) and what it costs less with the tax paid on it (`back`, refunded).
+
+    Prices are compared before tax, at the returned line's rate: a store that enters prices with tax
+    (the order's `prices_include_tax`) sells the wanted variant at its price less that tax."""
+    paid = {str(li["id"]): _paid_per_unit(li) for li in original["line_items"]}
     currency = original.get("currency") or "USD"
     out = []
     for line, variant, qty in wants:
         if str(line) not in paid:
             raise PlatformError(f"woocommerce: order {original['id']} has no line {line}", retryable=False)
-        product = products[str(variant)]
-        step = (_dec(product.get("price")) - paid[str(line)]) * int(qty)
-        out.append({"product": product, "quantity": int(qty), "owed": to_minor(max(step, ZERO), currency),
-                    "back": to_minor(max(-step, ZERO), currency)})
+        unit_paid, rate = paid[str(line)]
+        price = _dec(products[str(variant)].get("price"))
+        if original.get("prices_include_tax"):
+            price = price / (1 + rate)
+        step = (price - unit_paid) * int(qty)
+        out.append({"product": products[str(variant)], "quantity": int(qty),
+                    "owed": to_minor(max(step, ZERO), currency),
+                    "back": to_minor(max(-step, ZERO) * (1 + rate), currency)})
     return out
 
 

@@ -110,6 +110,27 @@ def test_a_line_without_quantity_counts_as_one_unit_and_the_currency_rounds():
     assert str(usd["owed"]) == "0.46"
 
 
+TAXED = {"id": "502", "currency": "EUR", "line_items": [
+    {"id": 21, "quantity": 2, "total": "30.00", "total_tax": "6.00"}]}   # 15.00 each before tax, at 20 %
+
+
+def test_the_difference_is_compared_before_tax_and_what_comes_back_carries_its_tax():
+    # The returned unit: 15.00 before tax at 20 %. A variant at 12.00: 3.00 less each, 3.60 with its tax, x 2.
+    (cheaper,) = exchanges.priced_lines(TAXED, [[21, 5, 2]], {"5": {"id": 5, "price": "12.00"}})
+    assert (str(cheaper["owed"]), str(cheaper["back"])) == ("0.00", "7.20")
+    # Dearer: 4.00 more before tax each, owed 8.00 (WooCommerce adds the new order's tax itself when it totals it).
+    (dearer,) = exchanges.priced_lines(TAXED, [[21, 6, 2]], {"6": {"id": 6, "price": "19.00"}})
+    assert (str(dearer["owed"]), str(dearer["back"])) == ("8.00", "0.00")
+    # A store that enters prices with tax: 14.40 with tax is 12.00 before it, so again 7.20 back.
+    (inclusive,) = exchanges.priced_lines({**TAXED, "prices_include_tax": True}, [[21, 5, 2]],
+                                          {"5": {"id": 5, "price": "14.40"}})
+    assert (str(inclusive["owed"]), str(inclusive["back"])) == ("0.00", "7.20")
+    # The same price with tax as paid: nothing either way.
+    (same,) = exchanges.priced_lines({**TAXED, "prices_include_tax": True}, [[21, 5, 1]],
+                                     {"5": {"id": 5, "price": "18.00"}})
+    assert (str(same["owed"]), str(same["back"])) == ("0.00", "0.00")
+
+
 def test_a_wanted_line_not_on_the_order_fails_for_good():
     with pytest.raises(PlatformError) as error:
         exchanges.priced_lines(ORIGINAL, [[19, 72, 1]], {"72": DEAR})
