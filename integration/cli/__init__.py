@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from integration.cli import shops as cli_shops
+from integration.cli.errors import CommandError
 from integration.cases_io import read_cases
 from integration.contract.case_schema import InvalidCase, load_case
 from integration.contract.decision import decision_json
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     try:
         return args.run(args)
-    except (CliError, cli_shops.CommandError) as exc:
+    except (CliError, CommandError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from adapters.shopify import verify as shopify_verify
 from integration.db.engine import transaction
 from integration.db.migrate import upgrade
-from integration.cli.shops import login_link
+from integration.cli.shop_commands import login_link
 from integration.cli.supervise import Child, Supervisor
 from integration.db.models import Shop
 from integration.observability.multiproc import MULTIPROC_ENV, prepare

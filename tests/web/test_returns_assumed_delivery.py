@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from integration.cli import shops as cli_shops
+from integration.cli import shop_commands as cli_shops
+from integration.cli import shops as shops_parser
 from integration.db.models import Shop
 from tests.web_helpers import csrf_from, sign_in
 
@@ -50,10 +51,10 @@ def test_the_cli_sets_the_assumption(rt, shops, monkeypatch, capsys):
     assert cli_shops.cmd_shops_set_returns(argparse.Namespace(**args, assume_delivered_after_days="0")) == 0
     assert _days(rt, shops["woocommerce"].id) is None and "no assumed delivery" in capsys.readouterr().out
     parsed = _parser().parse_args(["shops", "set-returns", domain, "--assume-delivered-after-days", "7"])
-    assert parsed.assume_delivered_after_days == "7" and parsed.run is cli_shops.cmd_shops_set_returns
+    assert parsed.assume_delivered_after_days == "7" and parsed.run(parsed) == 0 and _days(rt, shops["woocommerce"].id) == 7
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser()
-    cli_shops.register(parser.add_subparsers(dest="command"))
+    shops_parser.register(parser.add_subparsers(dest="command"))
     return parser
