@@ -93,7 +93,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_demo_post(args: argparse.Namespace) -> int:
     """Post a signed sample webhook to the local demo shop."""
-    from integration.cli.serve import demo_post
+    from integration.cli.demo import demo_post
     return demo_post(args.fixture, int(os.environ.get("PORT", "8000")))
 
 

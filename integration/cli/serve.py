@@ -1,18 +1,16 @@
 """`returnkit serve`, `returnkit worker` and the demo shop: the service on the embedded defaults."""
 from __future__ import annotations
 
-import json
 import os
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from sqlalchemy import select
 
-from adapters.shopify import verify as shopify_verify
 from integration.db.engine import transaction
+from integration.db.key_check import KeyMismatch, check_stored_secrets
 from integration.db.migrate import upgrade
+from integration.cli.demo import DEMO_DOMAIN, DEMO_SECRET
 from integration.cli.shop_commands import login_link
 from integration.cli.supervise import Child, Supervisor
 from integration.db.models import Shop
@@ -21,10 +19,7 @@ from integration.policy.loader import resolve_policy_path
 from integration.runtime import runtime
 from integration.shops.core import add_shop
 
-DEMO_DOMAIN = "kaolate-demo.myshopify.com"   # the shop the Shopify sample fixtures belong to
-DEMO_SECRET = "demo-webhook-secret"           # a demo only: real shops get their own secret
 GUNICORN_CONF = Path(__file__).resolve().parents[1] / "gunicorn_conf.py"
-FIXTURES = Path(__file__).resolve().parents[2] / "adapters" / "shopify" / "fixtures"
 # Files this process and its children create (the embedded database and its WAL, the queue, evidence, metrics)
 # are readable by their owner only, as the secret key beside them is.
 PRIVATE_UMASK = 0o077
@@ -44,12 +39,14 @@ def ensure_demo_shop() -> Shop | None:
 
 def _banner(port: int, demo: Shop | None) -> str:
     lines = [f"returnkit: serving on http://127.0.0.1:{port} (web + worker; Ctrl-C stops)",
-             f"returnkit: data in {runtime().settings.data_dir}"]
+             f"returnkit: data in {runtime().settings.data_dir} (RETURNKIT_DATA_DIR: the embedded database, its key, "
+             "the queue and evidence files)"]
     if demo:
         lines += [f"returnkit: DEMO shop {demo.domain} (policy kaolate, webhook secret {DEMO_SECRET!r})",
                   "returnkit: try `returnkit demo post orders_create`, then "
-                  f"`returnkit orders show --shop {demo.domain} 5550001`",
-                  f"returnkit: settings page (sign-in link, 10 minutes): {login_link(demo)}"]
+                  f"`returnkit orders show --shop {demo.domain} #1001`",
+                  "returnkit: the settings page: open this sign-in link within 10 minutes "
+                  f"(a new one: `returnkit shops login-link {demo.domain}`):", "", f"    {login_link(demo)}", ""]
     return "\n".join(lines)
 
 
@@ -58,6 +55,11 @@ def serve(host: str) -> int:
     os.umask(PRIVATE_UMASK)
     settings = runtime().settings
     upgrade(settings.database_url)  # before any worker starts, so many workers never race on the schema
+    try:
+        check_stored_secrets(runtime())
+    except KeyMismatch as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     demo = ensure_demo_shop()
     print(_banner(settings.port, demo), file=sys.stderr, flush=True)
     # Web and worker processes share one metrics directory, so /metrics shows the worker's counters too.
@@ -83,17 +85,4 @@ def run_worker(workers: int) -> int:
     # An idle SqliteHuey consumer polls with backoff; Huey's default ceiling (10 s) would become the
     # latency of the first webhook after a quiet spell. RedisHuey blocks on the list and is not affected.
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=0.5).run()
-    return 0
-
-
-def demo_post(fixture: str, port: int) -> int:
-    """Sign a Shopify sample fixture with the demo secret and POST it to the local service."""
-    body = (FIXTURES / f"{fixture}.json").read_bytes()
-    base = fixture.split("__")[0]
-    topic = base.replace("_", "/", 1) if not base.startswith("fulfillment_events") else "fulfillment_events/create"
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/shopify", data=body, method="POST", headers={
-        "Content-Type": "application/json", "X-Shopify-Topic": topic, "X-Shopify-Shop-Domain": DEMO_DOMAIN,
-        "X-Shopify-Hmac-Sha256": shopify_verify.sign(body, DEMO_SECRET), "X-Shopify-Webhook-Id": f"demo-{time.time_ns()}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        print(response.status, json.loads(response.read()))
     return 0

@@ -50,3 +50,26 @@ def test_decide_imports_no_database_layer():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_demo_post_says_what_is_wrong_in_one_line(tmp_path):
+    env = {**fresh_env(tmp_path), "PORT": "9"}   # the discard port: nothing serves returnkit there
+    unknown = run(env, "demo", "post", "no_such_fixture")
+    assert unknown.returncode == 2 and unknown.stderr.startswith("demo post: no fixture 'no_such_fixture'; use one of:")
+    assert "orders_create" in unknown.stderr and "Traceback" not in unknown.stderr
+    down = run(env, "demo", "post", "orders_create")
+    assert down.returncode == 2 and "Traceback" not in down.stderr
+    assert "nothing answers at http://127.0.0.1:9/webhooks/shopify" in down.stderr and "Set PORT" in down.stderr
+
+
+def test_serve_refuses_to_start_with_a_key_that_cannot_open_the_stored_secrets(tmp_path):
+    from cryptography.fernet import Fernet
+
+    env = fresh_env(tmp_path)
+    stored = {**env, "RETURNKIT_SECRET_KEY": Fernet.generate_key().decode()}
+    assert run(stored, "shops", "add", "--platform", "shopify", "--domain", "keyed.myshopify.com",
+               "--webhook-secret", "s3cret", "--policy", "kaolate").returncode == 0
+    other = {**env, "RETURNKIT_SECRET_KEY": Fernet.generate_key().decode(), "PORT": "9"}
+    refused = run(other, "serve")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    assert "RETURNKIT_SECRET_KEY cannot decrypt the shop secrets stored in the database" in refused.stderr
