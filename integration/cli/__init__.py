@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -99,9 +100,7 @@ def cmd_demo_post(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Check the deployment's configuration and connectivity."""
-    import logging
     from integration.cli.doctor import doctor
-    logging.getLogger("alembic").setLevel(logging.WARNING)   # its "Context impl" lines are noise here
     return doctor()
 
 
@@ -138,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `returnkit` console script."""
     args = build_parser().parse_args(argv)
     setup_logging()
+    if args.command not in ("serve", "worker"):   # a command's own output, not Alembic's set-up lines
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return args.run(args)
     except (CliError, CommandError) as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,7 +27,6 @@ def _rt():
     """This process's runtime, its database migrated first as `serve` does: every command works on a fresh one."""
     rt = runtime()
     if rt.settings.database_url not in _MIGRATED:
-        logging.getLogger("alembic").setLevel(logging.WARNING)   # its "Context impl" lines are noise here
         upgrade(rt.settings.database_url)
         _MIGRATED.add(rt.settings.database_url)
     return rt
