@@ -1,9 +1,11 @@
-"""`returnkit demo post`: a Shopify sample fixture, signed with the demo shop's secret, posted to the local service
-(only the standard library and the signing module: it starts at once and needs no database)."""
+"""`returnkit demo post`: a Shopify sample fixture, dated relative to today, signed with the demo shop's secret and
+posted to the local service (only the standard library and the signing module: it starts at once, with no database)."""
 from __future__ import annotations
 
 import json
+import re
 import time
+from datetime import date
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,6 +16,21 @@ from integration.cli.errors import CommandError
 DEMO_DOMAIN = "kaolate-demo.myshopify.com"   # the shop the Shopify sample fixtures belong to
 DEMO_SECRET = "demo-webhook-secret"           # a demo only: real shops get their own secret
 FIXTURES = Path(__file__).resolve().parents[2] / "adapters" / "shopify" / "fixtures"
+# The day the fixtures' story stands at (the order delivered two days before): posted fixtures are moved by whole
+# days so that this day is today, and a customer trying the demo is inside the policy's windows.
+FIXTURES_TODAY = date(2026, 5, 12)
+_TIMESTAMP = re.compile(rb'"(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))"')
+
+
+def dated_today(body: bytes, today: date) -> bytes:
+    """The fixture with every timestamp moved by the whole days from FIXTURES_TODAY to `today` (times of day and
+    offsets kept)."""
+    shift = today - FIXTURES_TODAY
+
+    def moved(match: re.Match) -> bytes:
+        day = date.fromisoformat(match.group(1).decode()) + shift
+        return b'"' + day.isoformat().encode() + match.group(2) + b'"'
+    return _TIMESTAMP.sub(moved, body)
 
 
 def _fixture_body(fixture: str) -> bytes:
@@ -27,7 +44,7 @@ def _fixture_body(fixture: str) -> bytes:
 def demo_post(fixture: str, port: int) -> int:
     """Sign a Shopify sample fixture with the demo secret, POST it to the local service and print the answer as
     JSON: {"status": ..., "body": ...}."""
-    body = _fixture_body(fixture)
+    body = dated_today(_fixture_body(fixture), date.today())
     base = fixture.split("__")[0]
     topic = base.replace("_", "/", 1) if not base.startswith("fulfillment_events") else "fulfillment_events/create"
     url = f"http://127.0.0.1:{port}/webhooks/shopify"

@@ -73,3 +73,16 @@ def test_serve_refuses_to_start_with_a_key_that_cannot_open_the_stored_secrets(t
     refused = run(other, "serve")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
     assert "RETURNKIT_SECRET_KEY cannot decrypt the shop secrets stored in the database" in refused.stderr
+
+
+def test_demo_fixtures_are_posted_dated_relative_to_today():
+    from datetime import date
+
+    from integration.cli.demo import FIXTURES, dated_today
+
+    body = (FIXTURES / "orders_create.json").read_bytes()
+    moved = json.loads(dated_today(body, date(2026, 12, 6)))   # 208 days after the fixtures' own 2026-05-12
+    original = json.loads(body)
+    assert original["created_at"].startswith("2026-05-01T") and moved["created_at"].startswith("2026-11-25T")
+    assert moved["created_at"][10:] == original["created_at"][10:]   # time of day and offset kept
+    assert dated_today(body, date(2026, 5, 12)) == body
