@@ -140,6 +140,8 @@ OPTIONAL_KINDS: Mapping[str, str] = {
     "close_return": "this platform has no returns of its own to close: the request is tracked in returnkit",
     "create_exchange": "returnkit cannot create this platform's exchange orders yet: ship the exchange yourself "
                        "(the order note says what)",
+    "change_variant": "returnkit cannot change a line's variant on this platform's orders: change it yourself (the "
+                      "order note says what)",
 }
 
 

@@ -17,6 +17,7 @@ from integration.domain import actions as act
 from adapters.shopify.scopes import order_or_unreadable
 from adapters.shopify.notes import DECLINE_NOTE_LIMIT, ENTRY_LIMIT, bounded_note, shorten
 from adapters.shopify.returns import find_marked_return, open_return, order_returns
+from adapters.shopify.order_edits import OrderEditActions
 
 
 def _gid(kind: str, value) -> str:
@@ -31,7 +32,7 @@ def _check(payload: dict, *keys: str) -> dict:
     return payload
 
 
-class ShopifyActions(ActionGateway):
+class ShopifyActions(OrderEditActions, ActionGateway):
     """perform(kind, payload, key): the action kinds the planner emits, for one shop."""
 
     platform = "shopify"

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from adapters.common import count, field, maybe_when, money, split_tags, text, text_id, when
+from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text, text_id, when
 from integration.domain import events as ev
+
+# Where date-picker apps keep the customer's date: a note attribute (cart attribute) or a line item property, e.g.
+# Zapiet's "Pickup-Date" / "Delivery-Date"; a shop names its own with the setting `event_date_field`.
+EVENT_DATE_FIELDS = ("Event date", "Pickup date", "Delivery date")
+# financial_status values of an order whose whole current total has been received (refunds come off that total).
+PAID_IN_FULL = frozenset({"paid", "partially_refunded", "refunded"})
+OFF_VALUES = frozenset({"", "0", "no", "false", "off"})
 
 
 def _tax(item: dict, name: str) -> Decimal:
@@ -27,7 +34,49 @@ def _line(line: dict, taxes_included: bool) -> ev.OrderLine:
         quantity=count(field(line, "quantity"), "line_items.quantity"), unit_price=unit_price, unit_tax=unit_tax,
         product_id=text_id(line["product_id"]) if line.get("product_id") else None,
         variant_id=text_id(line["variant_id"]) if line.get("variant_id") else None,
-        sku=line.get("sku") or None, requires_shipping=line.get("requires_shipping"))
+        sku=line.get("sku") or None, requires_shipping=line.get("requires_shipping"),
+        signals=_line_signals(_named(line.get("properties"))))
+
+
+def _named(items) -> tuple[tuple[str, str], ...]:
+    """note_attributes or line item properties ([{name, value}]) as (name, text value) pairs."""
+    return tuple((item["name"], str(item["value"])) for item in items or ()
+                 if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]
+                 and isinstance(item.get("value"), (str, int, float)))
+
+
+def _line_signals(properties: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """A line's property names that are set (not empty, not a way of writing false), and their values."""
+    on = [(name, value) for name, value in properties if value.strip().lower() not in OFF_VALUES]
+    return tuple(name for name, _ in on) + tuple(value.strip() for _, value in on)
+
+
+def _amounts(payload: dict) -> tuple[Decimal | None, Decimal | None]:
+    """(the order's current total, what of it has been received); (None, None) when the payload does not say."""
+    total = payload.get("current_total_price", payload.get("total_price"))
+    if total is None:
+        return None, None
+    total = money(total, "current_total_price")
+    if payload.get("financial_status") in PAID_IN_FULL:
+        return total, total
+    if payload.get("total_outstanding") is None:
+        return None, None
+    # A voided order's outstanding may exceed what is left of its total: nothing was received.
+    received = total - money(payload["total_outstanding"], "total_outstanding")
+    return total, min(max(received, Decimal(0)), total)
+
+
+def _customer_facts(customer: dict) -> dict:
+    """The customer's tags and order count, where the payload carries them."""
+    if not isinstance(customer, dict) or not customer:
+        return {}
+    orders = customer.get("orders_count")
+    out = {"customer_tags": split_tags(customer.get("tags")) if customer.get("tags") is not None else None}
+    try:
+        out["customer_orders_count"] = count(orders, "customer.orders_count") if orders is not None else None
+    except PayloadError:
+        out["customer_orders_count"] = None   # an odd count is no reason to refuse the order
+    return out
 
 
 def _shipping(payload: dict) -> tuple[Decimal, Decimal]:
@@ -44,6 +93,9 @@ def parse_order(payload: dict) -> list:
     address = payload.get("shipping_address") or {}
     customer = payload.get("customer") or {}
     shipping_paid, shipping_tax = _shipping(payload)
+    attributes = _named(payload.get("note_attributes")) + tuple(
+        pair for li in payload.get("line_items") or () if isinstance(li, dict) for pair in _named(li.get("properties")))
+    total, received = _amounts(payload)
     return [ev.OrderSeen(
         order_id=text_id(field(payload, "id")), updated_at=when(field(payload, "updated_at"), "updated_at"),
         number=str(payload.get("order_number") or payload.get("name") or payload["id"]),
@@ -54,7 +106,9 @@ def parse_order(payload: dict) -> list:
         customer_ref=text_id(customer["id"]) if customer.get("id") else None,
         customer_email=payload.get("email") or customer.get("email"),
         cancelled_at=maybe_when(payload.get("cancelled_at"), "cancelled_at"),
-        status=payload.get("financial_status"), production_signals=tags)] + _embedded_fulfillments(payload)
+        status=payload.get("financial_status"), production_signals=tags,
+        attributes=attributes, event_date=ev.attribute(attributes, EVENT_DATE_FIELDS),
+        total_price=total, amount_paid=received, **_customer_facts(customer))] + _embedded_fulfillments(payload)
 
 
 def _line_quantities(items, key: str = "id") -> tuple[tuple[str, int], ...]:
@@ -70,7 +124,8 @@ def _fulfillment(payload: dict, order_id=None) -> ev.FulfillmentSeen:
         updated_at=updated, line_quantities=_line_quantities(payload.get("line_items")),
         status=payload.get("status"), shipment_status=status,
         tracking_numbers=tuple(payload.get("tracking_numbers") or ()),
-        delivered_at=updated if status == "delivered" else None)
+        delivered_at=updated if status == "delivered" else None,
+        shipped_at=maybe_when(payload.get("created_at"), "created_at"))
 
 
 def _embedded_fulfillments(order: dict) -> list:

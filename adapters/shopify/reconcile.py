@@ -46,7 +46,20 @@ def _line(node: dict) -> dict:
             "discount_allocations": [{"amount": _amount(a.get("allocatedAmountSet"))}
                                      for a in node.get("discountAllocations") or ()], "tax_lines": _taxes(node),
             "product_id": _ref(node.get("product")), "variant_id": _ref(node.get("variant")),
-            "sku": node.get("sku"), "requires_shipping": node.get("requiresShipping")}
+            "sku": node.get("sku"), "requires_shipping": node.get("requiresShipping"),
+            "properties": _attributes(node)}
+
+
+def _attributes(node: dict) -> list[dict]:
+    """customAttributes (an order's note attributes, a line's properties) as the REST {name, value} pairs."""
+    return [{"name": a.get("key"), "value": a.get("value")} for a in node.get("customAttributes") or ()]
+
+
+def _totals(node: dict) -> dict:
+    """The order's current total and what is outstanding of it, as REST names them (where the node has them)."""
+    return {rest: _amount(node[graphql]) for rest, graphql in (("current_total_price", "currentTotalPriceSet"),
+                                                               ("total_outstanding", "totalOutstandingSet"))
+            if node.get(graphql)}
 
 
 def order_payload(node: dict) -> dict:
@@ -63,7 +76,8 @@ def order_payload(node: dict) -> dict:
             "shipping_lines": [{"price": _amount(s.get("originalPriceSet")),
                                 "discounted_price": _amount(s.get("discountedPriceSet")), "tax_lines": _taxes(s)}
                                for s in node["shippingLines"]["nodes"]],
-            "fulfillments": [fulfillment_payload(numeric_id(node["id"]), f) for f in node["fulfillments"]]}
+            "fulfillments": [fulfillment_payload(numeric_id(node["id"]), f) for f in node["fulfillments"]],
+            "note_attributes": _attributes(node), **_totals(node)}
 
 
 def fulfillment_payload(order_id: int, node: dict) -> dict:
@@ -132,7 +146,8 @@ def _without_customer(order: ev.OrderSeen) -> ev.OrderSeen:
     """The order with no customer: a copy with one field set, as dataclasses.replace's re-run of __init__ (with its
     18 fields) cost a tenth of the dedupe key, which every order delivery computes."""
     bare = copy.copy(order)
-    object.__setattr__(bare, "customer_ref", None)   # frozen: the copy is ours, not yet shared
+    for name in ("customer_ref", "customer_tags", "customer_orders_count"):
+        object.__setattr__(bare, name, None)   # frozen: the copy is ours, not yet shared
     return bare
 
 

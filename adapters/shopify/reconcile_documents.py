@@ -11,6 +11,8 @@ query ReconcileOrders($query: String!, $after: String) {{
     nodes {{
       id name number createdAt updatedAt cancelledAt email tags currencyCode displayFinancialStatus taxesIncluded
       shippingAddress {{ countryCodeV2 }}
+      customAttributes {{ key value }}
+      currentTotalPriceSet {{ {_MONEY} }} totalOutstandingSet {{ {_MONEY} }}
       shippingLines(first: 10) {{
         nodes {{
           originalPriceSet {{ {_MONEY} }} discountedPriceSet {{ {_MONEY} }} taxLines {{ priceSet {{ {_MONEY} }} }}
@@ -19,6 +21,7 @@ query ReconcileOrders($query: String!, $after: String) {{
       lineItems(first: 100) {{
         nodes {{
           id title name quantity sku requiresShipping
+          customAttributes {{ key value }}
           originalUnitPriceSet {{ {_MONEY} }}
           discountAllocations {{ allocatedAmountSet {{ {_MONEY} }} }}
           taxLines {{ priceSet {{ {_MONEY} }} }}

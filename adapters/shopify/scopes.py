@@ -15,6 +15,7 @@ SCOPES = (
     "read_locations",     # returnProcess restocks returned units at the order's fulfillment location
     "read_all_orders",    # orders older than 60 days: warranty and late claims (see BEYOND_SCHEMA)
     "write_draft_orders",  # draftOrderCreate, draftOrderComplete: a replacement at no charge
+    "write_order_edits",  # orderEditBegin, orderEditAddVariant, orderEditSetQuantity, orderEditCommit: an edit request
     "read_customers",     # the order's customer, for a replacement and a store-credit bonus
     "read_store_credit_accounts",               # the customer's credits, to find a bonus whose answer was lost
     "write_store_credit_account_transactions",  # storeCreditAccountCredit: a store-credit bonus

@@ -9,6 +9,7 @@ from adapters.base import ActionGateway
 from adapters.http import PlatformError
 from adapters.woocommerce import exchanges, orders_out
 from adapters.woocommerce.client import WooCommerceClient
+from adapters.woocommerce.order_edits import OrderEditActions
 from integration.domain import actions as act
 from integration.money import ZERO, to_minor
 
@@ -96,7 +97,7 @@ def cancel_body(payload: act.CancelOrder, order: dict, refunds: list[dict], mark
             "api_restock": False, "line_items": []}
 
 
-class WooCommerceActions(ActionGateway):
+class WooCommerceActions(OrderEditActions, ActionGateway):
     """perform(kind, payload, key) for one store."""
 
     platform = "woocommerce"

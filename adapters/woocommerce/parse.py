@@ -6,6 +6,7 @@ Times: the *_gmt fields are UTC without an offset; the others are the site's loc
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text, text_id, when
 from integration.domain import events as ev
@@ -17,6 +18,10 @@ PRODUCTION_META = "_production_started"            # set by a production workflo
 COMPLETED_SHIPMENT = "completed"                   # the fulfillment id of the shipment a completed order stands for
 # WooCommerce writes boolean meta as "yes"/"no" (wc_bool_to_string), others write "0"/"false": none of them is a signal.
 OFF_VALUES = frozenset({"", "0", "no", "false", "off"})
+# Where date-picker and booking plugins keep the customer's date (order or line meta); `_wapbk_booking_date` is
+# Booking & Appointment's line meta (tests/fixtures/platform_samples, order 51384). A shop may name its own.
+EVENT_DATE_FIELDS = ("Event date", "Pickup date", "Delivery date", "_wapbk_booking_date")
+UNPAID_STATUS = "pending"     # "pending payment"; on-hold also holds paid orders (a stock or fraud check)
 
 
 def _gmt(payload: dict, name: str):
@@ -25,6 +30,18 @@ def _gmt(payload: dict, name: str):
 
 def _meta(payload: dict) -> dict:
     return {m.get("key"): m.get("value") for m in payload.get("meta_data") or () if isinstance(m, dict)}
+
+
+def _named(payload: dict) -> tuple[tuple[str, str], ...]:
+    """The meta entries whose key and value are text, in order."""
+    return tuple((m["key"], m["value"]) for m in payload.get("meta_data") or () if isinstance(m, dict)
+                 and isinstance(m.get("key"), str) and m["key"] and isinstance(m.get("value"), str))
+
+
+def _line_signals(line: dict) -> tuple[str, ...]:
+    """A line's meta keys that are set, and their text values: what a shop may map to its production start."""
+    on = [(k, v) for k, v in _meta(line).items() if isinstance(k, str) and k and _signal_on(v)]
+    return tuple(k for k, _ in on) + tuple(v.strip() for _, v in on if isinstance(v, str))
 
 
 def _line(line: dict) -> ev.OrderLine:
@@ -36,7 +53,8 @@ def _line(line: dict) -> ev.OrderLine:
         unit_price=money(field(line, "total"), "line_items.total") / quantity,
         unit_tax=money(line.get("total_tax") or 0, "line_items.total_tax") / quantity,
         product_id=text_id(line["product_id"]) if line.get("product_id") else None,
-        variant_id=text_id(product) if product else None, sku=line.get("sku") or None)
+        variant_id=text_id(product) if product else None, sku=line.get("sku") or None,
+        signals=_line_signals(line), production_started_at=_meta_time(_meta(line).get(PRODUCTION_META)))
 
 
 def _signal_on(value) -> bool:
@@ -80,6 +98,14 @@ def _delivered_at(payload: dict, meta: dict):
     return _gmt(payload, "date_modified_gmt") if payload.get("status") == DELIVERED_STATUS else None
 
 
+def _amounts(payload: dict) -> tuple[Decimal, Decimal]:
+    """(the order's total, what of it has been paid): all once paid (or past pending), nothing while pending."""
+    # No deposit plugin's meta is read: none is in the samples; a partial payment would need one.
+    total = money(payload.get("total") or 0, "total")
+    unpaid = payload.get("status") == UNPAID_STATUS and not payload.get("date_paid_gmt")
+    return total, Decimal(0) if unpaid else total
+
+
 def _refunds(payload: dict) -> tuple[ev.RefundRecorded, ...]:
     modified = _gmt(payload, "date_modified_gmt")
     return tuple(ev.RefundRecorded(text_id(payload["id"]), text_id(field(r, "id")), abs(money(r.get("total", 0))),
@@ -94,6 +120,9 @@ def parse_order(payload: dict) -> list:
     customer = payload.get("customer_id")
     # WordPress's meta keys are text; anything else a body carries there is no signal the merchant could name.
     signals = (status or "",) + tuple(k for k, v in meta.items() if isinstance(k, str) and k and _signal_on(v))
+    attributes = _named(payload) + tuple(p for li in payload.get("line_items") or () if isinstance(li, dict)
+                                         for p in _named(li))
+    total, paid = _amounts(payload)
     order = ev.OrderSeen(
         order_id=text_id(field(payload, "id")), updated_at=modified, number=str(payload.get("number") or payload["id"]),
         currency=field(payload, "currency"), placed_at=_gmt(payload, "date_created_gmt"),
@@ -105,7 +134,8 @@ def parse_order(payload: dict) -> list:
         customer_email=(payload.get("billing") or {}).get("email") or None,
         cancelled_at=modified if status == "cancelled" else None, status=status, production_signals=signals,
         delivered_at=_delivered_at(payload, meta), refunds=_refunds(payload),
-        production_started_at=_meta_time(meta.get(PRODUCTION_META)))
+        production_started_at=_meta_time(meta.get(PRODUCTION_META)), attributes=attributes,
+        event_date=ev.attribute(attributes, EVENT_DATE_FIELDS), total_price=total, amount_paid=paid)
     return [order, *(_tracking(payload, meta, modified) or _completed_shipment(payload, status))]
 
 

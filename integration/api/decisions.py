@@ -179,4 +179,5 @@ def check_policy():
     named = body["policy"] if isinstance(body["policy"], str) and body["policy"] in preset_names() else None
     report = _preset_report(named) if named else analyse(policy)
     return {"valid": True, "policy": policy.id, "never_fire": report.never_fire, "uncovered": report.uncovered,
-            "uncovered_total": report.uncovered_total, "not_analysed": report.not_analysed}
+            "uncovered_total": report.uncovered_total, "not_analysed": report.not_analysed,
+            "unasked_evidence": report.unasked_evidence}

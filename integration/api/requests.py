@@ -20,8 +20,10 @@ from integration.db.request_models import ReturnCase
 from integration.db.unit_of_work import unit_of_work
 from integration.requests.customer_access import customer_order
 from integration.requests.evidence import MIB, EvidenceError, fetch_file
+from integration.requests.evidence_kinds import json_answers, shop_kinds
 from integration.requests.decide import RequestError, add_evidence, case_json, record_inspection, submit_request
 from integration.requests.exchange_stock import platform_stock, with_exchange_stock
+from integration.requests.review import api_confirmed, with_confirmed
 from integration.shops.core import ShopError, find_shop
 from integration.web.customer_limits import TooManyTries, count_try, proof_failed
 
@@ -66,6 +68,15 @@ def _limits():
     return current_app.extensions["returnkit"].runtime.settings.evidence
 
 
+def _payload_kinds(body: dict):
+    """The evidence kinds of the shop a multipart payload names (none when it names no shop: refused later)."""
+    with current_app.extensions["returnkit"].runtime.sessions() as session:
+        try:
+            return shop_kinds(session, find_shop(session, str(body.get("shop") or "")))
+        except ShopError:
+            return ()
+
+
 @requests_api.errorhandler(RequestEntityTooLarge)
 def _body_too_large(_exc):
     json_limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
@@ -93,7 +104,7 @@ def _decide_and_queue(work, status: int):
 def create_request():
     """Decide a request now (JSON, or multipart with evidence files); 201 with the request id and the decision."""
     try:
-        body, files = request_form(_limits()) if is_multipart() else (request.get_json(silent=True), [])
+        body, files = request_form(_limits(), _payload_kinds) if is_multipart() else (request.get_json(silent=True), [])
     except EvidenceError as exc:
         return _error(exc.status, exc.errors)
     if not isinstance(body, dict) or not isinstance(body.get("request"), dict):
@@ -102,10 +113,13 @@ def create_request():
 
     def work(session):
         shop, order, caller = _authorize(session, body)
-        taken = request_key(caller, key, order, body["request"], files)
+        if caller != "shop" and "reason_confirmed" in body["request"]:   # the merchant's word, not the customer's
+            raise RequestError(["request.reason_confirmed: only the merchant's inspection says this; leave it out"])
+        evidence = [*files, *json_answers(body, shop_kinds(session, shop))]   # written kinds: keys named by kind id
+        taken = request_key(caller, key, order, body["request"], evidence)
         rt = current_app.extensions["returnkit"].runtime
         wanted = with_exchange_stock(body["request"], platform_stock(shop, rt.sessions, rt.settings))
-        case, decision = submit_request(session, shop, order, wanted, "api", taken.ref, files)
+        case, decision = submit_request(session, shop, order, wanted, "api", taken.ref, evidence)
         fresh = case.request_fingerprint is None    # taken now; a repeat's actions were queued the first time
         if not fresh and case.request_fingerprint != taken.fingerprint:
             raise RequestError([f"Idempotency-Key: {key!r} was sent before with another request; send a new key "
@@ -179,32 +193,37 @@ def _check_counts(body: dict) -> None:
 @requests_api.post("/<int:case_id>/evidence")
 def post_evidence(case_id: int):
     """Add evidence (JSON {photos, videos, description}, or multipart files and a description); decided again."""
-    body, files = None, []
+    body, files, kinds = None, [], []
     if is_multipart():
         # The owner is checked before any file is read: a stranger cannot make us read megabytes.
-        if (refused := _read_owned(case_id, lambda *_: None)) is not None:
+        refused = _read_owned(case_id, lambda session, shop, _case: kinds.extend(shop_kinds(session, shop)))
+        if refused is not None:
             return refused
         try:
-            body, files = evidence_form(_limits())
+            body, files = evidence_form(_limits(), kinds)
         except EvidenceError as exc:
             return _error(exc.status, exc.errors)
 
     def change(session, shop, case, body):
-        bad = [k for k in body if k not in ("photos", "videos", "description")]
+        answers = json_answers(body, shop_kinds(session, shop))   # written kinds as JSON keys
+        bad = [k for k in body if k not in ("photos", "videos", "description") and k not in {a.kind for a in answers}]
         if bad:
-            raise RequestError([f"{bad[0]}: unknown field; allowed: photos, videos, description"], 422)
+            raise RequestError([f"{bad[0]}: unknown field; allowed: photos, videos, description and the shop's "
+                                "written evidence kinds"], 422)
         _check_counts(body)
-        return add_evidence(session, shop, case, body, files)
+        return add_evidence(session, shop, case, body, [*files, *answers])
     return _redecide(case_id, change, body)
 
 
 @requests_api.post("/<int:case_id>/inspection")
 def post_inspection(case_id: int):
-    """Record the inspected condition of each returned line ({"items": {line_id: condition}, "by": name})."""
+    """Record the inspected condition of each returned line ({"items": {line_id: condition}, "by": name,
+    "reason_confirmed": true | false | null, whether the claimed reason held})."""
     def change(session, shop, case, body):
         items = body.get("items")
         allowed = ("sealed", "unused", "used", "modified", "damaged")
         if not isinstance(items, dict) or any(v not in allowed for v in items.values()):
             raise RequestError([f"items: map each line id to one of: {', '.join(allowed)}"], 422)
+        case.request = with_confirmed(case.request, api_confirmed(body))
         return record_inspection(session, shop, case, {str(k): v for k, v in items.items()}, str(body.get("by") or "merchant"))
     return _redecide(case_id, change)

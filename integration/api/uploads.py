@@ -5,12 +5,17 @@ only by the evidence limits (config/defaults.toml [evidence]); the limit is chec
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Response, after_this_request, current_app, request
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from integration.requests.evidence import (KIND_FIELDS, MIB, EvidenceError, Upload, ValidFile, check_file_count,
-                                          validate_uploads)
+from integration.policy.evidence_kinds import EvidenceKind
+from integration.requests.evidence import (KIND_FIELDS, MIB, EvidenceError, Upload, ValidFile, bare_filename,
+                                          check_file_count, validate_uploads)
+from integration.requests.evidence_kinds import (kind_file_fields, refuse_text_for_files, size_class, text_answers,
+                                                validate_kind_file)
 from integration.settings import EvidenceLimits
 
 FORM_ALLOWANCE = MIB  # room for the non-file fields (as much as a JSON body may be) and the multipart framing
@@ -38,7 +43,7 @@ def _close_spooled_files(response):
     return response
 
 
-def _parse_form(limits: EvidenceLimits, text_fields: tuple[str, ...]):
+def _parse_form(limits: EvidenceLimits):
     """The form and its files, read only after the body's declared size passed the route's limit."""
     request.max_content_length = multipart_limit(limits)
     request.max_form_memory_size = FORM_ALLOWANCE
@@ -46,17 +51,22 @@ def _parse_form(limits: EvidenceLimits, text_fields: tuple[str, ...]):
         raise _too_large(limits)
     after_this_request(_close_spooled_files)
     try:
-        form, files = request.form, request.files
+        return request.form, request.files
     except RequestEntityTooLarge:
         raise _too_large(limits) from None
-    allowed = set(text_fields) | set(FILE_FIELDS)
+
+
+def _check_names(form, files, text_fields: tuple[str, ...], kinds: Sequence[EvidenceKind] = ()) -> None:
+    """Only the route's own fields, photos, videos and the shop's evidence kinds (field name = kind id)."""
+    allowed = set(text_fields) | set(FILE_FIELDS) | {kind.id for kind in kinds}
     for name in list(form) + list(files):
         if name not in allowed:
+            own = f", and the shop's own evidence in {', '.join(k.id for k in kinds)}" if kinds else ""
             raise EvidenceError([f"{name}: unknown form field; send {', '.join(text_fields)} and the files "
-                                 f"in photos and videos"], 422)
+                                 f"in photos and videos{own}"], 422)
         if name in FILE_FIELDS and name in form:
             raise EvidenceError([f"{name}: attach the {name} as files, not as text"], 422)
-    return form, files
+    refuse_text_for_files(form, kinds)
 
 
 def _read_file(storage: FileStorage, kind: str, field: str, limits: EvidenceLimits) -> Upload:
@@ -64,12 +74,21 @@ def _read_file(storage: FileStorage, kind: str, field: str, limits: EvidenceLimi
     return Upload(field, kind, storage.filename, storage.stream.read(limits.max_bytes(kind) + 1))
 
 
-def _uploads(files, limits: EvidenceLimits) -> list[ValidFile]:
+def _uploads(files, limits: EvidenceLimits, kinds: Sequence[EvidenceKind] = ()) -> list[ValidFile]:
     """Every attached file, validated: counted first, so that too many files are never read."""
     attached = [(storage, kind, f"{field}[{n}]") for field, kind in FILE_FIELDS.items()
                 for n, storage in enumerate(files.getlist(field))]
-    check_file_count([name for _, _, name in attached], limits)
-    return validate_uploads([_read_file(storage, kind, name, limits) for storage, kind, name in attached], limits)
+    own = kind_file_fields(files, kinds)
+    check_file_count([name for _, _, name in attached] + [name for name, _, _ in own], limits)
+    valid = validate_uploads([_read_file(storage, kind, name, limits) for storage, kind, name in attached], limits)
+    valid += [validate_kind_file(name, kind, storage.filename,
+                                 storage.stream.read(limits.max_bytes(size_class(kind)) + 1), limits)
+              for name, kind, storage in own]
+    if (total := sum(len(f.data) for f in valid)) > limits.request_max_bytes:
+        raise EvidenceError([f"{own[-1][0] if own else 'photos'}: the files come to {total / MIB:.1f} MiB, more than "
+                             f"the {limits.request_max_bytes // MIB} MiB one upload may be; send some of them later "
+                             "as more evidence"], 413)
+    return valid
 
 
 def _reject_counted_evidence(body: dict, files: list[ValidFile]) -> None:
@@ -86,22 +105,24 @@ def _chosen(files) -> MultiDict:
     return MultiDict([(field, storage) for field, storage in files.items(multi=True) if storage.filename])
 
 
-def form_files(limits: EvidenceLimits) -> list[ValidFile]:
-    """The evidence files of a browser form (its text fields are the page's own), validated."""
+def form_files(limits: EvidenceLimits, kinds: Sequence[EvidenceKind] = ()) -> list[ValidFile]:
+    """The evidence files of a browser form and its answers for the shop's own kinds, validated."""
     request.max_content_length = multipart_limit(limits)
     if request.content_length is not None and request.content_length > request.max_content_length:
         raise _too_large(limits)
     after_this_request(_close_spooled_files)
     try:
-        files = request.files
+        form, files = request.form, request.files
     except RequestEntityTooLarge:
         raise _too_large(limits) from None
-    return _uploads(_chosen(files), limits)
+    refuse_text_for_files(form, kinds)
+    return _uploads(_chosen(files), limits, kinds) + text_answers(form, files, kinds)
 
 
-def request_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
-    """POST /api/v1/requests as multipart: the `payload` field's JSON and the validated files."""
-    form, files = _parse_form(limits, ("payload",))
+def request_form(limits: EvidenceLimits, kinds_for=lambda _body: ()) -> tuple[dict, list[ValidFile]]:
+    """POST /api/v1/requests as multipart: the `payload` field's JSON and the validated files and answers;
+    `kinds_for(body)` names the evidence kinds of the shop the payload names."""
+    form, files = _parse_form(limits)
     try:
         body = current_app.json.loads(form.get("payload", ""))  # the app's strict JSON, as for a JSON body
     except ValueError:
@@ -109,15 +130,18 @@ def request_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
     if not isinstance(body, dict):
         raise EvidenceError(["payload: send the request's JSON {shop, order_id | order_number + email, request} "
                              "in the payload field"], 400)
-    uploads = _uploads(files, limits)
+    kinds = kinds_for(body)
+    _check_names(form, files, ("payload",), kinds)
+    uploads = _uploads(files, limits, kinds) + text_answers(form, files, kinds)
     _reject_counted_evidence(body, uploads)
     return body, uploads
 
 
-def evidence_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
-    """POST /api/v1/requests/<id>/evidence as multipart: the description and the validated files."""
-    form, files = _parse_form(limits, ("description",))
-    uploads = _uploads(files, limits)
+def evidence_form(limits: EvidenceLimits, kinds: Sequence[EvidenceKind] = ()) -> tuple[dict, list[ValidFile]]:
+    """POST /api/v1/requests/<id>/evidence as multipart: the description, the validated files and answers."""
+    form, files = _parse_form(limits)
+    _check_names(form, files, ("description",), kinds)
+    uploads = _uploads(files, limits, kinds) + text_answers(form, files, kinds)
     if not uploads and not form.get("description", "").strip():
         raise EvidenceError(["photos: attach photos or videos, or write a description"], 422)
     return {"description": bool(form.get("description", "").strip())}, uploads
@@ -126,7 +150,8 @@ def evidence_form(limits: EvidenceLimits) -> tuple[dict, list[ValidFile]]:
 def file_response(stored, inline: bool = False) -> Response:
     """An evidence file's bytes with its sniffed type; never cached by others, never run as a page."""
     response = Response(stored.data, mimetype=stored.content_type)
-    response.headers.set("Content-Disposition", "inline" if inline else "attachment", filename=stored.filename)
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment",
+                         filename=bare_filename(stored.filename))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"  # customer evidence: never in a shared cache
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -10,9 +10,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from integration.db.engine import make_engine
 from integration.db.migrate import alembic_config
+from integration.merchant.checklist import DONE, TODO, checklist
 from integration.observability.health import describe_error
 from integration.secrets import SecretBox
 from integration.settings import Settings, load_settings
@@ -171,6 +173,22 @@ def check_shop_credentials(d: Deployment) -> list[Check]:
     return lines
 
 
+def _setup_line(shop, item) -> Check:
+    level = "ok" if item.state != TODO else "fail" if item.required else "warn"
+    state = "done" if item.state == DONE else "not needed" if item.state != TODO else "to do"
+    fix = f" Fix: {item.fix}." if item.state == TODO and item.fix else ""
+    return Check(f"shop {shop.id} {item.key}", level, f"{shop.domain}: {item.title}: {state}. {item.words}{fix}")
+
+
+def check_shop_setup(d: Deployment) -> list[Check]:
+    """Each active shop's setup checklist, one line per item: a required item left to do fails (no secret is read)."""
+    active = [shop for shop in d.shops or () if shop.status == "active"]
+    if not active:
+        return []
+    with Session(d.engine) as session:
+        return [_setup_line(shop, item) for shop in active for item in checklist(session, shop.id, d.settings)]
+
+
 def check_data_dir(d: Deployment) -> Check:
     """The data directory is writable (the embedded database, queue and key live there)."""
     if not d.settings.embedded:
@@ -198,7 +216,7 @@ def check_http_timeout(d: Deployment) -> Check:
 
 CHECKS: list[Callable[[Deployment], Check | list[Check]]] = [
     check_secret_key, check_database, check_stored_secret, check_redis, check_public_url, check_shopify_app,
-    check_shop_credentials, check_data_dir, check_http_timeout]
+    check_shop_credentials, check_shop_setup, check_data_dir, check_http_timeout]
 
 
 def run_checks(env: Mapping[str, str] | None = None) -> list[Check]:

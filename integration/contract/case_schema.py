@@ -1,14 +1,18 @@
 """marshmallow schemas for the contract's decision case (case.schema.json), loading into domain objects."""
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, post_load
+from dataclasses import replace
 
+from marshmallow import ValidationError, fields, post_load, validates_schema
+
+from integration.contract.edit_schema import EditSchema, check_edit
 from integration.contract.errors import format_errors
 from integration.contract.fields import (Bool, Choice, DateTime, Int, Money, Pattern,
                                          StrictSchema)
 from integration.domain import vocabulary as vocab
-from integration.domain.case import (INHERIT, Case, Evidence, ExchangeFor, LineItem, Order, Request,
-                                     RequestItem)
+from integration.domain.edits import edit_items
+from integration.domain.case import (INHERIT, PACKAGING, Case, Customer, Evidence, ExchangeFor, LineItem, Order,
+                                     Request, RequestItem)
 
 _COUNTRY = dict(regex=r"^[A-Z]{2}$", example="US")
 _STRINGS = dict(cls_or_instance=fields.String())
@@ -29,6 +33,7 @@ class RequestItemSchema(StrictSchema):
     condition = Choice(vocab.CONDITIONS, "condition")
     exchange_in_stock = Bool()
     exchange_for = fields.Nested(ExchangeForSchema)
+    packaging = Choice(PACKAGING, "packaging")   # our addition: absent when not known
 
     @post_load
     def build(self, data, **_kwargs):
@@ -39,9 +44,11 @@ class EvidenceSchema(StrictSchema):
     photos = Int(minimum=0)
     videos = Int(minimum=0)
     description = Bool()
+    provided = fields.List(Pattern(r"^[a-z0-9_]{1,40}$", "packing_slip"))   # our addition: the merchant's own kinds
 
     @post_load
     def build(self, data, **_kwargs):
+        data["provided"] = tuple(data.get("provided", ()))
         return Evidence(**data)
 
 
@@ -53,6 +60,14 @@ class RequestSchema(StrictSchema):
     evidence = fields.Nested(EvidenceSchema)
     preferred_resolution = Choice(vocab.PREFERRED_RESOLUTIONS, "preferred resolution")
     inspected = Bool()
+    reason_confirmed = Bool(allow_none=True)   # our addition: the inspection's word on the reason; null: not checked
+    return_label_cost = Money()   # our addition: the prepaid return label's cost, once bought
+
+    edit = fields.Nested(EditSchema)   # our addition: an edit request's details
+
+    @validates_schema
+    def edit_fits_type(self, data, **_kwargs):
+        check_edit(data)
 
     @post_load
     def build(self, data, **_kwargs):
@@ -83,6 +98,18 @@ class LineItemSchema(StrictSchema):
         return LineItem(**data)
 
 
+class CustomerSchema(StrictSchema):
+    tags = fields.List(**_STRINGS)
+    orders_count = Int(minimum=0)
+    requests_last_365_days = Int(minimum=0)
+    refunded_last_365_days = Money()
+
+    @post_load
+    def build(self, data, **_kwargs):
+        data["tags"] = tuple(data.get("tags", ()))
+        return Customer(**data)
+
+
 class OrderSchema(StrictSchema):
     id = fields.String(required=True)
     currency = Pattern(r"^[A-Z]{3}$", "USD", required=True)
@@ -98,6 +125,10 @@ class OrderSchema(StrictSchema):
     # Our addition: delivered_at is no carrier's word but shipped_at + these days (the shop's setting).
     delivery_assumed_after_days = Int(minimum=1, validate=lambda days: days <= 60 or _raise("must be at most 60"))
     tags = fields.List(**_STRINGS)
+    customer = fields.Nested(CustomerSchema)
+    event_at = DateTime(allow_none=True)
+    amount_paid = Money()
+    milestones = fields.Dict(keys=fields.String(), values=DateTime(allow_none=True))
     line_items = fields.List(fields.Nested(LineItemSchema), required=True,
                              validate=lambda items: bool(items) or _raise("must hold at least one line item"))
 
@@ -105,6 +136,7 @@ class OrderSchema(StrictSchema):
     def build(self, data, **_kwargs):
         data["tags"] = tuple(data.get("tags", ()))
         data["line_items"] = tuple(data["line_items"])
+        data["milestones"] = tuple(sorted(data.get("milestones", {}).items()))
         return Order(**data)
 
 
@@ -115,6 +147,7 @@ class CaseSchema(StrictSchema):
 
     @post_load
     def build(self, data, **_kwargs):
+        data["request"] = replace(data["request"], items=edit_items(data["request"], data["order"]))
         return Case(**data)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from integration.money import format_amount
 from integration.policy.decision import Decision
+from integration.policy.fees import FeeCharge
 from integration.policy.resolution import restocks
 
 
@@ -16,7 +17,22 @@ def refund_json(decision: Decision) -> dict:
         "method": r.method, "timing": r.timing, "due_within_business_days": r.due_within_business_days,
         "deductions_waivable": r.deductions_waivable,
         "deductions_pending_inspection": r.deductions_pending_inspection,
+        "fees": [fee_json(charge, cur) for charge in r.fees],
+        **({"unpaid": format_amount(r.unpaid, cur)} if r.unpaid else {}),
     }
+
+
+def fee_json(charge: FeeCharge, currency: str) -> dict:
+    """One fee applied (our addition): its line (null: once per request), name, amount, clause, and tiers' step."""
+    out = {"line_item_id": charge.line_item_id, "label": charge.label, "amount": format_amount(charge.amount, currency),
+           "clause": charge.clause}
+    if charge.fee.tiers is not None:
+        step = charge.step
+        out["step"] = {"from_day": step.from_day, "percent": f"{step.percent.normalize():f}"} if step else None
+        out["day"] = charge.day
+    if charge.pending:
+        out["pending"] = True
+    return out
 
 
 def lines_json(decision: Decision) -> list[dict]:

@@ -41,6 +41,13 @@ class Order(Base):
     production_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the platform marked the whole order
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # customers/redact: never write back to them
+    event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)      # the customer's event / pick-up date
+    milestones: Mapped[dict | None] = mapped_column(JSON, default=dict)  # {stage: ISO time first signalled}
+    # What the platform last said was paid of its total (tax and shipping included); None: it has not said.
+    total_price: Mapped[Decimal | None] = mapped_column(Money)
+    amount_paid: Mapped[Decimal | None] = mapped_column(Money)
+    customer_tags: Mapped[list | None] = mapped_column(JSON, default=list)
+    customer_orders_count: Mapped[int | None] = mapped_column(Integer)
 
     lines: Mapped[list[OrderLine]] = relationship(cascade="all, delete-orphan", order_by="OrderLine.position")
     fulfillments: Mapped[list[Fulfillment]] = relationship(cascade="all, delete-orphan", order_by="Fulfillment.id")
@@ -65,6 +72,7 @@ class OrderLine(Base):
     unit_tax: Mapped[Decimal] = mapped_column(Money, default=0, server_default="0")
     requires_shipping: Mapped[bool | None] = mapped_column()
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    production_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # this line's own signal
 
 
 class Fulfillment(Base):
@@ -80,6 +88,7 @@ class Fulfillment(Base):
     line_quantities: Mapped[list] = mapped_column(JSON, default=list)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     platform_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)   # when it was created (its lines left)
 
 
 class OrderRefund(Base):

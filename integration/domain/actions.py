@@ -20,6 +20,8 @@ class ActionKind(StrEnum):
     CREATE_REPLACEMENT = "create_replacement"
     CLOSE_RETURN = "close_return"
     CREATE_EXCHANGE = "create_exchange"
+    CHANGE_ADDRESS = "change_address"
+    CHANGE_VARIANT = "change_variant"
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,25 @@ class CreateExchange:
     return_marker: str | None = None   # or the marker of the return our create_return opened
 
 
+@dataclass(frozen=True)
+class ChangeAddress:
+    """An approved edit request's new shipping address on the order (the case's `edit.address` fields)."""
+    kind: ClassVar[ActionKind] = ActionKind.CHANGE_ADDRESS
+    order_id: str
+    address: dict
+
+
+@dataclass(frozen=True)
+class ChangeVariant:
+    """An approved edit request's size or colour change on the order itself: `quantity` units of line `line_id` become
+    variant `variant_id` (the customer is not notified by the platform; returnkit tells them)."""
+    kind: ClassVar[ActionKind] = ActionKind.CHANGE_VARIANT
+    order_id: str
+    line_id: str
+    variant_id: str
+    quantity: int
+
+
 def exchange_out_of_stock(variants: list[str]) -> str:
     """The staff note when an exchange's variants are out of stock as it is about to be made."""
     return (f"returnkit: the exchange cannot be made: variant {', '.join(variants)} is out of stock. Decide the "
@@ -161,7 +182,7 @@ def exchange_out_of_stock(variants: list[str]) -> str:
 
 PAYLOADS: dict[ActionKind, type] = {cls.kind: cls for cls in (
     OrderNote, CustomerNote, TagOrder, ApproveReturn, CreateReturn, DeclineReturn, Refund, CancelOrder, ReturnLabel,
-    CreateReplacement, CloseReturn, CreateExchange)}
+    CreateReplacement, CloseReturn, CreateExchange, ChangeAddress, ChangeVariant)}
 
 
 class InvalidPayload(ValueError):

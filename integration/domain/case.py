@@ -7,6 +7,8 @@ from decimal import Decimal
 
 # Marks a line that carries no delivery date of its own (the order's applies).
 INHERIT = object()
+# A returned item's packaging as the customer or the inspection reports it (absent: unknown).
+PACKAGING = ("original", "not_original")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,15 @@ class LineItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Customer:
+    """What the shop knows of the customer (the contract's `customer`); counts are None when not known."""
+    tags: tuple[str, ...] = ()
+    orders_count: int | None = None
+    requests_last_365_days: int | None = None
+    refunded_last_365_days: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     id: str
     currency: str
@@ -47,6 +58,10 @@ class Order:
     shipping_tax: Decimal = Decimal("0")
     shipped_at: datetime | None = None
     delivery_assumed_after_days: int | None = None   # delivered_at is shipped_at + this, not a carrier's word
+    customer: Customer | None = None
+    event_at: datetime | None = None          # the pick-up, delivery or event date the customer set
+    amount_paid: Decimal | None = None        # paid so far (tax and shipping included); None: paid in full
+    milestones: tuple[tuple[str, datetime | None], ...] = ()   # merchant-defined stages and when each was reached
 
     def line(self, line_item_id: str) -> LineItem | None:
         """The order's line with this id, or None."""
@@ -55,6 +70,14 @@ class Order:
     def production_started_at_for(self, line: LineItem) -> datetime | None:
         """When this line went into production (its own date when made one at a time)."""
         return self.production_started_at if line.production_started_at is INHERIT else line.production_started_at
+
+    def shipped_at_for(self, line: LineItem) -> datetime | None:
+        """When this line left (its own date when it shipped separately)."""
+        return self.shipped_at if line.shipped_at is INHERIT else line.shipped_at
+
+    def milestone(self, name: str) -> datetime | None:
+        """When the order reached the merchant's stage `name`, or None if it has not (or is not known)."""
+        return dict(self.milestones).get(name)
 
     def delivered_at_for(self, line: LineItem) -> datetime | None:
         """Carrier-confirmed delivery of this line (its own date when it shipped separately)."""
@@ -86,6 +109,7 @@ class RequestItem:
     condition: str | None = None
     exchange_in_stock: bool | None = None
     exchange_for: ExchangeFor | None = None
+    packaging: str | None = None          # one of PACKAGING; None: not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +117,7 @@ class Evidence:
     photos: int = 0
     videos: int = 0
     description: bool = False
+    provided: tuple[str, ...] = ()   # our addition: the merchant's own evidence kinds the customer supplied
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +129,9 @@ class Request:
     evidence: Evidence = field(default_factory=Evidence)
     preferred_resolution: str | None = None
     inspected: bool = False
+    edit: object | None = None     # an edit request's details: integration.domain.edits.Edit
+    reason_confirmed: bool | None = None   # the inspection confirmed (or rejected) the reason; None: not checked
+    return_label_cost: Decimal | None = None   # what the shop paid for the prepaid return label; None: not known
 
 
 @dataclass(frozen=True, slots=True)

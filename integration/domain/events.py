@@ -17,6 +17,8 @@ class OrderLine:
     sku: str | None = None
     requires_shipping: bool | None = None
     unit_tax: Decimal = Decimal(0)      # tax paid per unit (the line's taxes over its quantity)
+    signals: tuple[str, ...] = ()       # property/meta words a shop may map to "this line's production started"
+    production_started_at: datetime | None = None   # when the line's own meta says production began
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,26 @@ class OrderSeen:
     production_started_at: datetime | None = None   # when the payload itself says when production began
     delivered_at: datetime | None = None       # when the platform marks the whole order delivered
     refunds: tuple[RefundRecorded, ...] = ()   # refunds embedded in the order payload (WooCommerce)
+    # The order's named text values (Shopify note attributes and line properties, WooCommerce order and line meta),
+    # where a shop may keep its event date, and the value under the platform's default names for it.
+    attributes: tuple[tuple[str, str], ...] = ()
+    event_date: str | None = None
+    total_price: Decimal | None = None   # tax and shipping included; None: the payload does not say
+    amount_paid: Decimal | None = None   # what of it has been received; None: the payload does not say
+    customer_tags: tuple[str, ...] | None = None   # None: the payload carries no customer record
+    customer_orders_count: int | None = None
+
+
+def attribute(attributes: tuple[tuple[str, str], ...], names) -> str | None:
+    """The value of the first of `names` among the attributes, names compared without case, "-", "_" or spaces."""
+    by_name: dict[str, str] = {}
+    for name, value in attributes:
+        by_name.setdefault(_plain(name), value)
+    return next((by_name[_plain(n)] for n in names if _plain(n) in by_name), None)
+
+
+def _plain(name: str) -> str:
+    return "".join(c for c in name.lower() if c not in "-_ ")
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,7 @@ class FulfillmentSeen:
     shipment_status: str | None = None
     tracking_numbers: tuple[str, ...] = ()
     delivered_at: datetime | None = None
+    shipped_at: datetime | None = None   # when the shipment was created, where the payload says (else updated_at)
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ def apply_customer_redacted(session: Session, shop: Shop, event: ev.CustomerReda
     for order in orders:
         order.customer_ref, order.destination_country, order.customer_email_hash = None, None, None
         order.customer_email = None
+        order.customer_tags, order.customer_orders_count = None, None   # what the shop knew of them goes too
         order.redacted_at = utcnow()
         for ret in order.returns:
             ret.note = None

@@ -191,7 +191,8 @@ def _apply_rules(doc: dict, form: Mapping, errors: dict) -> None:
 
 def _set_evidence(rule: dict, checked: list[str]) -> None:
     """The kinds checked, the ones the rule already had first, in their order (so an unchanged form changes nothing)."""
-    kept = [k for k in rule.get("evidence") or [] if k in checked]
+    # The merchant's own kinds (evidence_kinds) have no checkbox here: the form keeps them as written.
+    kept = [k for k in rule.get("evidence") or [] if k in checked or k not in vocab.EVIDENCE_KINDS]
     kinds = kept + [k for k in vocab.EVIDENCE_KINDS if k in checked and k not in kept]
     if kinds:
         rule["evidence"] = kinds

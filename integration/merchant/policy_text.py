@@ -14,7 +14,7 @@ _EVIDENCE = {"photos": "photos", "video": "a video", "description": "a short des
              "order_number": "your order number"}
 _RESOLUTIONS = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
                 "exchange": "an exchange", "store_credit": "store credit",
-                "cancel_and_refund": "cancellation with a full refund"}
+                "cancel_and_refund": "cancellation with a full refund", "edit": "a change to the order"}
 
 
 @dataclass

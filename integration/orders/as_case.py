@@ -11,6 +11,8 @@ from integration.db.models import Shop
 from integration.db.order_models import Order, OrderLine, Product
 from integration.db.request_models import ReturnCase
 from integration.money import to_minor
+from integration.orders.anchors import add_anchors
+from integration.orders.customer_history import add_history
 from integration.shops.current_policy import policy_for
 from integration.shops.returns_setup import assumed_delivery_days
 
@@ -72,6 +74,8 @@ def claimed_quantities(session: Session, order: Order, but: int | None = None) -
     cases = session.scalars(select(ReturnCase).where(ReturnCase.order_pk == order.id, ReturnCase.id != (but or 0)))
     for case in cases:
         latest = case.decisions[-1] if case.decisions else None
+        if (case.request or {}).get("type") == "edit":
+            continue   # an edit changes the order's units; it takes none back, so it holds none
         if latest is None or latest.outcome in ("denied", "needs_evidence") or any(
                 a.kind in SETTLING and a.state == "succeeded" for a in latest.actions):
             continue   # nothing held, or the platform's own refund records now count it
@@ -123,6 +127,7 @@ def order_json(session: Session, shop: Shop, order: Order, case_pk: int | None =
         "delivered_at": delivered.isoformat() if delivered else None, "tags": list(order.tags),
         "line_items": [_line_json(line, products.get(line.product_id), order.currency, delivered,
                                   refunded.get(line.line_id, 0)) for line in order.lines]})
+    add_anchors(out, shop, order)   # lines' own shipping / production, event_at, milestones, deposit, customer
     if assumed:
         out["delivered_at"], out["delivery_assumed_after_days"] = assumed[0].isoformat(), assumed[1]
     return out
@@ -131,4 +136,5 @@ def order_json(session: Session, shop: Shop, order: Order, case_pk: int | None =
 def decision_case(session: Session, shop: Shop, order: Order, request: dict, case_id: str | None = None) -> dict:
     """A full decision case: the given request on the stored order."""
     case = {"request": request, "order": order_json(session, shop, order, int(case_id) if case_id else None)}
+    add_history(session, shop, order, case, int(case_id) if case_id else None)   # order.customer's counts
     return {"id": case_id, **case} if case_id else case

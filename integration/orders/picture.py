@@ -12,6 +12,7 @@ from integration.db.models import Shop
 from integration.db.order_models import Fulfillment, Order, OrderLine, OrderRefund, ReturnRequest
 from integration.domain import events as ev
 from integration.orders.production import production_signalled
+from integration.orders.signals import apply_order_facts
 
 
 class OrderNotYetKnown(LookupError):
@@ -68,6 +69,7 @@ def apply_order_seen(session: Session, shop: Shop, event: ev.OrderSeen) -> None:
         order.production_started_at = event.production_started_at or event.updated_at
     if event.delivered_at and order.delivered_at is None:
         order.delivered_at = event.delivered_at
+    apply_order_facts(session, shop, order, event)
     session.flush()
     for refund in event.refunds:
         apply_refund(session, shop, refund)
@@ -102,7 +104,10 @@ def apply_fulfillment(session: Session, shop: Shop, event: ev.FulfillmentSeen) -
     row.line_quantities = [list(q) for q in event.line_quantities] or row.line_quantities
     row.delivered_at = row.delivered_at or event.delivered_at
     order.production_started_at = order.production_started_at or event.updated_at
-    order.shipped_at = min(order.shipped_at or event.updated_at, event.updated_at)
+    # Its lines left when the shipment was created; a payload without that time tells when it was heard of.
+    shipped = event.shipped_at or event.updated_at
+    row.shipped_at = min(row.shipped_at or shipped, shipped)
+    order.shipped_at = min(order.shipped_at or shipped, shipped)
     if row.delivered_at:
         _mark_lines_delivered(order, row)
 

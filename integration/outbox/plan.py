@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from adapters.registry import ADAPTERS
 from integration.domain import actions as act
 from integration.domain.actions import ActionKind, payload_json
+from integration.outbox.plan_edit import edit_words, planned_edit
 from integration.outbox.plan_exchange import order_marker, planned_exchange, return_exchanges
 from integration.outbox.timing import refund_due
 from integration.shops.replacements import AUTOMATIC, replacement_mode
@@ -62,9 +63,9 @@ def _return_shipping(order_id: str, source: dict, decision: dict, logistics: Ret
     return [planned(act.CustomerNote(order_id, text))]
 
 
-def _note(order_id: str, decision: dict, link: str | None) -> PlannedAction:
+def _note(order_id: str, decision: dict, link: str | None, asked: str = "") -> PlannedAction:
     outcome = decision["outcome"].replace("_", " ")
-    text = f"returnkit: {outcome} ({', '.join(decision['rules'])}). {decision['explanation']}"
+    text = f"returnkit: {outcome} ({', '.join(decision['rules'])}). {decision['explanation']}{asked}"
     return planned(act.OrderNote(order_id, text + (f" {link}" if link else "")))
 
 
@@ -114,6 +115,8 @@ def _merchant_ships(platform: str, order_id: str, source: dict, decision: dict, 
 
 def _approved(platform: str, order_id: str, source: dict, decision: dict, logistics: ReturnLogistics
               ) -> list[PlannedAction]:
+    if decision["resolution"] == "edit":   # an edit request: the order changes; nothing comes back, no money
+        return [planned(p) for p in planned_edit(platform, order_id, source, decision)]
     out = []
     if source.get("return_id"):
         out.append(planned(act.ApproveReturn(source["return_id"])))
@@ -186,5 +189,5 @@ def plan_actions(platform: str, order_id: str, source: dict, decision: dict, lin
         actions.append(planned(act.TagOrder(order_id, REVIEW_TAG)))
     if outcome in ("denied", "needs_evidence") and not source.get("return_id"):
         actions.append(planned(act.CustomerNote(order_id, _customer_text(decision, request_page))))
-    actions.append(_note(order_id, decision, link))
+    actions.append(_note(order_id, decision, link, edit_words(source.get("edit"))))
     return actions

@@ -17,6 +17,8 @@ MAX_VALUES = 20_000        # keys, values and list items, once every alias is ex
 MAX_WINDOWS = 24
 MAX_RULES = 200
 MAX_ADJUSTMENTS = 50
+MAX_FEES = 100             # over every schedule, each fee of a list counted: each is worked out for every line
+MAX_TIER_STEPS = 50        # in one fee's `tiers`
 _COUNTED = {"windows": (MAX_WINDOWS, "merge windows that share an anchor and length"),
             "rules": (MAX_RULES, "merge rules that decide alike with `any_of`, or leave the rest to `otherwise`"),
             "adjustments": (MAX_ADJUSTMENTS, "merge adjustments that change the same terms")}
@@ -138,3 +140,27 @@ def check_document(data: object) -> None:
         found = data.get(section)
         if isinstance(found, (dict, list)) and len(found) > limit:
             raise InvalidPolicy([f"{section}: {len(found)} {section}; a policy may have at most {limit}, so {fix}"])
+    _check_fees(data.get("fees"))
+
+
+def _fee_docs(fees: object):
+    """(path, fee) for every fee written under `fees`, whatever its shape (it is not validated yet)."""
+    for name, schedule in fees.items() if isinstance(fees, dict) else ():
+        for condition, entry in schedule.items() if isinstance(schedule, dict) else ():
+            for i, fee in enumerate(entry) if isinstance(entry, list) else [(None, entry)]:
+                yield f"fees.{name}.{condition}" + (f"[{i}]" if i is not None else ""), fee
+
+
+def _check_fees(fees: object) -> None:
+    """Refuse more fees, or more tier steps in one fee, than the limits."""
+    count = 0
+    for path, fee in _fee_docs(fees):
+        count += 1
+        if count > MAX_FEES:
+            raise InvalidPolicy([f"fees: more than {MAX_FEES} fees; merge schedules, or use `any` for conditions "
+                                 "that pay the same"])
+        tiers = fee.get("tiers") if isinstance(fee, dict) else None
+        steps = tiers.get("steps") if isinstance(tiers, dict) else None
+        if isinstance(steps, list) and len(steps) > MAX_TIER_STEPS:
+            raise InvalidPolicy([f"{path}.tiers.steps: {len(steps)} steps; a fee may have at most {MAX_TIER_STEPS}, "
+                                 "so merge the steps that charge alike"])

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from integration.policy.conditions import window
 from integration.policy.conditions.registry import CONDITIONS
+from integration.policy.evidence_kinds import unasked_kinds
 from integration.policy.facts import Facts
+from integration.policy.fee_lints import fee_findings, fee_warnings
 from integration.policy.model import Policy
 
 # Kinds of request times rules tried, at most (kaolate, the largest preset: 248,832 kinds x 21, about 1.2 s).
@@ -27,19 +29,26 @@ class Report:
     uncovered: list[str] = field(default_factory=list)
     uncovered_total: int = 0
     not_analysed: list[str] = field(default_factory=list)
+    unasked_evidence: list[str] = field(default_factory=list)   # evidence kinds defined that no rule asks for
+    fee_findings: list[str] = field(default_factory=list)   # fee tier steps that never apply
+    warnings: list[str] = field(default_factory=list)   # worth a look, but not findings (`--strict` passes)
 
     @property
     def findings(self) -> bool:
         """True when anything is worth the merchant's attention."""
-        return bool(self.never_fire or self.uncovered or self.not_analysed)
+        return bool(self.never_fire or self.uncovered or self.not_analysed or self.unasked_evidence
+                    or self.fee_findings)
 
     def lines(self) -> list[str]:
         """Human-readable findings, one per line."""
         out = [f"not analysed: {line}" for line in self.not_analysed]
         out += [f"never fires: {line}" for line in self.never_fire]
         out += [f"not covered by any rule: {line}" for line in self.uncovered]
+        out += [f"never asked for: {line}" for line in self.unasked_evidence]
         if self.uncovered_total > len(self.uncovered):
             out.append(f"not covered by any rule: ... and {self.uncovered_total - len(self.uncovered)} more kinds")
+        out += [f"fee never applies: {line}" for line in self.fee_findings]
+        out += [f"warning: {line}" for line in self.warnings]
         return out
 
 
@@ -100,10 +109,17 @@ def _describe(kind: tuple, windows: list[dict]) -> str:
 
 
 def analyse(policy: Policy, max_uncovered: int = 12) -> Report:
+    """The rules' analysis (analyse_rules) and the fees' lints."""
+    report = analyse_rules(policy, max_uncovered)
+    report.fee_findings, report.warnings = fee_findings(policy), report.warnings + fee_warnings(policy)
+    return report
+
+
+def analyse_rules(policy: Policy, max_uncovered: int = 12) -> Report:
     """Find rules and adjustments that never fire, and summarise the requests no rule covers (when not too many)."""
     spaces, why = _spaces_within_limits(policy)
     if spaces is None:
-        return Report(not_analysed=[why])
+        return Report(not_analysed=[why], unasked_evidence=unasked_kinds(policy))
     fired = [False] * len(policy.rules)
     adjusted = [False] * len(policy.adjustments)
     uncovered: dict[tuple, list[dict]] = {}
@@ -118,7 +134,7 @@ def analyse(policy: Policy, max_uncovered: int = 12) -> Report:
         for i, adj in enumerate(policy.adjustments):
             adjusted[i] = adjusted[i] or adj.matches(facts)
     report = Report(uncovered=[_describe(k, w) for k, w in list(uncovered.items())[:max_uncovered]],
-                    uncovered_total=len(uncovered))
+                    uncovered_total=len(uncovered), unasked_evidence=unasked_kinds(policy))
     report.never_fire = [f"rules[{i}] {r.id!r}: every request it matches is decided by an earlier rule, "
                          "or its conditions cannot all hold" for i, r in enumerate(policy.rules) if not fired[i]]
     report.never_fire += [f"adjustments[{i}] {a.id!r}: its conditions cannot all hold"

@@ -5,15 +5,19 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from integration.contract.errors import did_you_mean
+from integration.domain import vocabulary as vocab
 from integration.policy import model
 from integration.policy.conditions.when import compile_when, lint_refs, windows_named
+from integration.policy.evidence_kinds import compile_kinds
+from integration.policy.fee_compile import compile_fees
+from integration.policy.window_fields import LENGTHS, compile_calendar
 
 _REFUND_KEYS = {"shipping": "refund_shipping", "deductions": "deductions", "timing": "timing",
                 "within_business_days": "within_business_days", "method": "method"}
 
 
 _NOUNS = {"clauses": "clause", "windows": "window", "terms": "terms bundle", "fees": "fee schedule",
-          "item_classes": "item class"}
+          "item_classes": "item class", "evidence_kinds": "evidence kind"}
 
 
 class InvalidPolicy(ValueError):
@@ -55,6 +59,7 @@ class _Compiler:
     def __init__(self, doc: dict):
         self.doc = doc
         self.errors: list[str] = []
+        self.kinds: dict = {}   # the merchant's evidence kinds, compiled first in build()
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
@@ -88,15 +93,13 @@ class _Compiler:
         return tuple(out)
 
     def window(self, name: str, doc: dict) -> model.Window:
-        unit = next((u for u in ("days", "hours", "months", "years") if u in doc), "days")
+        unit = next((u for u in LENGTHS if u in doc), "days")
         fallback = self.window(name, doc["fallback"]) if "fallback" in doc else None
-        return model.Window(name, doc.get("from_"), doc.get("until"), unit, doc.get(unit, 0), fallback)
+        return model.Window(name, doc.get("from_") or doc.get("before"), doc.get("until"), unit, doc.get(unit, 0),
+                            fallback, before="before" in doc, ends_on=doc.get("ends_on"))
 
     def fees(self) -> dict:
-        return {name: {cond: model.Fee(Decimal(f["percent"]) if "percent" in f else None,
-                                       f.get("amount"), f.get("per", "unit"), f.get("up_to", False))
-                       for cond, f in schedule.items()}
-                for name, schedule in self.doc["fees"].items()}
+        return compile_fees(self.doc["fees"])
 
     def check_when(self, path: str, when: dict) -> None:
         for where, name, known, section in lint_refs(path, when, self.doc):
@@ -121,6 +124,8 @@ class _Compiler:
     def rule(self, path: str, doc: dict) -> model.Rule:
         self.ref(f"{path}.clause", doc["clause"], list(self.doc["clauses"]), "clauses")
         self.check_when(f"{path}.when", doc["when"])
+        for j, kind in enumerate(doc.get("evidence", ())):
+            self.ref(f"{path}.evidence[{j}]", kind, [*vocab.EVIDENCE_KINDS, *self.kinds], "evidence_kinds")
         return model.Rule(doc["id"], doc["clause"], doc["decide"], compile_when(doc["when"]),
                           windows_named(doc["when"]), tuple(doc.get("evidence", ())),
                           self.terms(path, doc), doc.get("explain"))
@@ -157,12 +162,14 @@ class _Compiler:
         d = self.doc
         tz = self.timezone()
         self.unique_ids()
+        self.kinds = compile_kinds(d.get("evidence_kinds", {}), self.error)
         policy = model.Policy(
             d["policy"], d["name"], d.get("version"), tz, dict(d["clauses"]), self.item_classes(),
             d["default_item_class"], {n: self.window(n, w) for n, w in d["windows"].items()}, self.fees(),
             tuple(self.rule(f"rules[{i}]", r) for i, r in enumerate(d["rules"])),
             tuple(self.adjustment(f"adjustments[{i}]", a) for i, a in enumerate(d["adjustments"])),
-            self.otherwise(), d.get("notes", {}), d)
+            self.otherwise(), d.get("notes", {}), d, evidence_kinds=self.kinds,
+            calendar=compile_calendar(d.get("calendar"), self.error))
         if self.errors:
             raise InvalidPolicy(self.errors)
         return policy

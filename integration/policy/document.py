@@ -6,11 +6,17 @@ from marshmallow import ValidationError, fields, validates_schema
 from integration.contract.fields import Bool, Choice, Int, Money, StrictSchema
 from integration.domain import vocabulary as vocab
 from integration.policy.conditions.when import WhenSchema
+from integration.policy.window_fields import Anchor, CalendarSchema, MonthDay, check_window
+from integration.policy.evidence_kinds import EvidenceKindSchema
 
 DECISIONS = ("approve", "deny", "review")
 ANCHORS = ("delivery", "purchase", "production_start")
+WINDOW_ANCHORS = ANCHORS + ("shipment", "event")   # and milestone.<name>
 SHIPPING_REFUNDS = ("yes", "no", "whole_order")
-FEE_BASES = ("unit", "line")
+FEE_BASES = ("unit", "line", "order")
+# What a percentage is taken of; `fixed` is the `amount` itself. The last three are charged once per request.
+FEE_CHARGED_ON = ("items", "fixed", "items_and_shipping", "order_total", "label")
+ORDER_FEE_BASES = ("items_and_shipping", "order_total", "label")
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
@@ -36,39 +42,79 @@ class ItemClassSchema(StrictSchema):
 
 
 class WindowSchema(StrictSchema):
-    from_ = Choice(ANCHORS, "window anchor", data_key="from")
-    until = Choice(("production_start",), "window end")
+    from_ = Anchor(WINDOW_ANCHORS, "window anchor", data_key="from")
+    until = Anchor(("production_start", "shipment", "event"), "window end")
+    before = Anchor(("event",), "count-back anchor", metadata={"doc": "counts back from the event"})
     days = Int(minimum=0)
+    business_days = Int(minimum=1, metadata={"doc": "working days of the policy's `calendar`"})
     hours = Int(minimum=0)
     months = Int(minimum=0)
     years = Int(minimum=0)
+    ends_on = MonthDay(metadata={"doc": "'MM-DD': the first such date on or after the anchor's day"})
     fallback = fields.Nested(lambda: WindowSchema(), metadata={"doc": "used when the anchor is unknown"})
 
     @validates_schema
     def one_length(self, data, **_kwargs):
-        """A window is either `until: production_start` or `from` an anchor with exactly one length."""
-        lengths = [k for k in ("days", "hours", "months", "years") if k in data]
-        if "until" in data:
-            if lengths or "from_" in data:
-                raise ValidationError("a window with 'until' takes no 'from' or length")
-            return
-        if "from_" not in data:
-            raise ValidationError("is required: write 'from: delivery' (or purchase, production_start)", "from")
-        if len(lengths) != 1:
-            raise ValidationError("give exactly one length: days, hours, months or years")
+        """A window is `from` an anchor with one length or `ends_on`, `until` an anchor, or `before` one."""
+        check_window(data)
+
+
+def _percent(**kwargs):
+    return fields.Decimal(places=None, validate=lambda v: 0 <= v <= 100 or _fail("must be 0 to 100"), **kwargs)
+
+
+class TierStepSchema(StrictSchema):
+    from_day = Int(minimum=0, required=True)
+    percent = _percent(required=True)
+
+
+class TiersSchema(StrictSchema):
+    from_ = Anchor(WINDOW_ANCHORS, "tier anchor", data_key="from", required=True)
+    unit = Choice(("days", "business_days"), "tier unit", load_default="days",
+                  metadata={"doc": "calendar days (default) or business days of the policy's calendar"})
+    steps = fields.List(fields.Nested(TierStepSchema), required=True,
+                        validate=lambda v: bool(v) or _fail("give at least one step, e.g. {from_day: 0, percent: 0}"))
 
 
 class FeeSchema(StrictSchema):
-    percent = fields.Decimal(places=None, validate=lambda v: 0 <= v <= 100 or _fail("must be 0 to 100"))
+    percent = _percent()
     amount = Money()
-    per = Choice(FEE_BASES, "fee basis", metadata={"doc": "amount per unit (default) or per line"})
+    per = Choice(FEE_BASES, "fee basis", metadata={"doc": "per unit (default), per line, or once per order"})
     up_to = Bool(metadata={"doc": "the merchant may waive part of it at inspection"})
+    floor = Money(metadata={"doc": "at least this much"})
+    ceiling = Money(metadata={"doc": "at most this much"})
+    base = Choice(FEE_CHARGED_ON, "fee base", metadata={"doc": "what the percentage is of (default items)"})
+    label = fields.String(metadata={"doc": "the fee's name in decisions (default: the schedule's name)"})
+    tiers = fields.Nested(TiersSchema, metadata={"doc": "a percentage by days since an anchor"})
 
     @validates_schema
     def one_kind(self, data, **_kwargs):
-        """A fee is a percentage or an amount, not both."""
-        if ("percent" in data) == ("amount" in data):
-            raise ValidationError("give either 'percent' or 'amount'")
+        """A fee is a percentage, an amount or tiers (one of them), or a base alone (all of it)."""
+        kinds = [k for k in ("percent", "amount", "tiers") if k in data]
+        if len(kinds) > 1:
+            raise ValidationError("give either 'percent' or 'amount' (or 'tiers'), not several")
+        if not kinds and data.get("base", "items") in ("items", "fixed"):
+            raise ValidationError("give 'percent', 'amount' or 'tiers' (or a 'base' alone: all of it)")
+        if ("amount" in data) != (data.get("base") == "fixed") and "base" in data:
+            raise ValidationError("'base: fixed' goes with 'amount' (a fixed fee); a percentage has another base",
+                                  "base")
+        if data.get("base") in ORDER_FEE_BASES and data.get("per", "order") != "order":
+            raise ValidationError(f"a fee on the {data['base']} is charged once per request: write 'per: order' "
+                                  "or leave 'per' out", "per")
+        if data.get("floor") is not None and data.get("ceiling") is not None and data["floor"] > data["ceiling"]:
+            raise ValidationError(f"the floor {data['floor']} is above the ceiling {data['ceiling']}; lower the "
+                                  "floor or raise the ceiling", "floor")
+
+
+class FeeEntry(fields.Field):
+    """One fee, or a list of fees charged together."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            return FeeSchema().load(value)
+        if not value:
+            raise ValidationError("give at least one fee, or leave this condition out")
+        return FeeSchema(many=True).load(value)
 
 
 class ReturnTermsSchema(StrictSchema):
@@ -114,7 +160,7 @@ class RuleSchema(TermsSchema):
     explain = fields.String(metadata={"doc": "plain words for the merchant and the customer"})
     when = fields.Nested(WhenSchema, load_default=dict)
     decide = Choice(DECISIONS, "decision", required=True)
-    evidence = _choices(vocab.EVIDENCE_KINDS, "evidence kind")
+    evidence = _strings(metadata={"doc": "built-in kinds (photos, video, description, order_number) and `evidence_kinds`"})
     terms = fields.String(metadata={"doc": "name of a bundle under `terms`"})
 
 
@@ -146,13 +192,15 @@ class PolicySchema(StrictSchema):
     fees = fields.Dict(keys=fields.String(),
                        values=fields.Dict(keys=Choice(vocab.CONDITIONS + (vocab.UNKNOWN_CONDITION, "any"),
                                                       "condition"),
-                                          values=fields.Nested(FeeSchema)),
+                                          values=FeeEntry()),
                        load_default=dict)
     defaults = fields.Nested(TermsSchema, load_default=dict)
     terms = fields.Dict(keys=fields.String(), values=fields.Nested(TermsSchema), load_default=dict)
     rules = fields.List(fields.Nested(RuleSchema), required=True)
     adjustments = fields.List(fields.Nested(AdjustmentSchema), load_default=list)
     otherwise = fields.Nested(OtherwiseSchema, load_default=lambda: {"decide": "review"})
+    calendar = fields.Nested(CalendarSchema, metadata={"doc": "the shop's business days and holidays"})
+    evidence_kinds = fields.Dict(keys=fields.String(), values=fields.Nested(EvidenceKindSchema), load_default=dict)
     notes = fields.Dict(keys=fields.String(), values=fields.Raw(),
                         metadata={"doc": "merchant data the engine does not decide on (e.g. reship fees)"})
 

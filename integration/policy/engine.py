@@ -11,22 +11,22 @@ from integration.policy.judge import LineVerdict, judge_line, overrule, requeste
 from integration.policy.model import Policy
 from integration.policy.refund import compute_refund
 
-# Which line outcome speaks for a request that mixes outcomes. A return goes ahead for the lines
-# the policy grants (pending lines first: they still need something); a whole-order cancellation
-# is only possible when every line may be cancelled.
+# Which line outcome speaks for a request that mixes outcomes. A return, and a whole-order cancellation, goes
+# ahead for the lines the policy grants (pending lines first: they still need something; a cancellation's denied
+# lines stay on the order); a whole-order edit is one change, possible only when every line allows it.
 _REQUEST_PRECEDENCE = ("needs_evidence", "needs_review", "approved", "denied")
 _WHOLE_ORDER_PRECEDENCE = ("denied", "needs_evidence", "needs_review", "approved")
 
 
 def combined_outcome(case: Case, verdicts: list[LineVerdict]) -> str:
     """One outcome for the request from its lines' outcomes."""
-    whole = case.request.type == "cancellation" and not case.request.items
+    whole = case.request.type == "edit" and not case.request.items   # an address: one change for all lines
     order = _WHOLE_ORDER_PRECEDENCE if whole else _REQUEST_PRECEDENCE
     return min((v.outcome for v in verdicts), key=order.index)
 
 
 def _return_terms(case: Case, lead: LineVerdict, verdicts: list[LineVerdict]) -> tuple[bool, str | None]:
-    if lead.outcome == "denied" or lead.resolution == "cancel_and_refund":
+    if lead.outcome == "denied" or lead.resolution in ("cancel_and_refund", "edit"):
         return False, None
     granted = [v for v in verdicts if v.outcome != "denied"]
     required = lead.terms.return_required

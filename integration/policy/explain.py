@@ -5,6 +5,9 @@ from typing import TYPE_CHECKING
 
 from integration.domain.case import Case
 from integration.money import format_amount
+from integration.policy.evidence_kinds import in_a_sentence
+from integration.policy.fee_words import fees_sentence, nothing_refunded, pending_sentences, tier_sentences
+from integration.policy.kept import kept_lines_sentence
 from integration.policy.model import Policy
 
 if TYPE_CHECKING:
@@ -17,7 +20,7 @@ _EVIDENCE = {"photos": "photos", "video": "a video", "description": "a short des
              "order_number": "the order number"}
 _RESOLUTION = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
                "exchange": "an exchange", "store_credit": "store credit",
-               "cancel_and_refund": "cancelling the order with a refund"}
+               "cancel_and_refund": "cancelling the order with a refund", "edit": "the change to your order"}
 _REFUND_WHEN = {"after_inspection": "once the item arrives and passes inspection",
                 "on_return_scan": "once the carrier scans your return parcel",
                 "on_return_delivered": "once your return parcel is delivered back to us"}
@@ -42,28 +45,35 @@ def _money_sentence(decision: Decision) -> str:
     parts = [f"items {format_amount(r.items, cur)}"]
     if r.shipping:
         parts.append(f"original shipping {format_amount(r.shipping, cur)}")
-    if r.deductions:
-        parts.append(f"less {'up to ' if r.deductions_waivable else ''}{format_amount(r.deductions, cur)} in fees")
+    if fees := r.deductions - r.unpaid:
+        parts.append(f"less {'up to ' if r.deductions_waivable else ''}{format_amount(fees, cur)} in fees")
+    if r.unpaid:
+        parts.append(f"less {format_amount(r.unpaid, cur)} not yet paid")
     where = "as store credit" if r.method == "store_credit" else "to the original payment method"
     when = _REFUND_WHEN.get(r.timing, "once approved")
     due = f", within {r.due_within_business_days} business days" if r.due_within_business_days else ""
-    pending = (" Fees depend on the item's condition at inspection." if r.deductions_pending_inspection else "")
-    return (f"Refund: {format_amount(r.total, cur)} {cur} ({', '.join(parts)}) {where}, {when}{due}.{pending}")
+    # Only an approved decision grants money; a pending one says what it would be.
+    head = "Refund:" if decision.outcome == "approved" else "If approved, the refund would be"
+    return f"{head} {format_amount(r.total, cur)} {cur} ({', '.join(parts)}) {where}, {when}{due}."
 
 
 def _terms_sentences(decision: Decision) -> list[str]:
     out = []
-    if decision.resolution != "none":
+    nothing = nothing_refunded(decision)   # fees take it all: said instead of the resolution and the refund
+    if decision.resolution != "none" and nothing is None:
         others = [_RESOLUTION[o] for o in decision.resolution_options if o != decision.resolution]
         also = f" (also possible: {_listing(others)})" if others else ""
-        out.append(f"Resolution: {_RESOLUTION[decision.resolution]}{also}.")
+        head = "Resolution" if decision.outcome == "approved" else "Resolution if approved"
+        out.append(f"{head}: {_RESOLUTION[decision.resolution]}{also}.")
+    out += [nothing] if nothing else []
     if decision.return_required:
         out.append("Return shipping is on us: we provide a prepaid label." if decision.return_shipping_paid_by
                    == "merchant" else "Return shipping is yours to pay; we send the return address and instructions.")
-    elif decision.resolution not in ("none", "cancel_and_refund"):
+    elif decision.resolution not in ("none", "cancel_and_refund", "edit"):
         out.append("You do not need to send the item back.")
-    money = _money_sentence(decision)
-    return out + ([money] if money else [])
+    money = "" if nothing else _money_sentence(decision)
+    return (out + ([money] if money else []) + fees_sentence(decision) + tier_sentences(decision)
+            + pending_sentences(decision))
 
 
 def _other_lines(policy: Policy, decision: Decision, lead: LineVerdict) -> list[str]:
@@ -90,7 +100,8 @@ def explain(policy: Policy, case: Case, decision: Decision) -> str:
     lead = next(v for v in decision.lines if v.outcome == decision.outcome)
     sentences = [f"{_HEADLINES[decision.outcome]}: {_because(policy, lead)}."]
     if decision.evidence_missing:
-        missing = _listing([_EVIDENCE[k] for k in decision.evidence_missing])
+        missing = _listing([_EVIDENCE.get(k) or in_a_sentence(policy.evidence_kinds[k].label)
+                            for k in decision.evidence_missing])
         sentences.append(f"Please send {missing} with your request so it can be decided.")
     if decision.outcome != "denied":
         sentences.extend(_terms_sentences(decision))
@@ -98,6 +109,7 @@ def explain(policy: Policy, case: Case, decision: Decision) -> str:
         verb = "closed" if decision.deadline < case.request.submitted_at else "closes"
         sentences.append(f"The window {verb} on {decision.deadline:%Y-%m-%d %H:%M} ({policy.timezone.key}).")
     sentences.extend(_other_lines(policy, decision, lead))
+    sentences.extend(kept_lines_sentence(case, decision))
     sentences.extend(_assumed_delivery(decision))
     for adj in policy.adjustments:
         if adj.id in decision.rules and adj.explain:

@@ -42,7 +42,7 @@ def missing_evidence(required: tuple[str, ...], case: Case) -> tuple[str, ...]:
     # A video shows at least what a photo does, so it satisfies a photo requirement too.
     have = {"photos": ev.photos > 0 or ev.videos > 0, "video": ev.videos > 0, "description": ev.description,
             "order_number": True}  # the case is on an order, so its number is known
-    return tuple(kind for kind in required if not have[kind])
+    return tuple(kind for kind in required if not have.get(kind, kind in ev.provided))  # or the merchant's own
 
 
 def apply_adjustments(policy: Policy, facts: Facts, terms: Terms) -> tuple[Terms, tuple[str, ...]]:

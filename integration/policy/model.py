@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from integration.policy.calendar import Calendar
 from integration.policy.conditions.base import Predicate
+from integration.policy.evidence_kinds import EvidenceKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,19 +24,41 @@ class ItemClass:
 @dataclass(frozen=True, slots=True)
 class Window:
     name: str
-    anchor: str | None            # delivery | purchase | production_start; None for `until`
-    until: str | None = None      # production_start
-    unit: str = "days"            # days | hours | months | years
+    anchor: str | None            # delivery | purchase | production_start | shipment | event | milestone.<name>
+    until: str | None = None      # production_start | shipment | event | milestone.<name> (then anchor is None)
+    unit: str = "days"            # days | business_days | hours | months | years
     length: int = 0
     fallback: Window | None = None
+    before: bool = False                     # counts back from the anchor (`before: event`)
+    ends_on: tuple[int, int] | None = None   # (month, day): the first such date on or after the anchor's day
+
+
+@dataclass(frozen=True, slots=True)
+class TierStep:
+    from_day: int
+    percent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Tiers:
+    """A fee that grows with the days since an anchor: the last listed step whose from_day is reached applies."""
+    anchor: str                    # any anchor a window can count from (windows.anchor_time)
+    unit: str                      # days | business_days
+    steps: tuple[TierStep, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Fee:
     percent: Decimal | None = None
     amount: Decimal | None = None
-    per: str = "unit"
+    per: str = "unit"              # unit | line | order (once per request)
     up_to: bool = False
+    floor: Decimal | None = None   # at least this much (per unit when per: unit)
+    ceiling: Decimal | None = None  # at most this much (per unit when per: unit)
+    base: str = "items"            # items | items_and_shipping | order_total | label | fixed (the amount)
+    label: str | None = None       # its name in decisions (None: its schedule's name)
+    tiers: Tiers | None = None
+    also: tuple[Fee, ...] = ()     # the other fees of a list in the document, charged with this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +117,8 @@ class Policy:
     otherwise: Rule
     notes: Mapping[str, object] = field(default_factory=dict)
     document: Mapping[str, object] = field(default_factory=dict)
+    evidence_kinds: Mapping[str, EvidenceKind] = field(default_factory=dict)   # the merchant's own, by id
+    calendar: Calendar = Calendar()   # the shop's business days and holidays
 
     @property
     def class_names(self) -> tuple[str, ...]:

@@ -5,8 +5,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from integration.domain.case import Case
-from integration.domain.vocabulary import GOODS_RESOLUTIONS, PARCEL_TIMINGS, UNKNOWN_CONDITION
+from integration.domain.vocabulary import GOODS_RESOLUTIONS, PARCEL_TIMINGS
 from integration.money import ZERO, floor_minor, to_minor
+from integration.policy.fees import FeeCharge, charge_fees, line_value, own_charges, within
 from integration.policy.judge import LineVerdict
 from integration.policy.model import Fee, Policy
 
@@ -26,6 +27,8 @@ class Refund:
     deductions_waivable: bool = False
     deductions_pending_inspection: bool = False
     bonus: Decimal = ZERO   # store credit only: credited on top of the total, never paid out
+    fees: tuple[FeeCharge, ...] = ()   # each fee applied; they add up to deductions less unpaid
+    unpaid: Decimal = ZERO  # withheld (within deductions): the part of the refund the customer has not paid yet
 
     @property
     def total(self) -> Decimal:
@@ -38,33 +41,15 @@ def pays_money(verdict: LineVerdict) -> bool:
     return verdict.outcome != "denied" and verdict.resolution not in GOODS_RESOLUTIONS | {"none"}
 
 
-def line_value(verdict: LineVerdict, currency: str) -> Decimal:
-    """What the customer paid for the requested units, rounded down: never more than was paid."""
-    return floor_minor(verdict.line.unit_price * verdict.quantity, currency)
-
-
 def line_tax(verdict: LineVerdict, currency: str) -> Decimal:
     """The tax the customer paid on the requested units, to the minor unit half up as the platforms prorate a
     line's tax (the refund action pays the platform's own figure)."""
     return to_minor(verdict.line.unit_tax * verdict.quantity, currency)
 
 
-def _fee_amount(fee: Fee, value: Decimal, quantity: int, currency: str) -> Decimal:
-    if fee.percent is not None:
-        amount = value * fee.percent / _HUNDRED
-    else:
-        amount = fee.amount * (quantity if fee.per == "unit" else 1)
-    return min(floor_minor(amount, currency), value)
-
-
 def line_deduction(policy: Policy, verdict: LineVerdict, currency: str) -> tuple[Decimal, Fee | None, bool]:
-    """(deduction, the fee applied, pending) for a line; pending when it depends on a condition not yet known."""
-    schedule = policy.fees.get(verdict.terms.deductions or "", {})
-    condition = verdict.facts.condition
-    fee = schedule.get(condition) or schedule.get("any")
-    if fee is None:
-        return ZERO, None, bool(schedule) and condition == UNKNOWN_CONDITION
-    return _fee_amount(fee, line_value(verdict, currency), verdict.quantity, currency), fee, False
+    """(the line's own deduction, its first fee, pending); per-order fees and tiers are in Refund.fees."""
+    return own_charges(policy, None, verdict, currency)
 
 
 def _whole_order(case: Case, paying: list[LineVerdict]) -> bool:
@@ -93,17 +78,29 @@ def compute_refund(policy: Policy, case: Case, verdicts: list[LineVerdict], lead
     items = min(sum((line_value(v, currency) for v in paying), ZERO), paid_for_lines)
     shipping = floor_minor(_shipping(case, paying), currency)
     tax = sum((line_tax(v, currency) for v in paying), ZERO) + (case.order.shipping_tax if shipping else ZERO)
-    fees = [line_deduction(policy, v, currency) for v in paying]
-    deductions = min(sum((f[0] for f in fees), ZERO), items + shipping)
+    charges, pending = charge_fees(policy, case, paying, currency)
+    charges = within(charges, items + shipping)
     terms = lead.terms if pays_money(lead) else paying[0].terms
     method = "store_credit" if lead.resolution == "store_credit" else terms.method
     timing = terms.timing or ("after_inspection" if return_required else "on_approval")
     if timing in PARCEL_TIMINGS and not return_required:   # no parcel to wait for
         timing = "on_approval"
-    refund = Refund(currency, items, shipping, deductions, to_minor(tax, currency), method, timing,
-                    terms.within_business_days,
-                    any(f[1] is not None and f[1].up_to and f[0] > 0 for f in fees), any(f[2] for f in fees))
-    return _with_bonus(refund, terms.credit_bonus_percent)
+    refund = Refund(currency, items, shipping, sum((c.amount for c in charges), ZERO), to_minor(tax, currency),
+                    method, timing, terms.within_business_days, any(c.fee.up_to and c.amount > 0 for c in charges),
+                    pending, fees=charges)
+    return _with_bonus(_within_paid(refund, case.order.amount_paid), terms.credit_bonus_percent)
+
+
+def _within_paid(refund: Refund, amount_paid: Decimal | None) -> Refund:
+    """Never refund what was not paid (say only a deposit): the total is at most amount_paid less the fees."""
+    # What the items, shipping and tax come to above amount_paid is withheld, as `unpaid`, within the deductions.
+    if amount_paid is None:
+        return refund
+    gross = refund.items + refund.shipping + refund.tax
+    unpaid = min(max(gross - floor_minor(amount_paid, refund.currency), ZERO), gross - refund.deductions)
+    if unpaid <= 0:
+        return refund
+    return replace(refund, deductions=refund.deductions + unpaid, unpaid=unpaid)
 
 
 def _with_bonus(refund: Refund, percent: Decimal) -> Refund:

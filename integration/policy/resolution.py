@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from integration.domain.case import Request
-from integration.domain.vocabulary import STOCK_RESOLUTIONS
+from integration.domain.vocabulary import EDIT_RESOLUTION, STOCK_RESOLUTIONS
 from integration.policy.facts import Facts
 from integration.policy.model import Terms
 
 
 def resolution_options(terms: Terms, facts: Facts) -> tuple[str, ...]:
-    """Resolutions on offer, the default first; stock-bound ones drop out when out of stock."""
+    """Resolutions on offer, the default first; stock-bound ones drop out when out of stock. An edit request is
+    granted as the edit it asks for, whatever the terms (no money, nothing returned)."""
+    if facts.type == "edit":
+        return (EDIT_RESOLUTION,)
     if not facts.out_of_stock:
         return terms.resolutions
     if terms.if_out_of_stock is not None:

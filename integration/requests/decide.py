@@ -19,6 +19,7 @@ from integration.observability.metrics import count_decision
 from integration.requests.evidence import (ValidFile, file_json, list_files, store_files, with_files_counted,
                                           with_stored_evidence)
 from integration.requests.customer_access import public_slug
+from integration.requests.edits import edit_refused
 from integration.requests.next_steps import next_steps
 from integration.requests.tracking import case_source, parcel_step, refund_planned
 from integration.notify.announce import announce
@@ -53,6 +54,8 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     if order.redacted_at is not None:
         raise RequestError(["order_id: this order's customer asked to be forgotten (customers/redact); it takes no "
                             "more requests"], 410)
+    if refused := edit_refused(policy_for(session, shop)[1], request):
+        raise RequestError([refused])
     contract_case = _checked_case(session, shop, order, with_files_counted(request, Counter(f.kind for f in files)))
     case = ReturnCase(shop_id=shop.id, order_pk=order.id, source=source, source_ref=source_ref, request=request)
     session.add(case)

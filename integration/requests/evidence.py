@@ -5,10 +5,11 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, undefer
 
 from integration.db.evidence_models import EvidenceFile
@@ -41,7 +42,7 @@ class Upload:
 @dataclass(frozen=True)
 class ValidFile:
     """An upload that passed validation, with its real type and a safe name."""
-    kind: str
+    kind: str   # photo | video, or the id of one of the merchant's evidence kinds
     content_type: str
     filename: str
     data: bytes
@@ -99,10 +100,28 @@ def validate_uploads(uploads: Sequence[Upload], limits: EvidenceLimits) -> list[
     return [validate_upload(upload, limits) for upload in uploads]
 
 
+def _stored_as(f: ValidFile) -> tuple[str, str]:
+    """The row's kind and name: a merchant's kind is 'file' or 'text', its id before the name ('packing_slip/a.pdf').
+    The kind column holds 10 characters; a sanitized name never holds a '/', so the id is read back unambiguously."""
+    if f.kind in KIND_FIELDS:
+        return f.kind, f.filename
+    return ("text" if f.content_type == "text/plain" else "file"), f"{f.kind}/{f.filename}"
+
+
+def evidence_kind(kind: str, filename: str) -> str:
+    """The evidence kind of a stored row: photo, video, or the merchant's kind id it was stored under."""
+    return kind if kind in KIND_FIELDS else filename.split("/", 1)[0]
+
+
+def bare_filename(filename: str) -> str:
+    """A stored file's own name, without the merchant's kind id before it."""
+    return filename.rsplit("/", 1)[-1]
+
+
 def store_files(session: Session, case: ReturnCase, files: Sequence[ValidFile]) -> list[EvidenceFile]:
     """Store validated files for the request, in the caller's transaction."""
-    rows = [EvidenceFile(shop_id=case.shop_id, case_pk=case.id, kind=f.kind, content_type=f.content_type,
-                         size=len(f.data), sha256=f.sha256, filename=f.filename, data=f.data) for f in files]
+    rows = [EvidenceFile(shop_id=case.shop_id, case_pk=case.id, kind=_stored_as(f)[0], content_type=f.content_type,
+                         size=len(f.data), sha256=f.sha256, filename=_stored_as(f)[1], data=f.data) for f in files]
     session.add_all(rows)
     session.flush()
     if rows:
@@ -125,15 +144,16 @@ def fetch_file(session: Session, shop_id: int, case_id: int, file_id: int) -> Ev
 
 def file_json(stored: EvidenceFile) -> dict:
     """How the API lists one evidence file."""
-    return {"id": stored.id, "kind": stored.kind, "content_type": stored.content_type, "size": stored.size,
-            "sha256": stored.sha256, "filename": stored.filename, "created_at": stored.created_at.isoformat()}
+    return {"id": stored.id, "kind": stored.kind, "evidence_kind": evidence_kind(stored.kind, stored.filename),
+            "content_type": stored.content_type, "size": stored.size, "sha256": stored.sha256,
+            "filename": bare_filename(stored.filename), "created_at": stored.created_at.isoformat()}
 
 
 def with_stored_evidence(session: Session, case: ReturnCase) -> dict:
-    """The request as the policy sees it: the counts it declared plus the photos and videos stored for it."""
-    stored = dict(session.execute(select(EvidenceFile.kind, func.count()).where(
-        EvidenceFile.shop_id == case.shop_id, EvidenceFile.case_pk == case.id).group_by(EvidenceFile.kind)).all())
-    return with_files_counted(case.request, stored)
+    """The request as the policy sees it: what it declared plus the photos, videos and own kinds stored for it."""
+    rows = session.execute(select(EvidenceFile.kind, EvidenceFile.filename).where(
+        EvidenceFile.shop_id == case.shop_id, EvidenceFile.case_pk == case.id)).all()
+    return with_files_counted(case.request, Counter(evidence_kind(kind, name) for kind, name in rows))
 
 
 def _countable(declared) -> bool:
@@ -141,19 +161,25 @@ def _countable(declared) -> bool:
     if declared is None:
         return True
     counts = [declared.get(field) for field in KIND_FIELDS.values()] if isinstance(declared, dict) else [None]
+    provided = declared.get("provided") if isinstance(declared, dict) else None
     return isinstance(declared, dict) and all(
-        n is None or (isinstance(n, int) and not isinstance(n, bool)) for n in counts)
+        n is None or (isinstance(n, int) and not isinstance(n, bool)) for n in counts) and (
+        provided is None or (isinstance(provided, list) and all(isinstance(k, str) for k in provided)))
 
 
 def with_files_counted(request: dict, files_by_kind: dict[str, int]) -> dict:
-    """The request with these numbers of photo and video files added to the counts it declared."""
+    """The request with these numbers of photo and video files added to the counts it declared, and the
+    merchant's own kinds among them added to `provided`."""
     declared = request.get("evidence")
-    if not any(files_by_kind.get(kind) for kind in KIND_FIELDS) or not _countable(declared):
+    own = {kind for kind, n in files_by_kind.items() if n and kind not in KIND_FIELDS}
+    if not (own or any(files_by_kind.get(kind) for kind in KIND_FIELDS)) or not _countable(declared):
         return request   # a wrong `evidence` is refused by the case's validation, which names the field
     evidence = {**(declared or {})}   # "evidence": null counts as none declared
     for kind, field in KIND_FIELDS.items():
         if files_by_kind.get(kind):
             evidence[field] = int(evidence.get(field) or 0) + files_by_kind[kind]
+    if own:
+        evidence["provided"] = sorted(own.union(evidence.get("provided") or ()))
     return {**request, "evidence": evidence}
 
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/heic": "HEIC"}
 VIDEO_TYPES = {"video/mp4": "MP4", "video/quicktime": "QuickTime", "video/webm": "WebM"}
+DOCUMENT_TYPES = {"application/pdf": "PDF"}   # taken only where a merchant's evidence kind lists it
+TYPE_NAMES = PHOTO_TYPES | VIDEO_TYPES | DOCUMENT_TYPES
 ACCEPTED = {"photo": PHOTO_TYPES, "video": VIDEO_TYPES}
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic",
-              "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm"}
+              "video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm", "application/pdf": ".pdf",
+              "text/plain": ".txt"}
 SNIFF_BYTES = 64  # every signature below is found within the first 64 bytes
 
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
@@ -55,6 +58,11 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm" if _ebml_doctype(head) == b"webm" else None
     return _iso_media_type(head)
+
+
+def sniff_any(head: bytes) -> str | None:
+    """Like sniff, and a PDF document too (which only a merchant's own evidence kind may take)."""
+    return sniff(head) or ("application/pdf" if head.startswith(b"%PDF-") else None)
 
 
 def describe(head: bytes) -> str:

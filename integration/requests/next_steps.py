@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from integration.shops.returns_setup import return_address_text
+from sqlalchemy.orm import object_session
+
+from integration.notify.reach import can_email
+from integration.requests.evidence_kinds import kind_words
+from integration.runtime import SETTINGS_INFO
+from integration.shops.returns_setup import labels_ready, return_address_text
 
 _EVIDENCE_WORDS = {"photos": "photos of the item", "video": "a short video showing the problem",
                    "description": "a few words describing what happened", "order_number": "your order number"}
@@ -38,21 +43,41 @@ def _credit(decision: dict, decision_row) -> dict | None:
     return None
 
 
+def _emailed(order, case) -> bool:
+    """Whether a promise to email the customer can be kept: a mail server (not the local outbox), an address."""
+    session = object_session(case) if case is not None else None
+    return can_email(session.info.get(SETTINGS_INFO) if session is not None else None, order)
+
+
+def _prepaid_steps(shop, decision_row, address: str | None) -> list[str]:
+    """The shop pays: the label once bought, a label to come only when the shop's labels are set up."""
+    if _label(decision_row):
+        return ["Print the prepaid return label below, stick it on the parcel and drop it off."]
+    if shop is not None and labels_ready(shop):
+        return ["The shop pays for the return: your prepaid label is being prepared and will appear on your "
+                "request page."]
+    # No label account: the shop sends its own instructions (the order is tagged for it), so promise no label.
+    where = f" to {address}" if address else ""
+    return [f"The shop pays for the return: wait for its instructions before sending the item(s) back{where}."]
+
+
 def _shipping_steps(shop, decision: dict, decision_row) -> list[str]:
     if not decision.get("return_required"):
         return []
-    by = _deadline(decision)
+    by = f", by {_deadline(decision)}." if _deadline(decision) else "."
+    address = return_address_text(shop) if shop is not None else None
     if decision.get("return_shipping_paid_by") == "merchant":
-        if _label(decision_row):
-            return ["Print the prepaid return label below, stick it on the parcel and drop it off."]
-        return ["The shop pays for the return: a prepaid label is on its way to you by email."]
-    address = return_address_text(shop) or "the return address the shop will send you"
-    return [f"Send the item(s) to {address}, at your own cost, with your order number inside the parcel"
-            + (f", by {by}." if by else ".")]
+        return _prepaid_steps(shop, decision_row, address)
+    if not address:   # shown again with the address as soon as the shop sets one
+        return ["The shop has not given its return address yet: come back to your request page for it, then "
+                f"send the item(s) at your own cost, with your order number inside the parcel{by}"]
+    return [f"Send the item(s) to {address}, at your own cost, with your order number inside the parcel{by}"]
 
 
 def _money_steps(decision: dict) -> list[str]:
     refund = decision.get("refund") or {}
+    if decision.get("resolution") == "edit":
+        return ["The shop changes your order as you asked, before it ships."]
     if decision.get("resolution") in _GOODS:
         return [f"The shop will send {_GOODS[decision['resolution']]}."]
     if not refund or refund.get("total", "0").strip("0.") == "":
@@ -74,10 +99,12 @@ def next_steps(shop, order, case, decision_row) -> dict:
         money = ["Your store credit is ready: it is shown below."] if credit else _money_steps(decision)
         steps = _shipping_steps(shop, decision, decision_row) + money
     elif outcome == "needs_evidence":
-        wanted = [_EVIDENCE_WORDS.get(kind, kind) for kind in decision.get("evidence_required", [])]
+        words = kind_words(object_session(case), shop)   # the merchant's own kinds, in the merchant's words
+        wanted = [_EVIDENCE_WORDS.get(kind) or words.get(kind, kind) for kind in decision.get("evidence_required", [])]
         steps = [f"To decide, the shop needs {', '.join(wanted) or 'more information'}. Send it below."]
     elif outcome == "needs_review":
-        steps = ["The shop will look at your request itself and answer you by email."]
+        steps = [("The shop will look at your request itself and answer you by email." if _emailed(order, case)
+                  else "The shop will look at your request itself: check this page for its answer.")]
     else:
         steps = []
     return {"steps": steps, "label": _label(decision_row) if outcome == "approved" else None, "credit": credit}

@@ -27,6 +27,8 @@ MERCHANT_OUTCOMES = {"approve": "approved", "deny": "denied"}
 MAX_REASON = 1000
 # An inspection releases these refunds (outbox/timing.py): after it, or before the parcel's step is reached.
 INSPECTED_TIMINGS = ("after_inspection", *PARCEL_TIMINGS)
+# The inspector's word on the claimed reason, as the form says it -> the case's request.reason_confirmed.
+CONFIRMED = {"": None, "yes": True, "no": False}
 
 
 def latest_decisions():
@@ -122,6 +124,28 @@ def inspection_conditions(case: ReturnCase, form: dict) -> dict[str, str]:
     return conditions
 
 
+def inspection_confirmed(form) -> bool | None:
+    """Whether the inspection confirmed the claimed reason (`reason_confirmed`: yes, no, or empty: not checked)."""
+    word = form.get("reason_confirmed", "")
+    if word not in CONFIRMED:
+        raise RequestError(["reason_confirmed: choose yes, no or not checked"], 422)
+    return CONFIRMED[word]
+
+
+def api_confirmed(body: dict) -> bool | None:
+    """The API's `reason_confirmed`: true, false, or null / left out when the reason was not checked."""
+    value = body.get("reason_confirmed")
+    if value is not None and not isinstance(value, bool):
+        raise RequestError([f"reason_confirmed: send true, false or null (not checked), not {value!r}"], 422)
+    return value
+
+
+def with_confirmed(request: dict, confirmed: bool | None) -> dict:
+    """The request carrying the inspection's word on its reason (not checked: none)."""
+    out = {key: value for key, value in request.items() if key != "reason_confirmed"}
+    return out if confirmed is None else {**out, "reason_confirmed": confirmed}
+
+
 def _fee_words(fee, currency: str) -> str | None:
     if fee is None:
         return None
@@ -131,10 +155,13 @@ def _fee_words(fee, currency: str) -> str | None:
     return f"{'up to ' if fee.up_to else ''}{format_amount(fee.amount, currency)} {currency} {per}"
 
 
-def preview_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str]) -> InspectionPreview:
-    """The refund the policy gives with these inspected conditions, nothing saved: the decision and each line's fee."""
+def preview_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str],
+                       confirmed: bool | None = None) -> InspectionPreview:
+    """The refund the policy gives with these inspected conditions (and word on the reason), nothing saved: the
+    decision and each line's fee."""
     order = session.get(Order, case.order_pk)
-    _, policy, decided = policy_decision(session, shop, case, order, inspected_request(with_stored_evidence(session, case), conditions))
+    inspected = with_confirmed(inspected_request(with_stored_evidence(session, case), conditions), confirmed)
+    _, policy, decided = policy_decision(session, shop, case, order, inspected)
     document = decision_document(case, decided)
     currency = decided.refund.currency
     lines = []
@@ -155,12 +182,14 @@ def awaits_inspection(case: ReturnCase) -> bool:
             and latest.document["refund"]["timing"] in INSPECTED_TIMINGS)
 
 
-def inspect_and_refund(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
-    """Record the inspection (record_inspection) for a request awaiting one; the refund is planned unless the
-    parcel's step released it already (decide.record_decision plans it once)."""
+def inspect_and_refund(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str,
+                       confirmed: bool | None = None) -> Decision:
+    """Record the inspection (record_inspection) with its word on the reason for a request awaiting one; the
+    refund is planned unless the parcel's step released it already (decide.record_decision plans it once)."""
     if not awaits_inspection(case):
         raise RequestError(["request: this request is not waiting for an inspection"], 409)
     if not by.strip():
         raise RequestError(["inspector: give your name, so the inspection records who did it"], 422)
+    case.request = with_confirmed(case.request, confirmed)
     return record_inspection(session, shop, case, conditions, by.strip()[:80])
 

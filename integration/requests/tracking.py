@@ -96,6 +96,8 @@ def case_source(case: ReturnCase, parcel_step: str | None = None) -> dict:
     """The planner's view of the request, with how far its parcel came (decide.record_decision plans from it)."""
     source = {"submitted_at": case.request.get("submitted_at"), "inspected": case.request.get("inspected", False),
               "type": case.request.get("type"), "exchanges": exchange_wants(case.request), "parcel": parcel_step}
+    if case.request.get("edit"):
+        source["edit"] = case.request["edit"]   # an edit request's change (integration/outbox/plan_edit.py)
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
     else:

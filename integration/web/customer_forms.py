@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from integration.domain.vocabulary import PREFERRED_RESOLUTIONS, REASONS, REQUEST_TYPES
+from integration.web.customer_edit_form import edit_request_from_form
 
 REASON_LABELS = {
     "damaged_in_transit": "It arrived damaged", "defective": "It is faulty or stopped working",
@@ -13,7 +14,7 @@ REASON_LABELS = {
     "other": "Something else",
 }
 TYPE_LABELS = {"return": "Return it", "exchange": "Exchange it", "cancellation": "Cancel my order",
-               "warranty": "Warranty claim (it broke)"}
+               "warranty": "Warranty claim (it broke)", "edit": "Change my order (before it ships)"}
 
 
 class CustomerRequestForm(Schema):
@@ -46,6 +47,8 @@ def request_from_form(form, lines: dict[str, int], submitted_at: str,
                       choices: dict[str, list] | None = None) -> tuple[dict, str | None]:
     """The contract's request object and the customer's description; raises ValidationError naming the field.
     `choices` are each line's exchange variants (variant id, label): a pick becomes the item's `exchange_for`."""
+    if form.get("type") == "edit":   # "Change my order": its own fields (integration/web/customer_edit_form.py)
+        return edit_request_from_form(form, lines, submitted_at, choices or {}), None
     quantities = {}
     for line_id, ordered in lines.items():
         raw = form.get(f"qty-{line_id}", "0") or "0"

@@ -14,6 +14,7 @@ from integration.db.order_models import Order, Product
 from integration.db.request_models import ReturnCase
 from integration.db.unit_of_work import unit_of_work
 from integration.requests.evidence import EvidenceError
+from integration.requests.evidence_kinds import accepted_words, shop_kinds
 from integration.requests.customer_access import customer_order, public_slug, shop_by_slug
 from integration.requests.next_steps import next_steps
 from integration.requests.tracking import parcel_progress
@@ -21,6 +22,7 @@ from integration.requests.decide import RequestError, add_evidence, submit_reque
 from integration.requests.exchange_stock import platform_stock, with_exchange_stock
 from integration.web.auth import accepts_uploads
 from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
+from integration.web.customer_edit_form import EDIT_FORM, offered_types
 from integration.web.customer_limits import TooManyTries, count_try, proof_failed
 from integration.web.limits import limiter
 
@@ -71,14 +73,19 @@ def _upload_limit() -> int:
     return multipart_limit(_runtime().runtime.settings.evidence)
 
 
-def _files():
-    """The photos and videos attached to the form, validated (EvidenceError names the field)."""
-    return form_files(_runtime().runtime.settings.evidence)
+def _files(db, shop):
+    """The photos, videos and the shop's own evidence sent with the form, validated (EvidenceError names the field)."""
+    return form_files(_runtime().runtime.settings.evidence, shop_kinds(db, shop))
+
+
+def _own_evidence(db, shop) -> list:
+    """(kind, the file types it takes in words) for each of the shop's own kinds its policy can ask for."""
+    return [(kind, "" if kind.text else accepted_words(kind)) for kind in shop_kinds(db, shop)]
 
 
 def _evidence_errors(exc: EvidenceError) -> dict:
-    field = exc.errors[0].split(":", 1)[0].split("[", 1)[0]
-    return {field if field in ("photos", "videos") else "photos": "; ".join(e.split(": ", 1)[-1] for e in exc.errors)}
+    field = exc.errors[0].split(":", 1)[0].split("[", 1)[0]   # photos, videos or one of the shop's kind ids
+    return {field if field.isidentifier() else "photos": "; ".join(e.split(": ", 1)[-1] for e in exc.errors)}
 
 
 @blueprint.get("/<slug>")
@@ -130,8 +137,10 @@ def exchange_choices(db, shop, order) -> dict[str, list[tuple[str, str]]]:
 
 def _form_page(db, shop, slug, order, errors=None, status=200):
     return render_template("customer_request.html", shop=shop, slug=slug, order=order, errors=errors or {},
-                           form=request.form, reasons=REASON_LABELS, types=TYPE_LABELS,
-                           exchanges=exchange_choices(db, shop, order), nonce=secrets.token_urlsafe(16)), status
+                           form=request.form, reasons=REASON_LABELS, types=offered_types(db, shop, TYPE_LABELS),
+                           edit_form=EDIT_FORM,
+                           exchanges=exchange_choices(db, shop, order), nonce=secrets.token_urlsafe(16),
+                           own_evidence=_own_evidence(db, shop)), status
 
 
 @blueprint.get("/<slug>/new")
@@ -156,7 +165,7 @@ def submit(slug: str):
             lines = {line.line_id: line.quantity for line in order.lines}
             contract_request, description = request_from_form(request.form, lines, utcnow().isoformat(),
                                                               exchange_choices(db, shop, order))
-            files = _files()
+            files = _files(db, shop)
             # Scoped to the proven order: a form's nonce names a request of that order only.
             ref = f"page:{order.id}:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
             stock = platform_stock(shop, ctx.runtime.sessions, ctx.runtime.settings)
@@ -193,7 +202,7 @@ def _decision_page(db, slug: str, case_id: int, errors=None, status=200):
     decision = case.decisions[-1]
     return render_template("customer_decision.html", shop=shop, slug=slug, order=order, case=case, errors=errors or {},
                            decision=decision.document, steps=next_steps(shop, order, case, decision),
-                           parcel=parcel_progress(db, case)), status
+                           parcel=parcel_progress(db, case), own_evidence=_own_evidence(db, shop)), status
 
 
 @blueprint.get("/<slug>/requests/<int:case_id>")
@@ -213,7 +222,7 @@ def send_evidence(slug: str, case_id: int):
     try:
         with unit_of_work(ctx.runtime.sessions, ctx.enqueue_action) as db:
             shop, _order, case = _session_case(db, slug, case_id)
-            files, words = _files(), request.form.get("description", "").strip()[:4000]
+            files, words = _files(db, shop), request.form.get("description", "").strip()[:4000]
             if not files and not words:
                 raise EvidenceError(["photos: attach photos or a video, or write what happened"], 422)
             if words:

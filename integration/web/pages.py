@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from integration.db.engine import transaction
 from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
+from integration.merchant.checklist import DONE, checklist, mark_customer_page_linked
 from integration.requests.customer_access import public_slug
 from integration.web.auth import (Unauthenticated, login_shop, read_login_token, revoke_session, shop_required,
                                   spend_login_link)
@@ -78,4 +79,14 @@ def home():
     request_page = base + url_for("customer.lookup", slug=public_slug(g.shop))
     return render_template("home.html", shop=g.shop, version=version, counts=_counts(g.db, g.shop.id),
                            request_page=request_page, sync=_sync(g.db, g.shop),
-                           embedded=bool(request.args.get("host")))
+                           embedded=bool(request.args.get("host")),
+                           setup=checklist(g.db, g.shop.id, _runtime().settings), done=DONE)
+
+
+@blueprint.post("/setup/customer-page")
+@shop_required
+def customer_page_linked():
+    """The merchant's tick on the checklist: the store links to the customer request page (or no longer does)."""
+    mark_customer_page_linked(g.shop, request.form.get("linked") == "on")
+    g.db.commit()
+    return redirect(url_for("pages.home", _anchor="setup-heading"))

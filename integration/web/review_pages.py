@@ -10,8 +10,9 @@ from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
 from integration.requests.evidence import fetch_file, list_files, with_stored_evidence
 from integration.requests.decide import RequestError
-from integration.requests.review import (awaiting_inspection, awaits_inspection, decide_on_review, inspect_and_refund,
-                                         inspection_conditions, preview_inspection, review_queue)
+from integration.requests.review import (CONFIRMED, awaiting_inspection, awaits_inspection, decide_on_review,
+                                         inspect_and_refund, inspection_conditions, inspection_confirmed,
+                                         preview_inspection, review_queue)
 from integration.web.activity_pages import commit_and_queue
 from integration.web.auth import owned, shop_required
 
@@ -65,12 +66,15 @@ def decide(case_id: int):
     return redirect(url_for("review.queue"), 303)
 
 
-def _inspection_page(case: ReturnCase, conditions: dict, errors: list[str], status: int = 200):
+def _inspection_page(case: ReturnCase, conditions: dict, errors: list[str], status: int = 200,
+                     confirmed: bool | None = None):
     waiting = awaits_inspection(case)
-    preview = preview_inspection(g.db, g.shop, case, conditions) if waiting and conditions and not errors else None
+    preview = (preview_inspection(g.db, g.shop, case, conditions, confirmed)
+               if waiting and conditions and not errors else None)
     return render_template("review_inspection.html", case=case, waiting=waiting, order=g.db.get(Order, case.order_pk),
                            conditions=conditions, conditions_offered=CONDITIONS, preview=preview, errors=errors,
-                           inspector=request.values.get("inspector", "")), status
+                           inspector=request.values.get("inspector", ""),
+                           confirmed=next(word for word, value in CONFIRMED.items() if value is confirmed)), status
 
 
 @blueprint.get("/<int:case_id>/inspection")
@@ -81,7 +85,8 @@ def inspection(case_id: int):
     if not any(key.startswith("condition-") for key in request.args):
         return _inspection_page(case, {}, [])
     try:
-        return _inspection_page(case, inspection_conditions(case, request.args), [])
+        return _inspection_page(case, inspection_conditions(case, request.args), [], 200,
+                                inspection_confirmed(request.args))
     except RequestError as exc:
         return _inspection_page(case, {}, exc.errors, exc.status)
 
@@ -92,8 +97,8 @@ def inspect(case_id: int):
     """Record the inspected conditions and issue the refund the policy gives; its actions are queued."""
     case = owned(ReturnCase, case_id)
     try:
-        conditions = inspection_conditions(case, request.form)
-        decision = inspect_and_refund(g.db, g.shop, case, conditions, request.form.get("inspector", ""))
+        conditions, confirmed = inspection_conditions(case, request.form), inspection_confirmed(request.form)
+        decision = inspect_and_refund(g.db, g.shop, case, conditions, request.form.get("inspector", ""), confirmed)
     except RequestError as exc:
         g.db.rollback()
         return _inspection_page(g.db.get(ReturnCase, case_id), {}, exc.errors, exc.status)

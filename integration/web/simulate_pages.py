@@ -21,8 +21,9 @@ NAV = [("simulate.try_it", "Try it")]
 
 blueprint = Blueprint("simulate", __name__, url_prefix="/app/try", template_folder="templates")
 
-VOCAB = {"types": vocab.REQUEST_TYPES, "reasons": vocab.REASONS, "conditions": vocab.CONDITIONS,
-         "preferred": vocab.PREFERRED_RESOLUTIONS}
+# An edit request needs its details (request.edit), which only the customer page and the API take.
+VOCAB = {"types": tuple(t for t in vocab.REQUEST_TYPES if t != "edit"), "reasons": vocab.REASONS,
+         "conditions": vocab.CONDITIONS, "preferred": vocab.PREFERRED_RESOLUTIONS}
 
 
 def _chosen_policy(which: str):

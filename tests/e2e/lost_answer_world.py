@@ -118,7 +118,11 @@ def shopify_effects(shop: LosingShopify, easypost: EasyPostEmulator) -> dict:
                 (str(m["total"]), m["paid"], tuple(m["tags"]), tuple((v, q, str(p)) for v, q, p in m["lines"]))
                 for m in state.completed_orders()),
             "labels": len(easypost.purchases),
-            "exchanges": [(fo["status"], tuple(fo["lines"])) for fo in state.exchange_orders()]}
+            "exchanges": [(fo["status"], tuple(fo["lines"])) for fo in state.exchange_orders()],
+            "address": [", ".join(str(v) for v in order["address"].values() if v)],
+            "edits": len(order.get("edit_notes", ())),
+            "lines": sorted((state.variants.get(line, (line,))[0], state.current_quantity(order, line))
+                            for line in order["lines"])}
 
 
 def woo_effects(store: LosingWoo, easypost: EasyPostEmulator) -> dict:
@@ -134,6 +138,7 @@ def woo_effects(store: LosingWoo, easypost: EasyPostEmulator) -> dict:
             "coupons": [(c["code"], c["amount"], tuple(c["email_restrictions"]), c["usage_limit"])
                         for c in store.coupons],
             "restocked": list(store.restocked), "labels": len(easypost.purchases),
+            "shipping": [", ".join(str(v) for v in (order.get("shipping") or {}).values() if v)],
             "children": [(o["total"], o["status"], [(li["product_id"], li["quantity"], li["total"]) for li in
                                                     o["line_items"]], {m["key"]: m["value"] for m in o["meta_data"]})
                          for o in store.orders.values() if o.get("parent_id") == int(WOO_ORDER)]}

@@ -2,7 +2,6 @@
 original with our marker, whatever answers are lost; out of stock by then, a review tag and a staff note instead."""
 from decimal import Decimal
 
-from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.domain.actions import payload_json, CreateExchange
 from integration.outbox.gateways import platform_gateway

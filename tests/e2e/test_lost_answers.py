@@ -53,6 +53,15 @@ def _paid_by(gateway: str):
     return prepare
 
 
+def _editable(world) -> None:
+    """The order has not shipped; its line is variant 44440001 and the shop sells 44440002."""
+    world.shop.state.unfulfil(S)
+    world.shop.state.set_variant(S, "1", "44440001")
+    world.shop.state.add_variant("44440002", "40.00")
+
+
+NEW_ADDRESS = {"first_name": "Sam", "last_name": "Rivera", "address1": "400 Pine St", "city": "Denver",
+               "province_code": "CO", "zip": "80202", "country_code": "US"}
 SHOPIFY_REFUND = act.Refund(S, "42.00", "USD", None, [["1", 1]], "0", "2.00")
 WOO_REFUND = act.Refund(W, "12.00", "USD", None, [["42", 1]])
 OPEN_RETURN = act.CreateReturn(S, [["1", 1]], MARKER, "2026-05-12T10:00:00-06:00")
@@ -81,6 +90,9 @@ SCENARIOS = {
                                       _a(act.CreateExchange(S, [["1", "44440009", 1]], "returnkit-exchange-case-7", "USD",
                                                             "returnkit-review", lines=[["1", 1]], return_marker=MARKER),
                                          14)], _exchange_stock, {"returns": 1, "exchanges": 1}),
+    "shopify-change-address": ("shopify", [_a(act.ChangeAddress(S, NEW_ADDRESS), 15)], None, {"address": 1}),
+    "shopify-change-variant": ("shopify", [_a(act.ChangeVariant(S, "1", "44440002", 1), 16)], _editable,
+                               {"edits": 1, "lines": 2}),
     "woo-note": ("woocommerce", [_a(act.OrderNote(W, "returnkit: approved (r1)"), 21)], None, {"notes": 1}),
     "woo-customer-note": ("woocommerce", [_a(act.CustomerNote(W, "Your return is approved."), 22)], None, {"notes": 1}),
     "woo-tag": ("woocommerce", [_a(act.TagOrder(W, "returnkit-approved"), 23)], None, {"meta": 1}),
@@ -98,6 +110,7 @@ SCENARIOS = {
     "woo-exchange": ("woocommerce", [_a(act.CreateExchange(W, [["41", "303", 1]], "returnkit-exchange-case-7", "USD",
                                                            "returnkit-review", lines=[["41", 1]]), 32)],
                      _exchange_stock, {"children": 1, "refunds": 1, "notes": 1}),
+    "woo-change-address": ("woocommerce", [_a(act.ChangeAddress(W, NEW_ADDRESS), 33)], None, {"shipping": 1}),
 }
 
 _NOTES = ["GET orders/:id/notes", "POST orders/:id/notes"]
@@ -127,6 +140,9 @@ STEPS = {
     ("shopify-exchange", "create_return"): ["OrderReturns", "CreateReturn"],
     ("shopify-exchange", "create_exchange"): ["OrderReturns#2", "ReturnExchanges", "VariantStock", "ReturnToProcess",
                                               "ProcessReturn"],
+    ("shopify-change-address", "change_address"): ["UpdateShippingAddress"],
+    ("shopify-change-variant", "change_variant"): ["OrderLinesForEdit", "BeginOrderEdit", "AddVariantToEdit",
+                                                   "SetEditQuantity", "CommitOrderEdit"],
     ("woo-note", "order_note"): _NOTES,
     ("woo-customer-note", "customer_note"): _NOTES,
     ("woo-tag", "tag_order"): ["PUT orders/:id"],
@@ -143,6 +159,7 @@ STEPS = {
     ("woo-exchange", "create_exchange"): ["GET orders", "GET orders/:id", "GET products/:id", "POST orders",
                                           "GET orders/:id/refunds", "GET orders/:id#2", "POST orders/:id/refunds",
                                           *_NOTES, *_NOTES_2],
+    ("woo-change-address", "change_address"): ["PUT orders/:id"],
 }
 TABLE = [(SCENARIOS[name][0], kind, name, step) for (name, kind), steps in STEPS.items() for step in steps]
 _CLEAN: dict = {}

@@ -40,7 +40,22 @@ def _line(li: dict) -> dict:
             "discountAllocations": [{"allocatedAmountSet": _money(a["amount"])} for a in li.get("discount_allocations") or ()],
             "taxLines": _tax_lines(li),
             "product": {"id": _gid("Product", li["product_id"])} if li.get("product_id") else None,
-            "variant": {"id": _gid("ProductVariant", li["variant_id"])} if li.get("variant_id") else None}
+            "variant": {"id": _gid("ProductVariant", li["variant_id"])} if li.get("variant_id") else None,
+            "customAttributes": _attributes(li.get("properties"))}
+
+
+def _attributes(pairs) -> list[dict]:
+    """REST {name, value} pairs (note_attributes, line item properties) as GraphQL's Attribute {key, value}."""
+    # shopify.dev/docs/api/admin-graphql/latest/objects/Order#field-customAttributes and LineItem's: "custom
+    # information ... as additional fields", the REST resource's note_attributes and line item properties.
+    return [{"key": p["name"], "value": p.get("value")} for p in pairs or ()]
+
+
+def _totals(rest: dict) -> dict:
+    """currentTotalPriceSet and totalOutstandingSet, for a REST body carrying current_total_price / total_outstanding."""
+    return {graphql: _money(rest[name]) for name, graphql in (("current_total_price", "currentTotalPriceSet"),
+                                                             ("total_outstanding", "totalOutstandingSet"))
+            if rest.get(name) is not None}
 
 
 def fulfillment_node(f: dict) -> dict:
@@ -94,7 +109,8 @@ def order_node(rest: dict, fulfillments=None, refunds=None, returns=()) -> dict:
         "lineItems": {"nodes": [_line(li) for li in rest["line_items"]]},
         "fulfillments": [fulfillment_node(f) for f in (rest.get("fulfillments") or () if fulfillments is None else fulfillments)],
         "refunds": [refund_node(r) for r in (rest.get("refunds") or () if refunds is None else refunds)],
-        "returns": {"nodes": list(returns)}}
+        "returns": {"nodes": list(returns)},
+        "customAttributes": _attributes(rest.get("note_attributes")), **_totals(rest)}
 
 
 class OrdersConnectionMixin:

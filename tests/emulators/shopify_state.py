@@ -8,6 +8,7 @@ import graphql
 
 from tests.emulators.shopify_draft_orders_state import DraftOrdersMixin
 from tests.emulators.shopify_exchanges_state import ExchangesMixin
+from tests.emulators.shopify_order_edits_state import OrderEditsMixin
 from tests.emulators.shopify_orders_state import OrdersConnectionMixin
 from tests.emulators.shopify_returns_state import LOCATION, ReturnProcessingMixin
 from tests.emulators.shopify_store_credit_state import StoreCreditMixin
@@ -55,8 +56,8 @@ def shape(value, selection: graphql.SelectionSetNode, variables: dict):
     return out
 
 
-class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessingMixin, DraftOrdersMixin,
-                StoreCreditMixin, ExchangesMixin):
+class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessingMixin, OrderEditsMixin,
+                DraftOrdersMixin, StoreCreditMixin, ExchangesMixin):
     """Orders, returns, refunds and products of one emulated shop."""
 
     def __init__(self):
@@ -170,7 +171,9 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
             return {"order": None, "userErrors": [{"field": ["note"], "message": "Note is too long (maximum is 5000 characters)"}]}
         if "note" in args["input"]:
             order["note"] = args["input"]["note"]
-        return {"order": {"id": args["input"]["id"]}, "userErrors": []}
+        if "shippingAddress" in args["input"]:
+            order["address"] = self.shipping_address_from_input(args["input"]["shippingAddress"])
+        return {"order": {"id": args["input"]["id"], "shippingAddress": order["address"]}, "userErrors": []}
 
     def tagsAdd(self, args):
         order = self.orders[args["id"]]

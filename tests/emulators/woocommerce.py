@@ -124,7 +124,9 @@ class WooCommerceEmulator:
             return jsonify(code="woocommerce_rest_shop_order_invalid_id", message="Invalid ID."), 404
         if len(parts) == 2:
             if method == "PUT":
-                order.update({k: v for k, v in body.items() if k != "meta_data"})
+                order.update({k: v for k, v in body.items() if k not in ("meta_data", "shipping", "billing")})
+                # WC_REST_Orders_V2_Controller::update_address: only the posted address fields are set.
+                order.update({k: {**(order.get(k) or {}), **body[k]} for k in ("shipping", "billing") if k in body})
                 order.setdefault("meta_data", []).extend(body.get("meta_data") or [])
             return jsonify(order), 200
         if parts[2] == "notes":

@@ -181,6 +181,7 @@ def test_customer_redaction_removes_personal_data_from_every_table(client, rt, q
     assert "jane.buyer@example.com" not in dump and "6660001" not in dump and EVIDENCE_MARK.decode() not in dump
     order = _order_row(rt, shops)
     assert order.customer_ref is None and order.returns[0].note is None
+    assert order.customer_tags is None and order.customer_orders_count is None
     assert len(order.lines) == 2 and order.refunds  # anonymous order facts stay
 
 

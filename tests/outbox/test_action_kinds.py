@@ -9,9 +9,13 @@ from integration.domain.actions import PAYLOADS, ActionKind, payload_of
 from integration.outbox.plan import ReturnLogistics, plan_actions
 
 OUTCOMES = ("approved", "denied", "needs_review", "needs_evidence")
-RESOLUTIONS = ("refund", "replacement", "repair", "exchange", "store_credit", "cancel_and_refund")
+RESOLUTIONS = ("refund", "replacement", "repair", "exchange", "store_credit", "cancel_and_refund", "edit")
 SOURCES = ({"case_id": 7, "type": "return"}, {"case_id": 7, "type": "exchange", "submitted_at": "2026-12-01"},
            {"return_id": "55", "type": "return"}, {"case_id": 7, "type": "return", "inspected": True})
+SOURCES += tuple({"case_id": 8, "type": "edit", "edit": edit} for edit in (
+    {"kind": "address", "address": {"address1": "1 Main St", "city": "Denver", "country_code": "US"}},
+    {"kind": "variant", "line_item_id": "1", "variant_id": "44440009"},
+    {"kind": "personalisation", "line_item_id": "1", "text": "A & J"}))
 
 
 def _decision(outcome, resolution, required, paid_by, timing) -> dict:

@@ -1,10 +1,12 @@
 """Each rule condition is one module in one registry: schema, fact, test, coverage and lint come from it."""
 import dataclasses
+from decimal import Decimal
 
 import pytest
 
 from integration.contract.case_schema import load_case
 from integration.policy.check import fact_space
+from integration.policy.conditions.customer import History
 from integration.policy.conditions.registry import CONDITIONS
 from integration.policy.conditions.when import OrderConditionSchema, WhenSchema, compile_when
 from integration.policy.facts import Facts, line_facts
@@ -27,6 +29,10 @@ CASE = load_case(make_case(
 EXPECTED = {"type": "exchange", "reason": "defective", "item_class": "custom", "condition": "damaged",
             "out_of_stock": True, "inspected": False, "gift": True, "international": False, "min_units": 3,
             "tags": frozenset({"vip", "gift"}), "destination_country": "CA"}
+EXPECTED.update({"scope": "some_lines", "packaging": "unknown", "reason_confirmed": None,
+                 "line_value": Decimal("20.00"), "value": Decimal("60.00"), "customer_tags": frozenset(),
+                 "customer": History(), "placed_in": "apr"})
+EXPECTED.update({"edit_kind": None})   # CASE is an exchange, not an edit (tests/edits read an edit's kind)
 
 
 def test_the_registry_is_the_schema_and_the_facts():

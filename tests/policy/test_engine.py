@@ -56,15 +56,18 @@ def test_whole_order_cancellation_refunds_everything_including_shipping():
     assert (d["refund"]["timing"], d["deadline"]) == ("on_approval", "2026-04-29T09:00:00-05:00")
 
 
-def test_whole_order_cancellation_is_denied_when_any_line_cannot_be_cancelled():
+def test_whole_order_cancellation_goes_ahead_for_the_lines_that_may_be_cancelled():
+    # Issue 18: it grants what each line's rules grant and says which lines are kept (it was denied outright).
     policy = preset("kaolate")
     lines = [{"id": "1", "title": "Tee", "quantity": 1, "unit_price": "25.00", "tags": []},
              {"id": "2", "title": "Custom tee", "quantity": 1, "unit_price": "35.00", "tags": ["custom"]}]
     case = make_case(type="cancellation", items=[], lines=lines, placed_at="2026-05-01T09:00:00-06:00",
                      submitted_at="2026-05-01T12:00:00-06:00", delivered_at=None)
     d = decide_json(policy, case)
-    assert (d["outcome"], d["rules"][0]) == ("denied", "cancel-custom-too-late")
-    assert d["refund"]["total"] == "0.00"
+    assert (d["outcome"], d["rules"]) == ("approved", ["cancel-within-day", "cancel-custom-too-late"])
+    assert [(l["line_item_id"], l["outcome"]) for l in d["lines"]] == [("1", "approved"), ("2", "denied")]
+    assert (d["refund"]["items"], d["refund"]["shipping"], d["refund"]["total"]) == ("25.00", "0.00", "25.00")
+    assert '"Custom tee" stays on the order: the cancellation covers only the other lines.' in d["explanation"]
 
 
 def test_partial_cancellation_keeps_the_shipping():

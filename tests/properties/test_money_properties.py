@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from integration.money import exponent
 from integration.policy.loader import parse_policy
 from tests.helpers import decide_json, make_case, policy_from_yaml
-from tests.properties.strategies import CONDITION_KEYS, FEE, cases, paid, policy_docs
+from tests.properties.strategies import CONDITION_KEYS, FEE, PERCENT, cases, money, optional, paid, policy_docs
 
 AMOUNTS = ("items", "shipping", "deductions", "total")
 APPROVE_ALL = """
@@ -142,3 +142,97 @@ def test_large_amounts_are_decided(digits):
     case = make_case(lines=_line(price, 3), shipping_paid="0", items=[{"line_item_id": "1", "quantity": 3}])
     decision = decide_json(policy_from_yaml(APPROVE_ALL), case)
     assert (decision["refund"]["items"], decision["refund"]["deductions"]) == ("3" + price[1:], "18" + price[2:])
+
+
+# --- fees as an algebra (issue 18) ------------------------------------------------------------
+
+BOUND = money("KWD", 10**5)
+TIER_STEPS = st.lists(st.tuples(st.integers(0, 30), PERCENT), min_size=1, max_size=4).map(
+    lambda steps: [{"from_day": d, "percent": p} for d, p in steps])
+
+
+@st.composite
+def fee_docs(draw) -> dict:
+    """One fee: a percentage, an amount, tiers or a base alone; maybe a base, per, floor and ceiling, up_to."""
+    kind = draw(st.sampled_from(["percent", "amount", "tiers", "base"]))
+    doc: dict = {}
+    if kind == "percent":
+        doc["percent"] = draw(PERCENT)
+    elif kind == "amount":
+        doc["amount"] = draw(money("KWD", 5 * 10**5))
+    elif kind == "tiers":
+        doc["tiers"] = {"from": draw(st.sampled_from(["purchase", "delivery", "production_start"])),
+                        "unit": draw(st.sampled_from(["days", "business_days"])), "steps": draw(TIER_STEPS)}
+    if kind == "base" or (kind != "amount" and draw(st.booleans())):
+        doc["base"] = draw(st.sampled_from(["items_and_shipping", "order_total", "label"]
+                                           + (["items"] if kind != "base" else [])))
+    if doc.get("base") not in ("items_and_shipping", "order_total", "label"):
+        doc |= draw(optional("per", st.sampled_from(["unit", "line", "order"])))
+    low, high = sorted(draw(st.lists(BOUND, min_size=2, max_size=2)), key=Decimal)
+    doc |= draw(optional("floor", st.just(low))) | draw(optional("ceiling", st.just(high)))
+    return doc | draw(optional("up_to", st.booleans()))
+
+
+ENTRY = st.one_of(fee_docs(), st.lists(fee_docs(), min_size=1, max_size=3))
+
+
+@st.composite
+def algebra_setups(draw) -> tuple:
+    """(policy, case): approve-all, random fee schedule of the algebra; maybe a label cost, maybe a deposit paid."""
+    schedule = draw(st.dictionaries(st.sampled_from(CONDITION_KEYS), ENTRY, min_size=1, max_size=3))
+    zone, shipping = draw(st.sampled_from(["UTC", "Asia/Tokyo"])), draw(st.sampled_from(["yes", "no"]))
+    policy = parse_policy({"policy": "fees", "name": "Fees", "timezone": zone, "clauses": {"c": "Fees apply."},
+                           "fees": {"s": schedule},
+                           "rules": [{"id": "r", "clause": "c", "decide": "approve", "resolution": ["refund"],
+                                      "refund": {"deductions": "s", "shipping": shipping}}]})
+    case = draw(cases(duplicates=True))
+    currency = case["order"]["currency"]
+    case["request"] |= draw(optional("return_label_cost", money(currency, 10**5)))
+    case["order"] |= draw(optional("amount_paid", money(currency, 10**6)))
+    return policy, case
+
+
+def _requested(decision: dict, case: dict) -> dict[str, Decimal]:
+    """Line id -> the most any one requested entry of it is worth (price x its quantity)."""
+    prices = {li["id"]: Decimal(li["unit_price"]) for li in case["order"]["line_items"]}
+    out: dict[str, Decimal] = {}
+    for line in decision["lines"]:
+        if line["line_item_id"] in prices:
+            worth = prices[line["line_item_id"]] * line["quantity"]
+            out[line["line_item_id"]] = max(out.get(line["line_item_id"], Decimal(0)), worth)
+    return out
+
+
+@settings(max_examples=250, deadline=None)
+@given(algebra_setups())
+def test_fees_never_make_money_negative_nor_above_what_was_paid(setup):
+    policy, case = setup
+    decision = decide_json(policy, case)
+    check_format(decision, case["order"]["currency"])
+    a, r = refund_amounts(decision), decision["refund"]
+    fees = [Decimal(f["amount"]) for f in r["fees"]]
+    unpaid = Decimal(r.get("unpaid", "0"))
+    assert all(f >= 0 for f in fees) and unpaid >= 0 and a["total"] >= 0
+    assert sum(fees, Decimal(0)) + unpaid == a["deductions"]
+    assert sum(fees, Decimal(0)) <= a["items"] + a["shipping"]
+    assert a["total"] <= paid(case)
+    if "amount_paid" in case["order"]:
+        assert a["total"] <= Decimal(case["order"]["amount_paid"])
+    worth = _requested(decision, case)
+    for fee in r["fees"]:   # a line's fee, floor or not, never more than the price of what it is charged on
+        assert fee["line_item_id"] is None or Decimal(fee["amount"]) <= worth[fee["line_item_id"]]
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases(duplicates=True), money("KWD", 5 * 10**5))
+def test_a_per_order_fee_is_charged_once_whatever_the_lines(case, amount):
+    policy = policy_from_yaml(APPROVE_ALL.replace("{percent: 60, up_to: true}", f'{{amount: "{amount}", per: order}}'))
+    decision = decide_json(policy, case)
+    a, currency = refund_amounts(decision), case["order"]["currency"]
+    charged = decision["refund"]["fees"]
+    if a["items"] == 0 and decision["outcome"] == "denied":
+        assert charged == []
+        return
+    assert [f["line_item_id"] for f in charged] == [None]
+    assert Decimal(charged[0]["amount"]) == min(Decimal(amount).quantize(minor(currency), rounding=ROUND_DOWN),
+                                                a["items"])

@@ -1,4 +1,5 @@
 """Windows: calendar days in the shop's zone (anchor day = day 0, DST-proof), hours as elapsed time."""
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
@@ -8,6 +9,8 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from integration.domain.case import LineItem, Order
+from integration.policy.calendar import Calendar, business_days_between
+from integration.policy.conditions.window import _nests
 from integration.policy.model import Window
 from integration.policy.windows import window_state
 from tests.helpers import decide_json, make_case, policy_from_yaml
@@ -182,3 +185,107 @@ def test_decision_reports_the_window_and_its_deadline(setup, late, data):
     decision = decide_json(policy, case)
     assert decision["outcome"] == ("denied" if late else "approved")
     assert decision["deadline"] == last_instant(last_day, zone).astimezone(zone).isoformat()
+
+
+# --- issue 18: business days, counting back, ends_on, and what `policy check` may assume -------------------
+
+calendars = st.builds(Calendar, st.frozensets(st.integers(0, 6), min_size=1),
+                      st.frozensets(st.dates(date(2023, 12, 1), date(2029, 12, 31)), max_size=25))
+"""A shop's week (at least one working day) and up to 25 holidays anywhere in 2024-2028."""
+
+
+def local_day(instant: datetime, zone: ZoneInfo) -> date:
+    """The instant's date in the zone."""
+    return instant.astimezone(zone).date()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ZONES), instants(), st.integers(1, 60), calendars, st.booleans(), st.data())
+def test_business_day_deadline_is_a_business_day_n_business_days_away(zone, anchor, n, cal, back, data):
+    zone = ZoneInfo(zone)
+    window = Window("w", "delivery", unit="business_days", length=n, before=back)
+    order, line = order_anchored("delivery", anchor)
+    deadline = window_state(window, order, line, anchor, zone, cal)[1]
+    start, last = local_day(anchor, zone), deadline.date()
+    assert cal.is_business_day(last) and deadline.time() == LAST
+    # Forward: n business days in (start, last]; back: n in [last, start), the last one the deadline's day.
+    day = timedelta(days=1)
+    counted = business_days_between(last - day, start - day, cal) if back else business_days_between(start, last, cal)
+    assert counted == n
+    assert window_state(window, order, line, data.draw(moment_on(last, zone)), zone, cal)[0] == "inside"
+    after = data.draw(moment_on(last + timedelta(days=1), zone))
+    assert window_state(window, order, line, after, zone, cal)[0] == "outside"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ZONES), instants(), st.integers(0, 400), st.data())
+def test_counting_back_is_inside_exactly_through_the_event_date_minus_n(zone, event, n, data):
+    zone = ZoneInfo(zone)
+    window = Window("w", "event", unit="days", length=n, before=True)
+    order = Order("1", "USD", event - timedelta(days=500), (LineItem("1", "Widget", 1, Decimal("10")),),
+                  event_at=event)
+    submitted = parse(data.draw(written(data.draw(instants()))))
+    state, deadline = window_state(window, order, order.line_items[0], submitted, zone)
+    assert deadline.date() + timedelta(days=n) == local_day(event, zone) and deadline.time() == LAST
+    assert (state == "inside") == (local_day(submitted, zone) <= local_day(event, zone) - timedelta(days=n))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(ZONES), instants(), st.integers(1, 12), st.integers(1, 28), st.data())
+def test_ends_on_is_the_first_such_date_on_or_after_the_anchor_day(zone, anchor, month, day, data):
+    zone = ZoneInfo(zone)
+    order, line = order_anchored("purchase", anchor)
+    deadline = window_state(Window("w", "purchase", ends_on=(month, day)), order, line, anchor, zone)[1]
+    start, last = local_day(anchor, zone), deadline.date()
+    assert (last.month, last.day) == (month, day) and start <= last <= start + timedelta(days=366)
+    assert not any((start + timedelta(days=k)).timetuple()[1:3] == (month, day) for k in range((last - start).days))
+
+
+FORWARD_UNITS = ("days", "business_days", "hours", "months", "years")
+COUNT_BACK_UNITS = ("days", "business_days", "hours")
+
+
+def window_kinds(anchor: str) -> st.SearchStrategy[Window]:
+    """Windows of every length kind on one anchor, counting forward or (where the language allows) back."""
+    forward = st.builds(lambda unit, n: Window("w", anchor, unit=unit, length=n),
+                        st.sampled_from(FORWARD_UNITS), st.integers(0, 40))
+    back = st.builds(lambda unit, n: Window("w", anchor, unit=unit, length=n, before=True),
+                     st.sampled_from(COUNT_BACK_UNITS), st.integers(0, 40))
+    ends = st.builds(lambda m, d: Window("w", anchor, ends_on=(m, d)), st.integers(1, 12), st.integers(1, 28))
+    return st.one_of(forward, back, ends)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(ZONES), st.data())
+def test_windows_check_says_nest_are_open_together(zone, data):
+    # policy check drops the combinations _nests rules out: a nested window must never be open alone.
+    zone, anchor_kind = ZoneInfo(zone), data.draw(st.sampled_from(("delivery", "event")))
+    a = data.draw(window_kinds(anchor_kind))
+    units = COUNT_BACK_UNITS if a.before else FORWARD_UNITS
+    b = data.draw(st.one_of(window_kinds(anchor_kind), st.builds(  # often a's direction with another length
+        lambda n, unit: replace(a, length=n, unit=unit), st.integers(0, 40), st.sampled_from(units))))
+    assume(_nests(a, b))
+    anchor, cal = data.draw(instants()), data.draw(calendars)
+    order = Order("1", "USD", anchor - timedelta(days=3), (LineItem("1", "Widget", 1, Decimal("10")),),
+                  delivered_at=anchor, event_at=anchor)
+    # Often a's own last moment (or just before it): where a nesting claim that does not hold shows.
+    a_end = window_state(a, order, order.line_items[0], anchor, zone, cal)[1]
+    jitter = timedelta(seconds=data.draw(st.integers(0, 2 * 86400)))
+    near = st.just(a_end - jitter) if data.draw(st.booleans()) else st.nothing()
+    submitted = data.draw(st.one_of(near, st.integers(-90 * 86400, 90 * 86400).map(lambda s: anchor + s * SECOND)))
+    states = [window_state(w, order, order.line_items[0], submitted, zone, cal)[0] for w in (a, b)]
+    assert states != ["inside", "outside"], (a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ZONES), instants(), calendars, st.sampled_from(("days", "business_days", "hours", "months")),
+       st.integers(0, 60), st.integers(0, 60), st.booleans())
+def test_a_longer_window_never_closes_before_a_shorter_one_on_the_same_anchor(zone, anchor, cal, unit, m, n, back):
+    assume(not (back and unit == "months"))
+    zone, (short, long_) = ZoneInfo(zone), sorted((m, n))
+    assume(unit != "business_days" or short > 0)
+    order, line = order_anchored("delivery", anchor)
+    ends = [window_state(Window("w", "delivery", unit=unit, length=k, before=back), order, line, anchor, zone, cal)[1]
+            for k in (short, long_)]
+    # Counting back, the longer window is the one that closes first.
+    assert (ends[1] <= ends[0]) if back else (ends[0] <= ends[1])
