@@ -8,7 +8,7 @@ from tests.helpers import decide_json, preset
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 PRESETS = {"kinectr": "kinectr", "kainamo": "kainamo", "motion_hardware": "motion-hardware",
-           "kaolate": "kaolate"}
+           "kaolate": "kaolate", "paper_and_vow": "paper-and-vow", "oak_and_iron": "oak-and-iron"}
 
 
 def _load():

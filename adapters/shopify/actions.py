@@ -60,8 +60,11 @@ class ShopifyActions(OrderEditActions, ActionGateway):
         return {"skipped": "shown on the customer's request page: Shopify orders have no customer note"}
 
     def do_tag_order(self, payload: act.TagOrder, key: str) -> dict:
-        """Tag the order (tags are a set: repeating is harmless)."""
+        """Tag the order, or take the tag off (tags are a set: repeating either is harmless)."""
         order = _gid("Order", payload.order_id)
+        if payload.remove:
+            _check(self.client.graphql(docs.UNTAG_ORDER, {"id": order, "tags": [payload.tag]})["tagsRemove"])
+            return {"untagged": payload.tag}
         _check(self.client.graphql(docs.TAG_ORDER, {"id": order, "tags": [payload.tag]})["tagsAdd"])
         return {"tagged": payload.tag}
 

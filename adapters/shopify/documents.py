@@ -35,6 +35,12 @@ mutation TagOrder($id: ID!, $tags: [String!]!) {
 }
 """
 
+UNTAG_ORDER = """
+mutation UntagOrder($id: ID!, $tags: [String!]!) {
+  tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } }
+}
+"""
+
 APPROVE_RETURN = """
 mutation ApproveReturn($input: ReturnApproveRequestInput!) {
   returnApproveRequest(input: $input) { return { id status } userErrors { field message code } }
@@ -158,7 +164,7 @@ DOCUMENTS.update({
     "OrderShippingAddress": ORDER_SHIPPING_ADDRESS, "ReturnForLabel": RETURN_FOR_LABEL,
     "AttachReturnLabel": ATTACH_RETURN_LABEL,
     "OrderCancelled": ORDER_CANCELLED, "CancelJob": CANCEL_JOB,
-    "OrderNote": ORDER_NOTE, "UpdateOrderNote": UPDATE_ORDER_NOTE, "TagOrder": TAG_ORDER,
+    "OrderNote": ORDER_NOTE, "UpdateOrderNote": UPDATE_ORDER_NOTE, "TagOrder": TAG_ORDER, "UntagOrder": UNTAG_ORDER,
     "ApproveReturn": APPROVE_RETURN, "DeclineReturn": DECLINE_RETURN, "ReturnStatus": RETURN_STATUS,
     "SuggestedRefund": SUGGESTED_REFUND, "IssueRefund": ISSUE_REFUND, "CancelOrder": CANCEL_ORDER,
 })

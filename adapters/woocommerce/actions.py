@@ -130,9 +130,10 @@ class WooCommerceActions(OrderEditActions, ActionGateway):
         return self._note(payload.order_id, payload.text, f"[{key}]", customer=True)
 
     def do_tag_order(self, payload: act.TagOrder, key: str) -> dict:
-        """WooCommerce orders have no tags: a meta flag the merchant can filter on."""
-        self.client.put(f"orders/{payload.order_id}", {"meta_data": [{"key": "_returnkit_tag", "value": payload.tag}]})
-        return {"tagged": payload.tag}
+        """WooCommerce orders have no tags: a meta flag the merchant can filter on (emptied to take it off)."""
+        value = "" if payload.remove else payload.tag
+        self.client.put(f"orders/{payload.order_id}", {"meta_data": [{"key": "_returnkit_tag", "value": value}]})
+        return {"untagged" if payload.remove else "tagged": payload.tag}
 
     def _refunds(self, order_id: str) -> list[dict]:
         """Every refund on the order, to the last page X-WP-TotalPages names."""

@@ -180,4 +180,5 @@ def check_policy():
     report = _preset_report(named) if named else analyse(policy)
     return {"valid": True, "policy": policy.id, "never_fire": report.never_fire, "uncovered": report.uncovered,
             "uncovered_total": report.uncovered_total, "not_analysed": report.not_analysed,
-            "unasked_evidence": report.unasked_evidence}
+            "unasked_evidence": report.unasked_evidence, "fee_findings": report.fee_findings,
+            "warnings": report.warnings, "stale_clauses": report.stale_clauses}

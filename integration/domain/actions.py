@@ -42,10 +42,11 @@ class CustomerNote:
 
 @dataclass(frozen=True)
 class TagOrder:
-    """A tag on the order, for the merchant's own filters."""
+    """A tag on the order, for the merchant's own filters (or, with `remove`, the tag taken off again)."""
     kind: ClassVar[ActionKind] = ActionKind.TAG_ORDER
     order_id: str
     tag: str
+    remove: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """The common settings of a policy as a form: read from the YAML document and written back into it.
 
-Only the fields the form shows change: the document is loaded, those fields are set, and it is dumped
-again, so clauses, rules and everything else the form does not show stay as they were. Each form
-group names the document path it edits, and validation errors are attached to the group they name.
+Only the fields the form shows change, and only values that differ are written back into the text (yaml_roundtrip):
+comments, layout, clauses and rules stay as they were. Each form group names the document path it edits, and
+validation errors are attached to the group they name.
 """
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -13,10 +14,12 @@ from decimal import Decimal, InvalidOperation
 import yaml
 
 from integration.domain import vocabulary as vocab
+from integration.merchant.yaml_roundtrip import rewrite
 from integration.policy.bounds import check_document, read_yaml
+from integration.policy.clause_refs import render, stale_numbers
 from integration.policy.compiler import InvalidPolicy
 from integration.policy.document import ANCHORS
-from integration.policy.loader import parse_policy
+from integration.policy.loader import load_policy_text, parse_policy
 
 UNITS = ("days", "hours", "months", "years")
 UNTIL = "until_production_start"     # the form's value for `until: production_start`
@@ -80,7 +83,14 @@ def _window_row(name: str, window: dict) -> dict:
             "fallback": "fallback" in window}
 
 
-def _fee_row(schedule: str, condition: str, fee: dict | None) -> dict:
+_SIMPLE_FEE_KEYS = {"percent", "amount", "per", "up_to"}
+
+
+def _fee_row(schedule: str, condition: str, fee: dict | list | None) -> dict:
+    if isinstance(fee, list) or (isinstance(fee, dict) and (set(fee) - _SIMPLE_FEE_KEYS or fee.get("per") == "order")):
+        # Tiers, bases, floors, ceilings and combined fees are edited in the YAML editor; the form leaves them as written.
+        return {"schedule": schedule, "condition": condition, "kind": "advanced", "value": "", "up_to": False,
+                "per": "unit", "yaml": dump_document({condition: fee}).strip()}
     fee = fee or {}
     kind = "percent" if "percent" in fee else "amount" if "amount" in fee else "none"
     return {"schedule": schedule, "condition": condition, "kind": kind,
@@ -102,7 +112,8 @@ def read_form(text: str) -> dict:
                      for i, r in rules if r.get("decide") != "deny"],
         "fees": {name: [_fee_row(name, c, (schedule or {}).get(c)) for c in FEE_CONDITIONS]
                  for name, schedule in (doc.get("fees") or {}).items()},
-        "cancellations": [{"index": i, "id": r.get("id"), "decide": r.get("decide"), "explain": r.get("explain", "")}
+        "cancellations": [{"index": i, "id": r.get("id"), "decide": r.get("decide"),
+                           "explain": render(r.get("explain", ""), doc)}
                           for i, r in rules if is_cancellation_rule(r)],
     }
 
@@ -242,8 +253,10 @@ def _apply_fees(doc: dict, form: Mapping, errors: dict) -> None:
 
 
 def apply_form(text: str, form: Mapping) -> str:
-    """The policy text with the form's settings written in; raises FormErrors keyed by document path."""
+    """The policy text with the form's settings written in (the rest of the text as it was); raises FormErrors keyed
+    by document path."""
     doc = load_document(text)
+    before = copy.deepcopy(doc)
     errors: dict[str, list[str]] = {}
     for apply in (_apply_windows, _apply_item_classes, _apply_rules, _apply_fees):
         apply(doc, form, errors)
@@ -256,7 +269,15 @@ def apply_form(text: str, form: Mapping) -> str:
                 errors.setdefault(path, []).append(message)
     if errors:
         raise FormErrors(errors)
-    return dump_document(doc)
+    return rewrite(text, before, doc)
+
+
+def stale_clause_warnings(text: str) -> list[str]:
+    """Numbers the clauses write out that their rules no longer use (the save still goes through)."""
+    try:
+        return stale_numbers(load_policy_text(text))
+    except InvalidPolicy:
+        return []
 
 
 def group_errors(errors: dict[str, list[str]], groups: list[str]) -> tuple[dict[str, list[str]], list[str]]:

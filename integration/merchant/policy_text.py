@@ -5,11 +5,18 @@ rules, fees and defaults), so the published text changes when the policy does.
 """
 from __future__ import annotations
 
+import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from integration.policy.evidence_kinds import EvidenceKind, in_a_sentence
+from integration.policy.fee_words import describe_fee
 from integration.policy.model import Fee, Policy, Rule, Window
 
-_ANCHORS = {"delivery": "delivery", "purchase": "purchase", "production_start": "the start of production"}
+_ANCHORS = {"delivery": "delivery", "purchase": "purchase", "production_start": "the start of production",
+            "shipment": "shipping", "event": "your event date"}
+_UNTIL = {"production_start": "until production starts", "shipment": "until it ships",
+          "event": "until your event date"}
 _EVIDENCE = {"photos": "photos", "video": "a video", "description": "a short description of the issue",
              "order_number": "your order number"}
 _RESOLUTIONS = {"refund": "a refund", "replacement": "a replacement", "repair": "a repair",
@@ -29,17 +36,31 @@ def _listing(words: list[str], joiner: str = "and") -> str:
 
 
 def _length(unit: str, length: int) -> str:
-    noun = unit[:-1] if length == 1 else unit
-    return f"{length} {noun}"
+    noun = unit.replace("_", " ")
+    return f"{length} {noun[:-1] if length == 1 else noun}"
+
+
+def _anchor(anchor: str) -> str:
+    """An anchor in words: 'delivery', 'the day it ships', 'the proof sent stage'."""
+    if anchor.startswith("milestone."):
+        return f"the {anchor.split('.', 1)[1].replace('_', ' ')} stage"
+    return _ANCHORS.get(anchor, anchor)
 
 
 def window_words(window: Window) -> str:
-    """A window in words: '30 days from delivery', 'until production starts'."""
+    """A window in words: '30 days from delivery', 'until production starts', 'until 14 days before your event',
+    'from purchase until 31 January'."""
     if window.until:
-        return "until production starts"
-    words = f"{_length(window.unit, window.length)} from {_ANCHORS.get(window.anchor, window.anchor)}"
+        return _UNTIL.get(window.until) or f"until {_anchor(window.until)}"
+    if window.ends_on:
+        month, day = window.ends_on
+        words = f"from {_anchor(window.anchor)} until {day} {calendar.month_name[month]}"
+    elif window.before:
+        words = f"until {_length(window.unit, window.length)} before {_anchor(window.anchor)}"
+    else:
+        words = f"{_length(window.unit, window.length)} from {_anchor(window.anchor)}"
     if window.fallback:
-        words += f" ({window_words(window.fallback)} when the {window.anchor} date is not known)"
+        words += f" ({window_words(window.fallback)} when the {_anchor(window.anchor)} date is not known)"
     return words
 
 
@@ -48,7 +69,11 @@ def _label(name: str) -> str:
 
 
 def fee_words(fee: Fee) -> str:
-    """A fee in words: 'up to 10% of the item price', '5.00 per item'."""
+    """A fee in words: 'up to 10% of the item price', '5.00 per item'; the fee algebra's forms (tiers, a base other
+    than the item, floors and ceilings, several fees) as the engine describes them."""
+    if fee.tiers is not None or fee.also or fee.floor is not None or fee.ceiling is not None \
+            or fee.base not in ("items", "fixed") or fee.per == "order":
+        return describe_fee(fee)
     up_to = "up to " if fee.up_to else ""
     if fee.percent is not None:
         return f"{up_to}{fee.percent.normalize():f}% of the item price" if fee.percent else "no fee"
@@ -66,15 +91,16 @@ def _shipping_words(rule: Rule) -> str | None:
     return None
 
 
-def rule_sentences(rule: Rule) -> str:
-    """What one rule means for the customer, in words."""
+def rule_sentences(rule: Rule, kinds: Mapping[str, EvidenceKind] | None = None) -> str:
+    """What one rule means for the customer, in words (`kinds`: the policy's own evidence kinds, by id)."""
     verdict = {"approve": "", "deny": "Not accepted: ", "review": "Reviewed case by case: "}[rule.decide]
     reason = (rule.explain or rule.id.replace("-", " ")).rstrip(".")
     parts = [f"{verdict}{reason}." if verdict else f"{reason[:1].upper()}{reason[1:]}."]
     if rule.decide != "deny" and rule.terms.resolutions:
         parts.append(f"We offer {_listing([_RESOLUTIONS[r] for r in rule.terms.resolutions], 'or')}.")
     if rule.evidence:
-        parts.append(f"Please send {_listing([_EVIDENCE[k] for k in rule.evidence])}.")
+        words = {k: in_a_sentence(kind.label) for k, kind in (kinds or {}).items()}
+        parts.append(f"Please send {_listing([_EVIDENCE.get(k) or words.get(k, k) for k in rule.evidence])}.")
     if shipping := _shipping_words(rule):
         parts.append(shipping)
     if rule.decide != "deny" and rule.terms.deductions:
@@ -87,7 +113,7 @@ def _clause_sections(policy: Policy) -> Section:
     rules = [*policy.rules, policy.otherwise]
     for clause_id, text in policy.clauses.items():
         section.blocks.append(("quote", text.strip()))
-        quoting = [rule_sentences(r) for r in rules if r.clause == clause_id]
+        quoting = [rule_sentences(r, policy.evidence_kinds) for r in rules if r.clause == clause_id]
         if quoting:
             section.blocks.append(("list", quoting))
     return section

@@ -44,6 +44,12 @@ def _approved_lines(decision: dict) -> list[list]:
     return [[li["line_item_id"], li["quantity"]] for li in decision["lines"] if li["outcome"] == "approved"]
 
 
+def _platform_decided(decision: dict) -> bool:
+    """The merchant approved or declined the return in the platform's admin (requests/platform_decisions.py):
+    sending it back would approve or decline it a second time."""
+    return bool((decision.get("review") or {}).get("platform"))
+
+
 def return_marker(source: dict) -> str | None:
     """The marker of the Shopify return we open for a request from our API (one per request)."""
     return f"returnkit-case-{source['case_id']}" if source.get("case_id") else None
@@ -118,7 +124,7 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict, logist
     if decision["resolution"] == "edit":   # an edit request: the order changes; nothing comes back, no money
         return [planned(p) for p in planned_edit(platform, order_id, source, decision)]
     out = []
-    if source.get("return_id"):
+    if source.get("return_id") and not _platform_decided(decision):
         out.append(planned(act.ApproveReturn(source["return_id"])))
     elif _opens_return(platform, source, decision):  # before the label, which hangs off this return
         source = {**source, "opens_return": True}
@@ -128,8 +134,7 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict, logist
         out += _return_shipping(order_id, source, decision, logistics)
     out += _merchant_ships(platform, order_id, source, decision, logistics)
     if decision["resolution"] == "cancel_and_refund":
-        out.append(planned(act.CancelOrder(order_id, decision["refund"]["total"], decision["refund"]["currency"])))
-        return out
+        return out + _cancellation(platform, order_id, source, decision)
     refund = decision["refund"]
     due = refund_due(refund["timing"], source)
     if due and refund["total"].strip("0.") != "":
@@ -137,6 +142,21 @@ def _approved(platform: str, order_id: str, source: dict, decision: dict, logist
     elif _kept(source, decision):
         out.append(planned(act.CloseReturn(source["return_id"], _approved_lines(decision))))
     return out
+
+
+def _cancellation(platform: str, order_id: str, source: dict, decision: dict) -> list[PlannedAction]:
+    """The whole order cancelled on the platform; or, when some of it stays (lines the policy keeps, or a request
+    for some lines), a refund of the cancelled lines and a staff note not to make or ship them: the platform's
+    cancel would take the kept lines too."""
+    if not source.get("keeps_lines") and all(li["outcome"] == "approved" for li in decision["lines"]):
+        return [planned(act.CancelOrder(order_id, decision["refund"]["total"], decision["refund"]["currency"]))]
+    lines = ", ".join(f"{qty} x line {line}" for line, qty in _approved_lines(decision))
+    note = act.OrderNote(order_id, f"returnkit: cancelled {lines} at the customer's request and refunded them; the "
+                                   "rest of the order stands: do not make or ship the cancelled units.")
+    refund = decision["refund"]
+    if refund["total"].strip("0.") == "":
+        return [planned(note)]
+    return [planned(_refund(platform, order_id, {**source, "inspected": False}, decision)), planned(note)]
 
 
 def _kept(source: dict, decision: dict) -> bool:
@@ -182,7 +202,7 @@ def plan_actions(platform: str, order_id: str, source: dict, decision: dict, lin
     actions: list[PlannedAction] = []
     if outcome == "approved":
         actions += _approved(platform, order_id, source, decision, logistics)
-    elif outcome == "denied" and source.get("return_id"):
+    elif outcome == "denied" and source.get("return_id") and not _platform_decided(decision):
         actions.append(planned(act.DeclineReturn(source["return_id"], _decline_reason(source, decision),
                                                  decision["explanation"])))
     elif outcome == "needs_review":

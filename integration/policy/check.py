@@ -11,7 +11,8 @@ import itertools
 import math
 from dataclasses import dataclass, field, replace
 
-from integration.policy.conditions import window
+from integration.policy.clause_refs import stale_numbers
+from integration.policy.conditions import request_type, window
 from integration.policy.conditions.registry import CONDITIONS
 from integration.policy.evidence_kinds import unasked_kinds
 from integration.policy.facts import Facts
@@ -21,6 +22,7 @@ from integration.policy.model import Policy
 # Kinds of request times rules tried, at most (kaolate, the largest preset: 248,832 kinds x 21, about 1.2 s).
 MAX_CHECKS = 6_000_000
 MAX_NAMED_WINDOWS = 9   # each has up to 3 states, and every combination is worked out before the rest is counted
+TYPE = request_type.CONDITION
 
 
 @dataclass
@@ -32,12 +34,13 @@ class Report:
     unasked_evidence: list[str] = field(default_factory=list)   # evidence kinds defined that no rule asks for
     fee_findings: list[str] = field(default_factory=list)   # fee tier steps that never apply
     warnings: list[str] = field(default_factory=list)   # worth a look, but not findings (`--strict` passes)
+    stale_clauses: list[str] = field(default_factory=list)   # numbers a clause writes that its rules no longer use
 
     @property
     def findings(self) -> bool:
         """True when anything is worth the merchant's attention."""
         return bool(self.never_fire or self.uncovered or self.not_analysed or self.unasked_evidence
-                    or self.fee_findings)
+                    or self.fee_findings or self.stale_clauses)
 
     def lines(self) -> list[str]:
         """Human-readable findings, one per line."""
@@ -48,6 +51,7 @@ class Report:
         if self.uncovered_total > len(self.uncovered):
             out.append(f"not covered by any rule: ... and {self.uncovered_total - len(self.uncovered)} more kinds")
         out += [f"fee never applies: {line}" for line in self.fee_findings]
+        out += [f"clause out of date: {line}" for line in self.stale_clauses]
         out += [f"warning: {line}" for line in self.warnings]
         return out
 
@@ -63,27 +67,43 @@ def _named_windows(policy: Policy, whens: list[dict]) -> Policy:
     return replace(policy, windows={n: w for n, w in policy.windows.items() if n in named})
 
 
+def _may_be_of_type(when: dict, value: str) -> bool:
+    """Whether a rule's `when` can hold for a request of this type: its top-level `type` (which every match must
+    hold) names it, or it names none (a type inside `any_of` narrows nothing here)."""
+    return value in when.get("type", (value,))
+
+
 def _spaces_within_limits(policy: Policy) -> tuple[list | None, str | None]:
-    """(each condition's space, None), or (None, why the coverage is not analysed) when it is too large."""
+    """(per request type, each condition's space), or (None, why the coverage is not analysed) when it is too large.
+
+    Each type's kinds vary only what the rules that can decide that type name: an edit rule's windows do not multiply
+    the returns, nor a return rule's customer conditions the edits."""
     whens = _when_docs(policy)
-    view = _named_windows(policy, whens)
-    if len(view.windows) > MAX_NAMED_WINDOWS:
-        return None, (f"too many windows to analyse: the rules name {len(view.windows)} windows, and coverage is "
-                      f"analysed for at most {MAX_NAMED_WINDOWS}; name fewer windows in the rules' `when` (merge "
-                      "windows that share an anchor). The policy is valid as it is.")
-    spaces = [c.space(view, [c.written_in(w) for w in whens]) for c in CONDITIONS]
-    kinds = math.prod(len(s) for s in spaces)
+    types = TYPE.space(policy, [TYPE.written_in(w) for w in whens])
+    per_type, kinds = [], 0
+    for value, members in types:
+        mine = [w for w in whens if _may_be_of_type(w, value)]
+        view = _named_windows(policy, mine)
+        if len(view.windows) > MAX_NAMED_WINDOWS:
+            return None, (f"too many windows to analyse: the rules for {value} requests name {len(view.windows)} "
+                          f"windows, and coverage is analysed for at most {MAX_NAMED_WINDOWS}; name fewer windows in "
+                          "the rules' `when` (merge windows that share an anchor). The policy is valid as it is.")
+        spaces = [[(value, members)] if c is TYPE else c.space(view, [c.written_in(w) for w in mine])
+                  for c in CONDITIONS]
+        kinds += math.prod(len(s) for s in spaces)
+        per_type.append(spaces)
     if kinds * (len(policy.rules) + len(policy.adjustments)) > MAX_CHECKS:
         return None, (f"too many kinds of request to analyse: {kinds:,} kinds times {len(policy.rules)} rules and "
                       f"{len(policy.adjustments)} adjustments is over {MAX_CHECKS:,}; name fewer windows, reasons, "
                       "tags or classes in the rules' `when`, or merge rules. The policy is valid as it is.")
-    return spaces, None
+    return per_type, None
 
 
-def _kinds(spaces: list):
+def _kinds(per_type: list):
     names = [c.fact for c in CONDITIONS]
-    for combo in itertools.product(*spaces):
-        yield Facts(**{n: value for n, (value, _) in zip(names, combo)}), combo
+    for spaces in per_type:
+        for combo in itertools.product(*spaces):
+            yield Facts(**{n: value for n, (value, _) in zip(names, combo)}), combo
 
 
 def _folded(combo: tuple) -> dict:
@@ -109,9 +129,10 @@ def _describe(kind: tuple, windows: list[dict]) -> str:
 
 
 def analyse(policy: Policy, max_uncovered: int = 12) -> Report:
-    """The rules' analysis (analyse_rules) and the fees' lints."""
+    """The rules' analysis (analyse_rules), the fees' lints and the clauses' stale numbers."""
     report = analyse_rules(policy, max_uncovered)
     report.fee_findings, report.warnings = fee_findings(policy), report.warnings + fee_warnings(policy)
+    report.stale_clauses = stale_numbers(policy)
     return report
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from integration.contract.errors import did_you_mean
 from integration.domain import vocabulary as vocab
 from integration.policy import model
+from integration.policy.clause_refs import render_clauses, render_explain
 from integration.policy.conditions.when import compile_when, lint_refs, windows_named
 from integration.policy.evidence_kinds import compile_kinds
 from integration.policy.fee_compile import compile_fees
@@ -121,6 +122,9 @@ class _Compiler:
                 self.error(f"{path}.return", "say who pays return shipping: `shipping_paid_by: merchant` or customer")
         return model.Terms(**merged)
 
+    def explain(self, path: str, doc: dict) -> str | None:
+        return render_explain(self.doc, f"{path}.explain", doc.get("explain"), self.error)
+
     def rule(self, path: str, doc: dict) -> model.Rule:
         self.ref(f"{path}.clause", doc["clause"], list(self.doc["clauses"]), "clauses")
         self.check_when(f"{path}.when", doc["when"])
@@ -128,7 +132,7 @@ class _Compiler:
             self.ref(f"{path}.evidence[{j}]", kind, [*vocab.EVIDENCE_KINDS, *self.kinds], "evidence_kinds")
         return model.Rule(doc["id"], doc["clause"], doc["decide"], compile_when(doc["when"]),
                           windows_named(doc["when"]), tuple(doc.get("evidence", ())),
-                          self.terms(path, doc), doc.get("explain"))
+                          self.terms(path, doc), self.explain(path, doc))
 
     def adjustment(self, path: str, doc: dict) -> model.Adjustment:
         self.ref(f"{path}.clause", doc["clause"], list(self.doc["clauses"]), "clauses")
@@ -138,7 +142,7 @@ class _Compiler:
             self.ref(f"{path}.refund.deductions", changes["deductions"], list(self.doc["fees"]), "fees")
         if not changes:
             self.error(path, "an adjustment must change something under `return` or `refund`")
-        return model.Adjustment(doc["id"], doc["clause"], compile_when(doc["when"]), changes, doc.get("explain"))
+        return model.Adjustment(doc["id"], doc["clause"], compile_when(doc["when"]), changes, self.explain(path, doc))
 
     def otherwise(self) -> model.Rule:
         doc = self.doc["otherwise"]
@@ -148,7 +152,7 @@ class _Compiler:
         if not terms.resolutions:
             terms = model.Terms(**{**terms_fields(self.doc["defaults"]), "resolutions": ("refund",)})
         return model.Rule("otherwise", doc.get("clause", ""), doc["decide"], lambda f: True,
-                          terms=terms, explain=doc.get("explain"))
+                          terms=terms, explain=self.explain("otherwise", doc))
 
     def unique_ids(self) -> None:
         seen: set[str] = set()
@@ -164,7 +168,7 @@ class _Compiler:
         self.unique_ids()
         self.kinds = compile_kinds(d.get("evidence_kinds", {}), self.error)
         policy = model.Policy(
-            d["policy"], d["name"], d.get("version"), tz, dict(d["clauses"]), self.item_classes(),
+            d["policy"], d["name"], d.get("version"), tz, render_clauses(d, self.error), self.item_classes(),
             d["default_item_class"], {n: self.window(n, w) for n, w in d["windows"].items()}, self.fees(),
             tuple(self.rule(f"rules[{i}]", r) for i, r in enumerate(d["rules"])),
             tuple(self.adjustment(f"adjustments[{i}]", a) for i, a in enumerate(d["adjustments"])),

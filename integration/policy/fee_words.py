@@ -49,7 +49,15 @@ def _what(charge: FeeCharge, currency: str) -> str:
         return f"{format_amount(fee.amount, currency)} {name}{' per unit' if fee.per == 'unit' else ''}"
     if fee.base == "label" and charge.percent == 100:
         return f"{name} at cost"
-    return f"{percent_text(charge.percent or Decimal(0))} % {name}{_OF.get(fee.base, '')}"
+    return f"{percent_text(charge.percent or Decimal(0))} % {name}{_OF.get(fee.base, '')}{_bounds(fee, currency)}"
+
+
+def _bounds(fee, currency: str) -> str:
+    """' (at least 5.00 per unit)': the floor and ceiling that may have set the amount rather than the percentage."""
+    each = " per unit" if fee.per == "unit" else ""
+    limits = [f"at least {format_amount(fee.floor, currency)}{each}"] if fee.floor is not None else []
+    limits += [f"at most {format_amount(fee.ceiling, currency)}{each}"] if fee.ceiling is not None else []
+    return f" ({', '.join(limits)})" if limits else ""
 
 
 def _charged(charge: FeeCharge, currency: str) -> str:

@@ -56,7 +56,8 @@ def _whole_order(case: Case, paying: list[LineVerdict]) -> bool:
     asked = {}
     for v in paying:
         asked[v.line.id] = asked.get(v.line.id, 0) + v.quantity
-    return all(asked.get(li.id, 0) >= li.quantity for li in case.order.line_items)
+    # Units refunded before are gone: the rest of the order coming back is the whole order coming back.
+    return all(asked.get(li.id, 0) >= li.open_quantity for li in case.order.line_items)
 
 
 def _shipping(case: Case, paying: list[LineVerdict]) -> Decimal:

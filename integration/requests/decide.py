@@ -83,7 +83,20 @@ def merchant_review(case: ReturnCase) -> dict | None:
 def policy_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, request: dict):
     """(version, policy, engine decision) for `request` on the case's order, nothing saved. Once the merchant
     has decided on review, their outcome stands: evidence or an inspection only changes its terms."""
+    request = with_label_cost(case, order, request)
     return decide_loaded(session, shop, case, load_case(decision_case(session, shop, order, request, str(case.id))))
+
+
+def with_label_cost(case: ReturnCase, order: Order, request: dict) -> dict:
+    """The request with what the prepaid return label the shop bought for it cost (a fee's `base: label`), once
+    bought and in the order's currency; as it was otherwise."""
+    for decision in reversed(case.decisions):
+        for action in decision.actions:
+            result = action.result or {}
+            if action.kind == "return_label" and action.state == "succeeded" and result.get("cost") \
+                    and result.get("currency") == order.currency:
+                return {**request, "return_label_cost": str(result["cost"])}
+    return request
 
 
 def decide_loaded(session: Session, shop: Shop, case: ReturnCase, contract_case):
@@ -106,9 +119,18 @@ def decision_document(case: ReturnCase, decided) -> dict:
     return {**decision_json(decided), **({"review": review} if review else {})}
 
 
+def with_version_used(document: dict, version: PolicyVersion) -> dict:
+    """The decision with `policy.version` the shop's stored version that decided it; the document's own `version:`
+    key is kept as `policy.document_version`."""
+    policy = dict(document.get("policy") or {})
+    written = policy.get("document_version", policy.get("version"))
+    return {**document, "policy": {**policy, "version": version.version, "document_version": written}}
+
+
 def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order, version: PolicyVersion,
                     document: dict, decided_by: str) -> Decision:
     """Store a decision document on the request and plan its actions (queued by the caller after commit)."""
+    document = with_version_used(document, version)
     decision = Decision(case_pk=case.id, policy_version_id=version.id, outcome=document["outcome"],
                         document=document, decided_by=decided_by)
     case.decisions.append(decision)

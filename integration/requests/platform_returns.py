@@ -16,6 +16,7 @@ from integration.domain import events as ev
 from integration.orders.picture import apply_return, find_order
 from integration.requests.decide import find_case, submit_request
 from integration.requests.exchange_stock import platform_stock, with_exchange_stock
+from integration.requests.platform_decisions import record_platform_decision
 from integration.runtime import settings_of
 
 # Shopify's reasons -> the contract's. The ReturnReason enum its webhooks carry (lower-cased), and the handles of
@@ -96,8 +97,10 @@ def with_lines(session: Session, shop: Shop, event: ev.ReturnSeen) -> ev.ReturnS
 
 
 def apply_return_and_decide(session: Session, shop: Shop, event: ev.ReturnSeen) -> None:
-    """Record the return; a newly requested one is decided with the shop's policy and acted on."""
+    """Record the return; a newly requested one is decided with the shop's policy and acted on; one approved or
+    declined in the platform's admin while it waited for the merchant's review records their decision."""
     apply_return(session, shop, event)
+    record_platform_decision(session, shop, event)
     if event.status != "requested" or not shop.active or event.order_id is None:
         return
     if find_case(session, shop, "shopify_return", event.return_id) is not None:

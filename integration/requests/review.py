@@ -20,7 +20,7 @@ from integration.policy.refund import line_deduction, line_value, pays_money
 from integration.requests.evidence import with_stored_evidence
 from integration.orders.as_case import decision_case
 from integration.requests.decide import (RequestError, decision_document, inspected_request, policy_decision,
-                                          policy_for, record_decision, record_inspection)
+                                          policy_for, record_decision, record_inspection, with_version_used)
 
 WAITING = ("needs_review", "needs_evidence")
 MERCHANT_OUTCOMES = {"approve": "approved", "deny": "denied"}
@@ -161,8 +161,8 @@ def preview_inspection(session: Session, shop: Shop, case: ReturnCase, condition
     decision and each line's fee."""
     order = session.get(Order, case.order_pk)
     inspected = with_confirmed(inspected_request(with_stored_evidence(session, case), conditions), confirmed)
-    _, policy, decided = policy_decision(session, shop, case, order, inspected)
-    document = decision_document(case, decided)
+    version, policy, decided = policy_decision(session, shop, case, order, inspected)
+    document = with_version_used(decision_document(case, decided), version)   # as recording it would store it
     currency = decided.refund.currency
     lines = []
     for verdict in decided.lines:

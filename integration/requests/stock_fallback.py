@@ -1,6 +1,7 @@
 """An exchange out of stock as its order was about to be made falls back to what the policy says then: the request
 is decided again with those items out of stock, and an approved refund or store credit is planned once through the
-outbox. Without such a fallback (or when it needs a human) the platform's review tag and staff note stand."""
+outbox, and the review tag the exchange put on the order comes off. Without such a fallback (or when it needs a
+human) the platform's review tag and staff note stand."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
+from integration.domain import actions as act
 from integration.requests.decide import decision_document, policy_decision, record_decision
 from integration.requests.evidence import with_stored_evidence
 
@@ -53,7 +55,18 @@ def _fall_back(session: Session, action: Action) -> Decision | None:
     if document["outcome"] != "approved" or document["resolution"] not in FALLBACKS:
         return None
     case.request = without_stock(case.request, short)
-    return record_decision(session, shop, case, order, version, document, "stock")
+    decision = record_decision(session, shop, case, order, version, document, "stock")
+    _untag(shop, order, action, decision)
+    return decision
+
+
+def _untag(shop: Shop, order: Order, exchange: Action, decision: Decision) -> None:
+    """The review tag the out-of-stock exchange put on the order comes off: the policy settled it, nobody need look."""
+    tag = exchange.payload.get("review_tag")
+    if tag:
+        payload = act.TagOrder(order.order_id, tag, remove=True)
+        decision.actions.append(Action(shop_id=shop.id, kind=payload.kind.value, payload=act.payload_json(payload),
+                                       idempotency_key=f"returnkit-{decision.id}-untag-{payload.kind}"))
 
 
 def fall_back_out_of_stock(session: Session) -> list[int]:

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from integration.db.base import utcnow
 from integration.db.models import Shop, WebhookDelivery
@@ -15,6 +15,7 @@ from integration.db.request_models import Action, Decision, ReturnCase, ReturnPa
 from integration.domain.actions import ActionKind
 from integration.domain.parcels import STEPS, ParcelUpdate, step_index
 from integration.domain.vocabulary import PARCEL_TIMINGS
+from integration.orders.as_case import refunded_quantities
 from integration.outbox.plan import plan_actions
 from integration.outbox.plan_exchange import exchange_wants
 
@@ -98,11 +99,26 @@ def case_source(case: ReturnCase, parcel_step: str | None = None) -> dict:
               "type": case.request.get("type"), "exchanges": exchange_wants(case.request), "parcel": parcel_step}
     if case.request.get("edit"):
         source["edit"] = case.request["edit"]   # an edit request's change (integration/outbox/plan_edit.py)
+    if source["type"] == "cancellation" and _keeps_lines(case):
+        source["keeps_lines"] = True   # a cancellation of some lines: never the platform's whole-order cancel
     if case.source == "shopify_return":
         source["return_id"] = case.source_ref
     else:
         source["case_id"] = case.id
     return source
+
+
+def _keeps_lines(case: ReturnCase) -> bool:
+    """Whether a cancellation names fewer units than the order still holds (units refunded before are gone)."""
+    items = case.request.get("items") or []
+    if not items:
+        return False
+    order = object_session(case).get(Order, case.order_pk)
+    asked: dict[str, int] = {}
+    for item in items:
+        asked[str(item["line_item_id"])] = asked.get(str(item["line_item_id"]), 0) + int(item["quantity"])
+    gone = refunded_quantities(order)
+    return any(asked.get(line.line_id, 0) < line.quantity - gone.get(line.line_id, 0) for line in order.lines)
 
 
 def parcel_step(session: Session, case: ReturnCase) -> str | None:

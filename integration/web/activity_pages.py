@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
+from adapters.registry import ADAPTERS
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.db.unit_of_work import queue_recorded
 from integration.outbox.run import retry_by_hand
 from integration.db.base import utcnow
+from integration.merchant.order_summary import order_summary
 from integration.merchant.timeline import activity_orders, by_hand, order_timeline
 from integration.web.auth import owned, shop_required
 
@@ -39,9 +41,11 @@ def orders():
 @blueprint.get("/orders/<int:order_pk>")
 @shop_required
 def order(order_pk: int):
-    """One order's timeline: deliveries, requests, decisions, actions and their attempts."""
+    """One order's summary (customer, items, dates, money, requests), then its timeline: deliveries, requests,
+    decisions, actions and their attempts."""
     row = owned(Order, order_pk)
-    return render_template("activity_order.html", order=row, entries=order_timeline(g.db, g.shop, row))
+    return render_template("activity_order.html", order=row, summary=order_summary(g.db, g.shop, row),
+                           entries=order_timeline(g.db, g.shop, row), platform=ADAPTERS[g.shop.platform].title)
 
 
 @blueprint.post("/actions/<int:action_id>/retry")

@@ -11,7 +11,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from integration.db.models import PolicyVersion
 from integration.policy.loader import load_policy_text, preset_names, resolve_policy_path
 from integration.merchant import policy_editor as editor
-from integration.merchant.policy_form import FormErrors, apply_form, form_groups, group_errors, read_form
+from integration.merchant.policy_form import (FormErrors, apply_form, form_groups, group_errors, read_form,
+                                             stale_clause_warnings)
 from integration.merchant.policy_text import published_sections, to_markdown, window_words
 from integration.shops.core import set_policy
 from integration.web.auth import owned, shop_required
@@ -118,6 +119,8 @@ def save_form():
         updated = apply_form(text, request.form)
     except FormErrors as exc:
         return _render_form(text, exc.errors, 422)
+    for warning in stale_clause_warnings(updated):   # shown, but the save goes through
+        flash(f"Check your clause: {warning}", "warning")
     if request.form.get("action") == "save":
         return _publish(updated, "from the settings form")
     _keep(updated, "settings form", "Kept as your draft. Try it, or save it as a new version.")

@@ -10,9 +10,9 @@ from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
 from integration.requests.evidence import fetch_file, list_files, with_stored_evidence
 from integration.requests.decide import RequestError
-from integration.requests.review import (CONFIRMED, awaiting_inspection, awaits_inspection, decide_on_review,
-                                         inspect_and_refund, inspection_conditions, inspection_confirmed,
-                                         preview_inspection, review_queue)
+from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS, parse_filters, split_queue
+from integration.requests.review import (CONFIRMED, awaits_inspection, decide_on_review, inspect_and_refund,
+                                         inspection_conditions, inspection_confirmed, preview_inspection)
 from integration.web.activity_pages import commit_and_queue
 from integration.web.auth import owned, shop_required
 
@@ -22,19 +22,21 @@ blueprint = Blueprint("review", __name__, url_prefix="/app/review", template_fol
 
 
 def _queue_page(errors: dict | None = None, status: int = 200):
+    filters, filter_errors = parse_filters(request.args)
+    split = split_queue(g.db, g.shop, filters)
     # the evidence as the policy counted it: the request's counts and the files stored for it
-    waiting = [(case, decision, g.db.get(Order, case.order_pk), with_stored_evidence(g.db, case).get("evidence") or {},
-                list_files(g.db, case)) for case, decision in review_queue(g.db, g.shop)]
-    inspections = [(case, decision, g.db.get(Order, case.order_pk))
-                   for case, decision in awaiting_inspection(g.db, g.shop)]
-    return render_template("review_queue.html", waiting=waiting, inspections=inspections,
+    waiting = [(row, with_stored_evidence(g.db, row.case).get("evidence") or {}, list_files(g.db, row.case))
+               for row in split.for_you]
+    return render_template("review_queue.html", waiting=waiting, queue=split, filters=filters,
+                           filter_errors=filter_errors, types=TYPE_LABELS, reasons=REASON_LABELS,
                            errors=errors or {}, form=request.form), status
 
 
 @blueprint.get("/")
 @shop_required
 def queue():
-    """Requests waiting for the merchant, oldest first, and approved returns waiting for an inspection."""
+    """Requests waiting for the merchant (review, inspection) and for the customer (evidence), oldest first;
+    filtered by the query's type, reason, older_than (days) and q (order number)."""
     return _queue_page()
 
 

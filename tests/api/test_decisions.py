@@ -30,7 +30,7 @@ def keyed(rt, shops):
 
 def test_health_and_presets(client):
     assert client.get("/healthz").json == {"status": "ok"}
-    assert client.get("/api/v1/policies").json["presets"] == ["blank", "kainamo", "kaolate", "kinectr", "motion-hardware"]
+    assert client.get("/api/v1/policies").json["presets"] == ["blank", "kainamo", "kaolate", "kinectr", "motion-hardware", "oak-and-iron", "paper-and-vow"]
 
 
 def test_decide_with_a_preset_returns_a_contract_decision(client):
@@ -72,3 +72,27 @@ def test_policy_check_reports_findings(client):
     response = client.post("/api/v1/policies/check", json={"policy": "kaolate"})
     assert response.status_code == 200
     assert response.json["valid"] is True and response.json["uncovered_total"] >= 1
+
+
+def test_policy_check_reports_the_fee_and_evidence_lints_as_the_cli_does(client, keyed):
+    text = """
+policy: lints
+name: Lints
+timezone: UTC
+clauses: {c: "Terms."}
+evidence_kinds:
+  serial_photo: {label: "A photo of the serial number", files: [image/jpeg]}
+fees:
+  tiers:
+    any:
+      tiers: {from: purchase, unit: days, steps: [{from_day: 0, percent: 0}, {from_day: 3, percent: 50},
+                                                  {from_day: 3, percent: 100}]}
+  flat:
+    any: {amount: "350.00", per: order}
+rules:
+  - {id: all, clause: c, decide: approve, resolution: [refund], refund: {deductions: tiers}}
+"""
+    body = client.post("/api/v1/policies/check", json={"policy": text}, headers=keyed).json
+    assert body["valid"] is True and body["unasked_evidence"] and "serial_photo" in body["unasked_evidence"][0]
+    assert body["fee_findings"] and "tiers" in body["fee_findings"][0]
+    assert any("flat" in w for w in body["warnings"]), body["warnings"]

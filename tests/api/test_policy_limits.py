@@ -60,7 +60,7 @@ def test_coverage_over_too_many_windows_is_not_analysed_and_the_rest_is_answered
     response = client.post(CHECK, json={"policy": many_windows(16)}, headers=keyed)
     assert response.status_code == 200 and response.json["valid"] is True
     [why] = response.json["not_analysed"]
-    assert why.startswith("too many windows to analyse: the rules name 16 windows")
+    assert why.startswith("too many windows to analyse: the rules for return requests name 16 windows")
     assert response.json["never_fire"] == [] and response.json["uncovered_total"] == 0
 
 

@@ -48,6 +48,9 @@ def test_the_policys_refund_is_planned_once_in_place_of_the_exchange(client, rt,
     assert action_kinds(rt).count("refund") == 1 and action_kinds(rt).count("create_exchange") == 1
     assert shopify.refunded(ORDER) == total > 0
     assert "ProcessReturn" in seen(shopify) and shopify.state.exchange_orders()[0]["status"] == "ON_HOLD"
+    # The policy settled it: the review tag the exchange put on comes off again.
+    assert "returnkit-review" not in shopify.state.orders[f"gid://shopify/Order/{ORDER}"]["tags"]
+    assert "UntagOrder" in seen(shopify)
 
 
 def test_without_a_fallback_the_review_tag_and_note_stand(client, rt, queue, shops, shopify):  # noqa: F811
@@ -73,3 +76,5 @@ def test_woocommerce_an_exchange_sold_out_at_creation_is_refunded_once_instead(c
         total = Decimal(session.get(ReturnCase, case_id).decisions[-1].document["refund"]["total"])
     assert sum(Decimal(r["amount"]) for r in woo.refunds[WOO_ORDER]) == total > 0
     assert action_kinds(rt).count("refund") == 1 and children(woo) == []
+    tags = [m["value"] for m in woo.orders[WOO_ORDER]["meta_data"] if m["key"] == "_returnkit_tag"]
+    assert tags == [""]   # the review flag emptied: the policy settled it

@@ -180,6 +180,13 @@ class ShopState(WebhookSubscriptionsMixin, OrdersConnectionMixin, ReturnProcessi
         order["tags"] = sorted(set(order["tags"]) | set(args["tags"]))
         return {"node": {"id": args["id"]}, "userErrors": []}
 
+    def tagsRemove(self, args):
+        """tagsRemove (shopify.dev/docs/api/admin-graphql/latest/mutations/tagsRemove): the tags given are taken off
+        the resource; one it does not have is no error."""
+        order = self.orders[args["id"]]
+        order["tags"] = sorted(set(order["tags"]) - set(args["tags"]))
+        return {"node": {"id": args["id"]}, "userErrors": []}
+
     def _move_return(self, args, to: str):
         ret = self.returns.get(args["input"]["id"])
         if ret is None or ret["status"] != "REQUESTED":

@@ -127,7 +127,7 @@ class WooCommerceEmulator:
                 order.update({k: v for k, v in body.items() if k not in ("meta_data", "shipping", "billing")})
                 # WC_REST_Orders_V2_Controller::update_address: only the posted address fields are set.
                 order.update({k: {**(order.get(k) or {}), **body[k]} for k in ("shipping", "billing") if k in body})
-                order.setdefault("meta_data", []).extend(body.get("meta_data") or [])
+                _update_meta(order, body.get("meta_data") or [])
             return jsonify(order), 200
         if parts[2] == "notes":
             return self._notes(method, order, body)
@@ -197,3 +197,17 @@ class WooCommerceEmulator:
                   "email_restrictions": [e.lower() for e in body.get("email_restrictions") or []]}
         self.coupons.append(coupon)
         return jsonify(coupon), 201
+
+
+def _update_meta(order: dict, posted: list[dict]) -> None:
+    """The order's meta after a PUT: the REST controller calls WC_Data::update_meta_data(key, value, id) for each
+    posted entry, which changes the entry with that id, else the first with that key, else adds one
+    (woocommerce/includes/abstracts/abstract-wc-data.php)."""
+    meta = order.setdefault("meta_data", [])
+    for entry in posted:
+        found = next((m for m in meta if ("id" in entry and m.get("id") == entry["id"])
+                      or ("id" not in entry and m.get("key") == entry.get("key"))), None)
+        if found is not None:
+            found["value"] = entry.get("value")
+        else:
+            meta.append(dict(entry))

@@ -16,9 +16,8 @@ def test_a_presets_text_quotes_each_clause_and_states_its_windows(name):
     text = _markdown(policy)
     for clause in policy.clauses.values():
         assert f"> {clause.strip()}" in text
-    for window in policy.windows.values():
-        if window.length:
-            assert f"{window.length} {window.unit if window.length != 1 else window.unit[:-1]} from" in text
+    for window in policy.windows.values():   # each window in words: "30 days from delivery", "until it ships"...
+        assert window_words(window) in text
 
 
 def test_kaolate_states_its_windows_shipping_and_evidence_in_words():

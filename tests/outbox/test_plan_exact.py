@@ -52,6 +52,29 @@ def test_a_cancellation_cancels_for_the_decisions_total_and_currency():
     assert _plan("shopify", {}, decision, link=LINK) == [_p(act.CancelOrder("1001", "30.00", "CAD")), _staff("approved")]
 
 
+CANCEL_TWO = {"total": "30.00", "currency": "CAD", "shipping": "0", "timing": "on_approval", "tax": "0"}
+PARTLY = [{"line_item_id": "1", "quantity": 2, "outcome": "approved"},
+          {"line_item_id": "2", "quantity": 1, "outcome": "denied"}]
+KEPT_NOTE = ("returnkit: cancelled 2 x line 1 at the customer's request and refunded them; the rest of the order "
+             "stands: do not make or ship the cancelled units.")
+
+
+@pytest.mark.parametrize("source, lines", [
+    ({}, PARTLY),                                               # the policy keeps line 2 of a whole-order request
+    ({"keeps_lines": True}, [{"line_item_id": "1", "quantity": 2, "outcome": "approved"}]),   # asked for line 1 only
+])
+def test_a_cancellation_that_keeps_lines_refunds_the_cancelled_ones_and_never_cancels_the_order(source, lines):
+    decision = _decision("approved", resolution="cancel_and_refund", refund=CANCEL_TWO, lines=lines)
+    assert _plan("shopify", source, decision, link=LINK) == [
+        _p(act.Refund("1001", "30.00", "CAD", "0", [["1", 2]], "0", "0", "original_payment", None, None, [])),
+        _p(act.OrderNote("1001", KEPT_NOTE)), _staff("approved")]
+
+
+def test_a_cancellation_that_keeps_lines_with_nothing_to_refund_leaves_the_note_only():
+    decision = _decision("approved", resolution="cancel_and_refund", refund=NOTHING, lines=PARTLY)
+    assert _plan("woocommerce", {}, decision) == [_p(act.OrderNote("1001", KEPT_NOTE)), _staff("approved", None)]
+
+
 def test_a_platform_return_is_approved_first():
     assert _plan("shopify", {"return_id": "55"}, _decision("approved"))[0] == _p(act.ApproveReturn("55"))
 

@@ -24,7 +24,7 @@ def errors_of(text: str) -> list[str]:
 
 
 def test_the_presets_ship_and_compile():
-    assert preset_names() == ["blank", "kainamo", "kaolate", "kinectr", "motion-hardware"]
+    assert preset_names() == ["blank", "kainamo", "kaolate", "kinectr", "motion-hardware", "oak-and-iron", "paper-and-vow"]
     for name in preset_names():
         policy = preset(name)
         assert policy.rules and all(r.clause in policy.clauses for r in policy.rules)

@@ -1,0 +1,153 @@
+"""The review queue as the merchant reads it: what waits for them, what waits for the customer, each request with
+its age, customer, items and amount in plain words, and the filters they narrow it with."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy.orm import Session
+
+from integration.db.base import utcnow
+from integration.db.models import Shop
+from integration.db.order_models import Order
+from integration.db.request_models import Decision, ReturnCase
+from integration.domain.vocabulary import REASONS, REQUEST_TYPES
+from integration.orders.as_case import shop_zone
+from integration.requests.review import awaiting_inspection, review_queue
+
+REASON_LABELS = {"damaged_in_transit": "Damaged in transit", "defective": "Defective", "wrong_item": "Wrong item",
+                 "not_as_described": "Not as described", "changed_mind": "Changed their mind",
+                 "ordered_wrong_variant": "Ordered the wrong size or colour",
+                 "cosmetic_variation": "Looks different from the photos", "late_delivery": "Arrived late",
+                 "other": "Other reason"}
+TYPE_LABELS = {"return": "Return", "exchange": "Exchange", "cancellation": "Cancellation", "warranty": "Warranty",
+               "edit": "Order change"}
+MAX_AGE_FILTER = 3650
+
+
+def shop_date(value: datetime | None, zone: tzinfo) -> str:
+    """A date as the merchant reads it, in the shop's zone: "6 Dec 2026" ("" for none)."""
+    if value is None:
+        return ""
+    local = value.astimezone(zone)
+    return f"{local.day} {local:%b %Y}"
+
+
+def age_words(since: datetime, now: datetime) -> str:
+    """How long something has waited: "under a day", "1 day", "3 days"."""
+    days = max((now - since).days, 0)
+    return "under a day" if days == 0 else f"{days} day" + ("s" if days > 1 else "")
+
+
+def masked_email(email: str | None) -> str:
+    """An email shown in lists without giving it away: "j•••@example.com"."""
+    if not email or "@" not in email:
+        return ""
+    local, domain = email.rsplit("@", 1)
+    return f"{local[:1]}•••@{domain}"
+
+
+def order_label(order: Order) -> str:
+    """The order as the merchant knows it: its number ("#1001"), else the platform's id."""
+    return f"#{(order.number or order.order_id).lstrip('#')}"
+
+
+def item_words(order: Order, items: list[dict]) -> list[str]:
+    """Each requested item as "Organic tee × 2" (the whole order when the request names none)."""
+    titles = {line.line_id: line.title for line in order.lines}
+    words = [f"{titles.get(str(item['line_item_id']), 'an item no longer on the order')} × {item['quantity']}"
+             for item in items]
+    return words or ["The whole order"]
+
+
+def refund_words(document: dict) -> str | None:
+    """What the request would pay back if approved ("45.00 USD"), or None when it pays no money."""
+    refund = document.get("refund") or {}
+    if refund.get("timing", "none") == "none" or not refund.get("total"):
+        return None
+    return f"{refund['total']} {refund['currency']}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The queue's filters from the page's query: request type, reason, older than N days, order number text."""
+    type: str = ""
+    reason: str = ""
+    older_than: int | None = None
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.type or self.reason or self.older_than is not None or self.q)
+
+
+def parse_filters(args) -> tuple[Filters, list[str]]:
+    """The filters in a GET query, and a `field: fix` line for each value that cannot be used (then ignored)."""
+    errors, kind, reason = [], args.get("type", ""), args.get("reason", "")
+    if kind and kind not in REQUEST_TYPES:
+        errors.append(f"type: choose one of {', '.join(TYPE_LABELS.values())}")
+        kind = ""
+    if reason and reason not in REASONS:
+        errors.append("reason: choose one of the reasons in the list")
+        reason = ""
+    raw, older = args.get("older_than", "").strip(), None
+    if raw:
+        if raw.isdigit() and int(raw) <= MAX_AGE_FILTER:
+            older = int(raw)
+        else:
+            errors.append(f"older_than: give a whole number of days from 0 to {MAX_AGE_FILTER}, such as 3")
+    return Filters(kind, reason, older, args.get("q", "").strip().lstrip("#")[:64]), errors
+
+
+@dataclass(frozen=True)
+class Row:
+    """One request in the queue, in the merchant's words."""
+    case: ReturnCase
+    decision: Decision
+    order: Order
+    order_label: str
+    type_label: str
+    reason_label: str
+    made: str
+    age: str
+    customer: str
+    items: list[str]
+    amount: str | None
+
+
+def _row(case: ReturnCase, decision: Decision, order: Order, zone: tzinfo, now: datetime) -> Row:
+    request = case.request
+    return Row(case, decision, order, order_label(order), TYPE_LABELS.get(request.get("type"), "Request"),
+               REASON_LABELS.get(request.get("reason"), ""), shop_date(case.created_at, zone),
+               age_words(case.created_at, now), masked_email(order.customer_email) or "Customer not known",
+               item_words(order, request.get("items") or []), refund_words(decision.document))
+
+
+def _kept(row: Row, filters: Filters, now: datetime) -> bool:
+    request = row.case.request
+    number = (row.order.number or row.order.order_id).lstrip("#")
+    return ((not filters.type or request.get("type") == filters.type)
+            and (not filters.reason or request.get("reason") == filters.reason)
+            and (filters.older_than is None or now - row.case.created_at > timedelta(days=filters.older_than))
+            and (not filters.q or filters.q.lower() in number.lower()))
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Waiting for the merchant (review, then inspections) and waiting for the customer (evidence), filtered."""
+    for_you: list[Row]
+    inspections: list[Row]
+    for_customer: list[Row]
+
+
+def split_queue(session: Session, shop: Shop, filters: Filters = Filters(), now: datetime | None = None) -> Queue:
+    """The shop's waiting requests split by who must act next, oldest first, with the filters applied."""
+    now, zone = now or utcnow(), shop_zone(session, shop)
+
+    def rows(pairs) -> list[Row]:
+        built = (_row(case, decision, session.get(Order, case.order_pk), zone, now) for case, decision in pairs)
+        return [row for row in built if _kept(row, filters, now)]
+
+    waiting = review_queue(session, shop)
+    return Queue(rows(p for p in waiting if p[1].outcome == "needs_review"), rows(awaiting_inspection(session, shop)),
+                 rows(p for p in waiting if p[1].outcome == "needs_evidence"))
