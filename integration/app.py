@@ -20,6 +20,7 @@ from integration.inbox.store import InboxWriter
 from integration.jobs.handoff import action_queue, send_deliveries
 from integration.jobs.queue import build_queue, use_queue
 from integration.web import register_web
+from integration.web.customer_i18n import init_babel
 from webhooks.edge import mount_edge
 from webhooks.shop_cache import ShopCache
 
@@ -71,6 +72,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
     app.register_blueprint(observability)  # /readyz, /metrics
     add_request_ids(app)
     register_web(app, rt.settings)
+    init_babel(app)   # the customer page in the browser's or the shop's language (integration/translations)
     mount_edge(app)   # POST /webhooks/<platform>, without the pages' request hooks
     if rt.settings.trusted_proxies:   # behind a load balancer: trust that many hops of X-Forwarded-*
         hops = rt.settings.trusted_proxies

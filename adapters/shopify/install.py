@@ -162,7 +162,7 @@ def activate_shop(sessions, settings, domain: str, grant: Grant, policy_name: st
         if shop is None:
             policy_text = resolve_policy_path(policy_name or DEFAULT_PRESET).read_text()
             shop = add_shop(session, platform="shopify", domain=domain, webhook_secret=settings.shopify_api_secret,
-                            policy_text=policy_text)
+                            policy_text=policy_text, mode="shadow")   # until the merchant switches to live
         # A Shopify app's webhooks are signed with its API secret.
         shop.status, shop.uninstalled_at = "active", None
         shop.webhook_secret, shop.api_base_url = settings.shopify_api_secret, settings.shopify_admin_url or None

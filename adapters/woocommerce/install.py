@@ -160,7 +160,7 @@ def _save_shop(db: Session, connector: WooConnector, keys: StoreKeys, policy_nam
             return add_shop(db, platform=PLATFORM, domain=domain, webhook_secret=secrets.token_hex(32),
                             policy_text=resolve_policy_path(policy_name).read_text(encoding="utf-8"),
                             consumer_key=keys.consumer_key, consumer_secret=keys.consumer_secret,
-                            check_store_url=connector.check)
+                            check_store_url=connector.check, mode="shadow")   # until the merchant switches to live
         except ShopError as exc:
             raise ConnectError(str(exc)) from None
     shop.consumer_key, shop.consumer_secret = keys.consumer_key, keys.consumer_secret

@@ -33,8 +33,9 @@ def ensure_demo_shop() -> Shop | None:
     with transaction(rt.sessions) as session:
         if session.scalar(select(Shop.id).limit(1)) is not None:
             return session.scalar(select(Shop).where(Shop.is_demo.is_(True)))
+        # In shadow mode: it has no store to act on, so its flows end in "would have done", never a dead action.
         return add_shop(session, platform="shopify", domain=DEMO_DOMAIN, webhook_secret=DEMO_SECRET, is_demo=True,
-                        policy_text=resolve_policy_path("kaolate").read_text())
+                        policy_text=resolve_policy_path("kaolate").read_text(), mode="shadow")
 
 
 def _banner(port: int, demo: Shop | None) -> str:

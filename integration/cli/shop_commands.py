@@ -47,7 +47,8 @@ def cmd_shops_add(args: argparse.Namespace) -> int:
         with transaction(_rt().sessions) as session:
             shop = add_shop(session, platform=args.platform, domain=args.domain, webhook_secret=args.webhook_secret,
                             policy_text=text, api_base_url=args.api_base_url, api_token=args.api_token,
-                            consumer_key=args.consumer_key, consumer_secret=args.consumer_secret)
+                            consumer_key=args.consumer_key, consumer_secret=args.consumer_secret,
+                            mode="live" if args.live else "shadow")
     except ShopError as exc:
         raise CommandError(str(exc)) from None
     print(shop.id)

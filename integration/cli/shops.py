@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--consumer-secret")
     add.add_argument("--api-base-url", help="platform API base URL (an emulator in tests)")
     add.add_argument("--policy", required=True, help="policy YAML file, or a preset name")
+    add.add_argument("--live", action="store_true",
+                     help="act at once; without it the shop starts in shadow mode (decides, sends nothing)")
     add.set_defaults(run=_lazy("cmd_shops_add"))
     lst = shops.add_parser("list", help="list shops")
     lst.add_argument("--json", action="store_true")

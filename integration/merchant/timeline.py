@@ -11,6 +11,8 @@ from integration.db.models import PolicyVersion, Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase, ReturnParcel
 from integration.requests.evidence import with_stored_evidence
+from integration.merchant.shadow_words import would_have
+from integration.shops.mode import SHADOWED
 
 PAGE_SIZE = 25
 # Within one instant, the order in which things happen: a delivery brings a request, which is decided, ...
@@ -68,6 +70,8 @@ def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entr
     for action in decision.actions:
         out.append(Entry(action.created_at, "action", {"action_kind": action.kind, "state": action.state,
                                                        "attempts": action.attempts, "last_error": action.last_error,
+                                                       "would_have": would_have(action.kind, action.payload)
+                                                       if action.state == SHADOWED else None,
                                                        **by_hand(action)}, action.id))
         out += [Entry(attempt.finished_at or attempt.started_at, "attempt",
                       {"action_kind": action.kind, "status": attempt.status, "response": attempt.response,

@@ -15,6 +15,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.notify.emails import compose, platform_emails_decisions
 from integration.notify.events import PLATFORM_SENT_STEPS, check_event, email_step, step_key
+from integration.shops.mode import SHADOW_REASON, in_shadow
 
 log = logging.getLogger(__name__)
 NO_ADDRESS = "the order carries no customer email address"
@@ -36,10 +37,10 @@ def announce(session: Session, case: ReturnCase, event: str, data: dict) -> None
     session.flush()
     shop, order = session.get(Shop, case.shop_id), session.get(Order, case.order_pk)
     if (step := email_step(event, clean)) is not None:
-        session.add(_email(shop, order, announcement, step, clean))
+        session.add(held_in_shadow(shop, _email(shop, order, announcement, step, clean)))
     payload = webhook_payload(event, announcement, shop, case, order, clean)
     for endpoint in subscribed(session, shop.id, event):
-        session.add(webhook_message(announcement, endpoint, event, payload))
+        session.add(held_in_shadow(shop, webhook_message(announcement, endpoint, event, payload)))
     session.flush()
     log.info("notify.announced: case %s %s", case.id, event)
 
@@ -54,6 +55,13 @@ def _email(shop: Shop, order: Order, announcement: Announcement, step: str, data
         message.state, message.last_error = "skipped", reason
     else:
         message.recipient = order.customer_email
+    return message
+
+
+def held_in_shadow(shop: Shop, message: Message) -> Message:
+    """The message, kept unsent (skipped, saying why) while the shop is in shadow mode."""
+    if in_shadow(shop) and message.state != "skipped":
+        message.state, message.last_error = "skipped", SHADOW_REASON
     return message
 
 

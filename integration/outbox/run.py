@@ -2,7 +2,8 @@
 
 States: pending -> running -> succeeded; running -> retrying (backoff) -> running ...; -> dead after
 MAX_ATTEMPTS or a permanent error (visible, and retryable by hand). A worker killed mid-call leaves a
-lease that expires; the reaper hands the action back (the platform call is idempotent by key).
+lease that expires; the reaper hands the action back (the platform call is idempotent by key). An action
+planned while its shop was in shadow mode becomes `shadowed` ("would have done"), is never due and never sent.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from integration.observability.context import binds
 from integration.observability.metrics import count_action
 from integration.notify.steps import action_finished
 from integration.outbox.locks import DatabaseOrderLocks
+from integration.shops.mode import SHADOWED, planned_in_shadow
 
 log = logging.getLogger(__name__)
 # Why the actions of a customer whose data was erased (customers/redact) are dead, never sent.
@@ -95,6 +97,9 @@ def run_action(rt, action_id: int, gateways: Gateways) -> str:
             return action.state if action else "gone"
         action = session.get(Action, action_id)
         shop = session.get(Shop, action.shop_id)
+        if planned_in_shadow(shop, action.created_at):   # kept as "would have done": never sent, not even later
+            action.state, action.lease_until, action.attempts = SHADOWED, None, action.attempts - 1
+            return SHADOWED
         kind, payload, key = action.kind, dict(action.payload), action.idempotency_key
         ledger = SavedLedger(rt, action_id, action.progress)
         redacted = _order_redacted(session, action)

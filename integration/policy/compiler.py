@@ -8,6 +8,7 @@ from integration.contract.errors import did_you_mean
 from integration.domain import vocabulary as vocab
 from integration.policy import model
 from integration.policy.clause_refs import render_clauses, render_explain
+from integration.policy.facts import named_facts
 from integration.policy.conditions.when import compile_when, lint_refs, windows_named
 from integration.policy.evidence_kinds import compile_kinds
 from integration.policy.fee_compile import compile_fees
@@ -173,7 +174,7 @@ class _Compiler:
             tuple(self.rule(f"rules[{i}]", r) for i, r in enumerate(d["rules"])),
             tuple(self.adjustment(f"adjustments[{i}]", a) for i, a in enumerate(d["adjustments"])),
             self.otherwise(), d.get("notes", {}), d, evidence_kinds=self.kinds,
-            calendar=compile_calendar(d.get("calendar"), self.error))
+            calendar=compile_calendar(d.get("calendar"), self.error), facts_named=named_facts(d))
         if self.errors:
             raise InvalidPolicy(self.errors)
         return policy

@@ -8,6 +8,7 @@ from integration.domain.case import Case
 from integration.policy.decision import Decision
 from integration.policy.explain import explain, explain_merchant
 from integration.policy.judge import LineVerdict, judge_line, overrule, requested_items
+from integration.policy.merchant_choice import Choice, chosen_verdict, partial, partial_words
 from integration.policy.model import Policy
 from integration.policy.refund import compute_refund
 
@@ -76,14 +77,23 @@ def _decide(policy: Policy, case: Case) -> Decision:
     return decision
 
 
-def decide_as_merchant(policy: Policy, case: Case, outcome: str, because: str) -> Decision:
+def decide_as_merchant(policy: Policy, case: Case, outcome: str, because: str, choice: Choice | None = None
+                       ) -> Decision:
     """The merchant's own decision (approved or denied): every line of the order gets that outcome, with the
-    policy's terms, refund and deadline for it; the explanation gives the merchant's reason."""
+    policy's terms, refund and deadline for it, or the merchant's chosen resolution or partial refund; the
+    explanation gives the merchant's reason."""
     with localcontext() as ctx:
         ctx.prec = _precision(case)
         verdicts = [overrule(policy, case, judge_line(policy, case, item), outcome) for item in requested_items(case)]
+        if choice is not None:
+            verdicts = [chosen_verdict(v, choice) for v in verdicts]
         decision = _assemble(policy, case, verdicts)
-        decision.explanation = explain_merchant(decision, because)
+        if choice is not None and choice.amount is not None and decision.outcome == "approved":
+            decision.refund = partial(decision.refund, choice.amount)
+            decision.explanation = partial_words(because, decision.refund, decision.return_required,
+                                                 decision.return_shipping_paid_by)
+        else:
+            decision.explanation = explain_merchant(decision, because)
         return decision
 
 

@@ -119,6 +119,8 @@ class Policy:
     document: Mapping[str, object] = field(default_factory=dict)
     evidence_kinds: Mapping[str, EvidenceKind] = field(default_factory=dict)   # the merchant's own, by id
     calendar: Calendar = Calendar()   # the shop's business days and holidays
+    # The facts some rule or adjustment reads (None: all); the engine works out only these and the ones it needs.
+    facts_named: frozenset[str] | None = None
 
     @property
     def class_names(self) -> tuple[str, ...]:

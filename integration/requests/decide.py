@@ -15,6 +15,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.domain.actions import ActionKind
 from integration.policy.engine import decide, decide_as_merchant
+from integration.policy.merchant_choice import Choice
 from integration.observability.metrics import count_decision
 from integration.requests.evidence import (ValidFile, file_json, list_files, store_files, with_files_counted,
                                           with_stored_evidence)
@@ -27,6 +28,7 @@ from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
 from integration.shops.current_policy import policy_for  # noqa: F401  (its callers import it from here too)
 from integration.shops.replacements import chosen_modes
+from integration.shops.mode import action_state
 from integration.shops.returns_setup import labels_ready, return_address_text
 from integration.runtime import settings_of
 
@@ -103,7 +105,8 @@ def decide_loaded(session: Session, shop: Shop, case: ReturnCase, contract_case)
     """(version, policy, engine decision) on a case already built; the merchant's review outcome stands."""
     version, policy = policy_for(session, shop)
     if review := merchant_review(case):
-        return version, policy, decide_as_merchant(policy, contract_case, review["outcome"], review["reason"])
+        return version, policy, decide_as_merchant(policy, contract_case, review["outcome"], review["reason"],
+                                                   Choice.from_review(review))   # the resolution they chose
     return version, policy, decide(policy, contract_case)
 
 
@@ -147,7 +150,8 @@ def record_decision(session: Session, shop: Shop, case: ReturnCase, order: Order
         planned_actions = [p for p in planned_actions if p.kind != ActionKind.REFUND]
     for n, planned in enumerate(planned_actions):
         decision.actions.append(Action(shop_id=shop.id, kind=planned.kind.value, payload=planned.payload,
-                                       idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}"))
+                                       idempotency_key=f"returnkit-{decision.id}-{n}-{planned.kind}",
+                                       state=action_state(shop)))   # shadow mode: "would have done", never sent
     session.flush()   # the unit of work records the new actions; they are queued once it commits
     _announce_decision(session, shop, case, order, decision, f"{base}/r/{public_slug(shop)}")
     return decision

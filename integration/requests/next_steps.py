@@ -22,7 +22,8 @@ _WAITS_FOR = {"after_inspection": "Once the item arrives and passes inspection",
 def _deadline(decision: dict) -> str | None:
     if not decision.get("deadline"):
         return None
-    return datetime.fromisoformat(decision["deadline"]).strftime("%d %B %Y")
+    at = datetime.fromisoformat(decision["deadline"])   # already in the shop's zone (the contract says so)
+    return f"{at:%A} {at.day} {at:%B}"
 
 
 def _label(decision_row) -> dict | None:
@@ -100,7 +101,9 @@ def next_steps(shop, order, case, decision_row) -> dict:
         steps = _shipping_steps(shop, decision, decision_row) + money
     elif outcome == "needs_evidence":
         words = kind_words(object_session(case), shop)   # the merchant's own kinds, in the merchant's words
-        wanted = [_EVIDENCE_WORDS.get(kind) or words.get(kind, kind) for kind in decision.get("evidence_required", [])]
+        # Never the order number: the customer proved the order with it, and the request carries it already.
+        wanted = [_EVIDENCE_WORDS.get(kind) or words.get(kind, kind) for kind in decision.get("evidence_required", [])
+                  if kind != "order_number"]
         steps = [f"To decide, the shop needs {', '.join(wanted) or 'more information'}. Send it below."]
     elif outcome == "needs_review":
         steps = [("The shop will look at your request itself and answer you by email." if _emailed(order, case)

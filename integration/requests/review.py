@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,10 +13,10 @@ from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Decision, ReturnCase
 from integration.domain.vocabulary import CONDITIONS, PARCEL_TIMINGS
-from integration.money import format_amount
 from integration.policy.engine import decide_as_merchant
-from integration.policy.refund import line_deduction, line_value, pays_money
 from integration.requests.evidence import with_stored_evidence
+from integration.requests.inspection_preview import FeeLine, LineRefund, changes, preview_lines, request_fees
+from integration.requests.review_choice import Offer, merchant_offer, parse_choice
 from integration.orders.as_case import decision_case
 from integration.requests.decide import (RequestError, decision_document, inspected_request, policy_decision,
                                           policy_for, record_decision, record_inspection, with_version_used)
@@ -75,41 +74,46 @@ def _review_input(action: str, reason: str, reviewer: str) -> tuple[str, str, st
     return MERCHANT_OUTCOMES[action], reason.strip(), reviewer.strip()[:90]
 
 
+def approve_offer(session: Session, shop: Shop, case: ReturnCase) -> Offer:
+    """What approving this request may grant (review_choice.merchant_offer), for the approve form."""
+    _, policy = policy_for(session, shop)
+    return merchant_offer(policy, _contract_case(session, shop, case))
+
+
+def _contract_case(session: Session, shop: Shop, case: ReturnCase):
+    order = session.get(Order, case.order_pk)
+    return load_case(decision_case(session, shop, order, case.request, case_id=str(case.id)))
+
+
 def decide_on_review(session: Session, shop: Shop, case: ReturnCase, action: str, reason: str,
-                     reviewer: str) -> Decision:
-    """The merchant approves or denies a request waiting for review: a new decision by "merchant:<name>",
-    the policy's terms for that outcome, and its actions planned (queue them after commit)."""
+                     reviewer: str, resolution: str = "", amount: str = "") -> Decision:
+    """The merchant approves or denies a request waiting for review: a new decision by "merchant:<name>", the
+    policy's terms for that outcome, or the resolution or partial refund the merchant chose when approving, and
+    its actions planned (queue them after commit)."""
     outcome, reason, reviewer = _review_input(action, reason, reviewer)
     previous = case.decisions[-1] if case.decisions else None
     if previous is None or previous.outcome not in WAITING:
         raise RequestError(["request: this request is not waiting for review any more"], 409)
     version, policy = policy_for(session, shop)
-    order = session.get(Order, case.order_pk)
-    contract_case = load_case(decision_case(session, shop, order, case.request, case_id=str(case.id)))
-    decided = decide_as_merchant(policy, contract_case, outcome, reason)
+    contract_case = _contract_case(session, shop, case)
+    choice = parse_choice(merchant_offer(policy, contract_case), resolution, amount) if outcome == "approved" else None
+    decided = decide_as_merchant(policy, contract_case, outcome, reason, choice)
     if decided.outcome != outcome:
         raise RequestError(["request: none of its items is on the order, so nothing can be approved"], 422)
     review = {"outcome": outcome, "by": reviewer, "reason": reason, "at": utcnow().isoformat(),
+              **(choice.json() if choice else {}),
               "suggested": {"outcome": previous.outcome, "rules": previous.document.get("rules", [])}}
+    order = session.get(Order, case.order_pk)
     document = {**decision_json(decided), "review": review}
     return record_decision(session, shop, case, order, version, document, f"merchant:{reviewer}")
-
-
-@dataclass(frozen=True)
-class LineRefund:
-    line_item_id: str
-    title: str
-    quantity: int
-    condition: str
-    value: str
-    deduction: str
-    fee: str | None
 
 
 @dataclass(frozen=True)
 class InspectionPreview:
     document: dict
     lines: list[LineRefund]
+    fees: list[FeeLine]     # charged once on the request, not on one line
+    changes: list[str]      # what changes against the approved decision, and the rule that now decides
 
 
 def inspection_conditions(case: ReturnCase, form: dict) -> dict[str, str]:
@@ -146,33 +150,17 @@ def with_confirmed(request: dict, confirmed: bool | None) -> dict:
     return out if confirmed is None else {**out, "reason_confirmed": confirmed}
 
 
-def _fee_words(fee, currency: str) -> str | None:
-    if fee is None:
-        return None
-    if fee.percent is not None:
-        return f"{'up to ' if fee.up_to else ''}{fee.percent.normalize():f} % of the item's value"
-    per = "per unit" if fee.per == "unit" else "per line"
-    return f"{'up to ' if fee.up_to else ''}{format_amount(fee.amount, currency)} {currency} {per}"
-
-
 def preview_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str],
                        confirmed: bool | None = None) -> InspectionPreview:
     """The refund the policy gives with these inspected conditions (and word on the reason), nothing saved: the
-    decision and each line's fee."""
+    decision, each line's fees with their rule and clause, and what changes against the approved decision."""
     order = session.get(Order, case.order_pk)
     inspected = with_confirmed(inspected_request(with_stored_evidence(session, case), conditions), confirmed)
     version, policy, decided = policy_decision(session, shop, case, order, inspected)
     document = with_version_used(decision_document(case, decided), version)   # as recording it would store it
-    currency = decided.refund.currency
-    lines = []
-    for verdict in decided.lines:
-        paying = verdict.line is not None and pays_money(verdict)
-        amount, fee, _ = line_deduction(policy, verdict, currency) if paying else (Decimal(0), None, False)
-        lines.append(LineRefund(verdict.item.line_item_id, verdict.line.title if verdict.line else "(not on the order)",
-                                verdict.quantity, verdict.facts.condition if verdict.facts else "",
-                                format_amount(line_value(verdict, currency) if paying else Decimal(0), currency),
-                                format_amount(amount, currency), _fee_words(fee, currency)))
-    return InspectionPreview(document, lines)
+    before = case.decisions[-1].document if case.decisions else None
+    return InspectionPreview(document, preview_lines(policy, decided, before), request_fees(policy, decided),
+                             changes(policy, decided, document, before))
 
 
 def awaits_inspection(case: ReturnCase) -> bool:

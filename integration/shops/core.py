@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from adapters.registry import ADAPTERS
 from integration.db.models import PolicyVersion, Shop
 from integration.policy.compiler import InvalidPolicy
+from integration.shops.mode import LIVE, MODES, SETTING as MODE_SETTING, SHADOW, shop_mode
 from integration.policy.loader import load_policy_text
 
 
@@ -54,11 +55,13 @@ def _check_credentials(platform: str, creds: dict) -> None:
 
 
 def add_shop(session: Session, *, platform: str, domain: str, webhook_secret: str, policy_text: str,
-             api_base_url: str | None = None, is_demo: bool = False, check_store_url=None, **creds) -> Shop:
+             api_base_url: str | None = None, is_demo: bool = False, check_store_url=None, mode: str = LIVE,
+             **creds) -> Shop:
     """Create a shop with its first policy version; raises ShopError naming the field.
 
     `check_store_url` (store_urls.check_store_url with its resolver bound) refuses a WooCommerce store
-    URL that is not public, for URLs a merchant typed."""
+    URL that is not public, for URLs a merchant typed. `mode` is live unless given: every way a merchant
+    installs (OAuth, WooCommerce connect, `shops add` without --live, the demo) passes shadow."""
     domain = normalize_domain(platform, domain)
     if check_store_url and platform_adapter(platform).checks_store_url:
         try:
@@ -68,10 +71,13 @@ def add_shop(session: Session, *, platform: str, domain: str, webhook_secret: st
     if not webhook_secret:
         raise ShopError("webhook-secret: is required (the secret the platform signs webhooks with)")
     _check_credentials(platform, creds)
+    if mode not in MODES:
+        raise ShopError(f"mode: {mode!r} is not a mode; use one of: {', '.join(MODES)}")
     if session.scalar(select(Shop.id).where(Shop.platform == platform, Shop.domain == domain)):
         raise ShopError(f"domain: {domain} is already installed; use `returnkit shops set-policy` to change it")
+    settings = {MODE_SETTING: mode} if mode == SHADOW else {}
     shop = Shop(platform=platform, domain=domain, webhook_secret=webhook_secret, api_base_url=api_base_url,
-                is_demo=is_demo, settings={}, **{k: v for k, v in creds.items() if v})
+                is_demo=is_demo, settings=settings, **{k: v for k, v in creds.items() if v})
     session.add(shop)
     session.flush()
     set_policy(session, shop, policy_text)
@@ -118,5 +124,5 @@ def shop_json(shop: Shop) -> dict:
             "policy_version": version.version if version else None, "api_base_url": shop.api_base_url,
             "credentials": {"api_token": bool(shop.api_token), "consumer_key": bool(shop.consumer_key),
                             "easypost_api_key": bool(shop.easypost_api_key)},
-            "return_address": (shop.settings or {}).get("return_address"),
+            "return_address": (shop.settings or {}).get("return_address"), "mode": shop_mode(shop),
             "created_at": shop.created_at.isoformat()}

@@ -22,6 +22,7 @@ from integration.web import policy_pages
 from integration.web import replacement_pages
 from integration.web import returns_pages
 from integration.web import review_pages
+from integration.web import shadow_pages
 from integration.web import simulate_pages
 from integration.web.limits import configure_limits
 
@@ -33,6 +34,7 @@ PAGE_MODULES = [
     simulate_pages,
     review_pages,
     activity_pages,
+    shadow_pages,
     notify_pages,
     embed_pages,
     replacement_pages,

@@ -7,13 +7,14 @@ from integration.contract.edit_schema import TEXT_LIMIT
 from integration.domain.vocabulary import EDIT_KINDS
 from integration.requests.edits import takes_edits
 from integration.shops.current_policy import policy_for
+from integration.web.customer_i18n import N_
 
-EDIT_LABELS = {"address": "The delivery address", "variant": "The size or colour of an item",
-               "personalisation": "The personalisation (text, engraving) of an item"}
-ADDRESS_FIELDS = {"first_name": "First name", "last_name": "Last name", "company": "Company (optional)",
-                  "address1": "Address", "address2": "Apartment, suite (optional)", "city": "City",
-                  "province_code": "State or province code (e.g. CO)", "zip": "Postal code",
-                  "country_code": "Country code (e.g. US)", "phone": "Phone (optional)"}
+EDIT_LABELS = {"address": N_("The delivery address"), "variant": N_("The size or colour of an item"),
+               "personalisation": N_("The personalisation (text, engraving) of an item")}
+ADDRESS_FIELDS = {"first_name": N_("First name"), "last_name": N_("Last name"), "company": N_("Company (optional)"),
+                  "address1": N_("Address"), "address2": N_("Apartment, suite (optional)"), "city": N_("City"),
+                  "province_code": N_("State or province code (e.g. CO)"), "zip": N_("Postal code"),
+                  "country_code": N_("Country code (e.g. US)"), "phone": N_("Phone (optional)")}
 _NEEDED = ("address1", "city", "country_code")
 
 

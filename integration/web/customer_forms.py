@@ -4,17 +4,18 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from integration.domain.vocabulary import PREFERRED_RESOLUTIONS, REASONS, REQUEST_TYPES
+from integration.web.customer_i18n import N_
 from integration.web.customer_edit_form import edit_request_from_form
 
 REASON_LABELS = {
-    "damaged_in_transit": "It arrived damaged", "defective": "It is faulty or stopped working",
-    "wrong_item": "I received the wrong item", "not_as_described": "It is not as described",
-    "changed_mind": "I changed my mind", "ordered_wrong_variant": "I ordered the wrong size or colour",
-    "cosmetic_variation": "It looks a little different from the photos", "late_delivery": "It arrived too late",
-    "other": "Something else",
+    "damaged_in_transit": N_("It arrived damaged"), "defective": N_("It is faulty or stopped working"),
+    "wrong_item": N_("I received the wrong item"), "not_as_described": N_("It is not as described"),
+    "changed_mind": N_("I changed my mind"), "ordered_wrong_variant": N_("I ordered the wrong size or colour"),
+    "cosmetic_variation": N_("It looks a little different from the photos"),
+    "late_delivery": N_("It arrived too late"), "other": N_("Something else"),
 }
-TYPE_LABELS = {"return": "Return it", "exchange": "Exchange it", "cancellation": "Cancel my order",
-               "warranty": "Warranty claim (it broke)", "edit": "Change my order (before it ships)"}
+TYPE_LABELS = {"return": N_("Return it"), "exchange": N_("Exchange it"), "cancellation": N_("Cancel my order"),
+               "warranty": N_("Warranty claim (it broke)"), "edit": N_("Change my order (before it ships)")}
 
 
 class CustomerRequestForm(Schema):
@@ -58,7 +59,7 @@ def request_from_form(form, lines: dict[str, int], submitted_at: str,
     data = CustomerRequestForm().load({"type": form.get("type", ""), "reason": form.get("reason") or None,
                                        "preferred_resolution": form.get("preferred_resolution") or None,
                                        "description": form.get("description", "").strip(), "quantities": quantities})
-    chosen = {k: v for k, v in quantities.items() if v > 0} or ({k: v for k, v in lines.items()}
+    chosen = {k: v for k, v in quantities.items() if v > 0} or ({k: v for k, v in lines.items() if v > 0}
                                                                if data["type"] == "cancellation" else {})
     items = [{"line_item_id": k, "quantity": v} for k, v in chosen.items()]
     if data["type"] == "exchange":

@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext, ngettext
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from integration.api.uploads import form_files, multipart_limit
 from integration.db.base import utcnow
-from integration.db.order_models import Order, Product
+from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.db.unit_of_work import unit_of_work
 from integration.requests.evidence import EvidenceError
@@ -18,12 +18,18 @@ from integration.requests.evidence_kinds import accepted_words, shop_kinds
 from integration.requests.customer_access import customer_order, public_slug, shop_by_slug
 from integration.requests.next_steps import next_steps
 from integration.requests.tracking import parcel_progress
-from integration.requests.decide import RequestError, add_evidence, submit_request
+from integration.requests.decide import RequestError, add_evidence, find_case, submit_request
 from integration.requests.exchange_stock import platform_stock, with_exchange_stock
+from integration.requests.customer_words import customer_date, customer_words
+from integration.shops.current_policy import policy_for
+from integration.web import customer_public
 from integration.web.auth import accepts_uploads
 from integration.web.customer_forms import REASON_LABELS, TYPE_LABELS, request_from_form
 from integration.web.customer_edit_form import EDIT_FORM, offered_types
+from integration.web.customer_exchange import exchange_choices
+from integration.web.customer_i18n import locale_name, shop_language
 from integration.web.customer_limits import TooManyTries, count_try, proof_failed
+from integration.web.customer_order import earlier_requests, returnable_units
 from integration.web.limits import limiter
 
 blueprint = Blueprint("customer", __name__, url_prefix="/r")
@@ -53,7 +59,13 @@ def _shop_or_404(db, slug: str):
     shop = shop_by_slug(db, slug)
     if shop is None:
         abort(404)
+    shop_language(shop)
     return shop
+
+
+def _zone(db, shop):
+    """The shop's time zone, as its policy says: every date the customer reads is in it."""
+    return policy_for(db, shop)[1].timezone
 
 
 def _session_order(db, shop) -> Order:
@@ -61,6 +73,8 @@ def _session_order(db, shop) -> Order:
     held = session.get("customer") or {}
     order = db.get(Order, held.get("order")) if held.get("shop") == shop.id else None
     if order is None or order.shop_id != shop.id:
+        if request.method == "GET":   # a kept request page opened in a new browser: shown again once proven
+            session["customer_then"] = request.path
         abort(redirect(url_for("customer.lookup", slug=public_slug(shop))))
     return order
 
@@ -93,7 +107,9 @@ def lookup(slug: str):
     """The start: order number and email."""
     with _runtime().runtime.sessions() as db:
         shop = _shop_or_404(db, slug)
-        return render_template("customer_lookup.html", shop=shop, slug=slug, error=None, number="")
+        coming_back = bool(session.get("customer_then"))
+        return render_template("customer_lookup.html", shop=shop, error=None, number="", coming_back=coming_back,
+                               **customer_public.page_context(shop, slug))
 
 
 @blueprint.post("/<slug>")
@@ -109,37 +125,40 @@ def find_order(slug: str):
         order = customer_order(db, shop, number, email)
         if order is None:
             proof_failed(shop.id, number)
-            error = "We could not find an order with this number and email. Check both, as they appear on your order confirmation."
-            return render_template("customer_lookup.html", shop=shop, slug=slug, error=error, number=number), 404
+            error = gettext("We could not find an order with this number and email. Check both, as they appear on "
+                            "your order confirmation.")
+            return render_template("customer_lookup.html", shop=shop, error=error, number=number,
+                                   **customer_public.page_context(shop, slug)), 404
         session["customer"] = {"shop": shop.id, "order": order.id}
+        then = session.pop("customer_then", "")
+        if then.startswith(f"/r/{slug}/requests/"):   # only a request page of this shop: never elsewhere
+            return redirect(then)
         return redirect(url_for("customer.new_request", slug=slug))
 
 
 def _too_many_tries(shop, slug: str, number: str, exc: TooManyTries):
     minutes = max(1, round(exc.retry_after / 60))
-    error = (f"Too many tries for this order. Please try again in {minutes} minute{'s' if minutes > 1 else ''}, "
-             "or contact the shop.")
-    page = render_template("customer_lookup.html", shop=shop, slug=slug, error=error, number=number)
+    error = ngettext("Too many tries for this order. Please try again in %(num)d minute, or contact the shop.",
+                     "Too many tries for this order. Please try again in %(num)d minutes, or contact the shop.", minutes)
+    page = render_template("customer_lookup.html", shop=shop, error=error, number=number,
+                           **customer_public.page_context(shop, slug))
     return page, 429, {"Retry-After": str(exc.retry_after)}
 
 
-def exchange_choices(db, shop, order) -> dict[str, list[tuple[str, str]]]:
-    """Per line, the other variants of its product the customer may exchange it for (the stored catalogue's)."""
-    ids = {line.product_id for line in order.lines if line.product_id}
-    products = {p.product_id: p for p in db.scalars(select(Product).where(
-        Product.shop_id == shop.id, Product.product_id.in_(ids), Product.deleted.is_(False)))}
-    out = {}
-    for line in order.lines:
-        variants = products[line.product_id].variants if line.product_id in products else []
-        out[line.line_id] = [(str(v[0]), v[1] or str(v[0])) for v in variants if str(v[0]) != str(line.variant_id)]
-    return out
+def _stock(shop):
+    """The platform's stock answers, for the exchange picker."""
+    rt = _runtime().runtime
+    return platform_stock(shop, rt.sessions, rt.settings)
 
 
 def _form_page(db, shop, slug, order, errors=None, status=200):
-    return render_template("customer_request.html", shop=shop, slug=slug, order=order, errors=errors or {},
+    earlier = earlier_requests(db, order, _zone(db, shop), locale_name(), gettext)
+    return render_template("customer_request.html", shop=shop, order=order, errors=errors or {},
+                           returnable=returnable_units(db, order), earlier=earlier,
+                           **customer_public.page_context(shop, slug),
                            form=request.form, reasons=REASON_LABELS, types=offered_types(db, shop, TYPE_LABELS),
                            edit_form=EDIT_FORM,
-                           exchanges=exchange_choices(db, shop, order), nonce=secrets.token_urlsafe(16),
+                           exchanges=exchange_choices(db, shop, order, _stock(shop)), nonce=secrets.token_urlsafe(16),
                            own_evidence=_own_evidence(db, shop)), status
 
 
@@ -162,17 +181,10 @@ def submit(slug: str):
         with unit_of_work(ctx.runtime.sessions, ctx.enqueue_action) as db:
             shop = _shop_or_404(db, slug)
             order = _session_order(db, shop)
-            lines = {line.line_id: line.quantity for line in order.lines}
-            contract_request, description = request_from_form(request.form, lines, utcnow().isoformat(),
-                                                              exchange_choices(db, shop, order))
-            files = _files(db, shop)
             # Scoped to the proven order: a form's nonce names a request of that order only.
             ref = f"page:{order.id}:{request.form.get('nonce', '')[:40] or secrets.token_urlsafe(16)}"
-            stock = platform_stock(shop, ctx.runtime.sessions, ctx.runtime.settings)
-            case, _decision = submit_request(db, shop, order, with_exchange_stock(contract_request, stock), "api",
-                                             ref, files)
-            case.description = case.description or description
-            case_id = case.id
+            first = find_case(db, shop, "api", ref)   # sent twice: the first, before its units count as held
+            case_id = first.id if first is not None else _decide_new(ctx, db, shop, order, ref)
     except ValidationError as exc:
         return _invalid(slug, {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in exc.messages.items()})
     except RequestError as exc:
@@ -180,6 +192,17 @@ def submit(slug: str):
     except EvidenceError as exc:
         return _invalid(slug, _evidence_errors(exc), exc.status)
     return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))
+
+
+def _decide_new(ctx, db, shop, order, ref: str) -> int:
+    """Validate the form against the units still returnable, decide the request and return its id."""
+    contract_request, description = request_from_form(request.form, returnable_units(db, order),
+                                                      utcnow().isoformat(), exchange_choices(db, shop, order))
+    files = _files(db, shop)
+    stock = platform_stock(shop, ctx.runtime.sessions, ctx.runtime.settings)
+    case, _decision = submit_request(db, shop, order, with_exchange_stock(contract_request, stock), "api", ref, files)
+    case.description = case.description or description
+    return case.id
 
 
 def _invalid(slug: str, errors: dict, status: int = 422):
@@ -200,8 +223,13 @@ def _session_case(db, slug: str, case_id: int):
 def _decision_page(db, slug: str, case_id: int, errors=None, status=200):
     shop, order, case = _session_case(db, slug, case_id)
     decision = case.decisions[-1]
-    return render_template("customer_decision.html", shop=shop, slug=slug, order=order, case=case, errors=errors or {},
-                           decision=decision.document, steps=next_steps(shop, order, case, decision),
+    steps = next_steps(shop, order, case, decision)
+    zone, locale = _zone(db, shop), locale_name()
+    words = customer_words(shop, decision, steps["steps"], zone, locale, gettext)
+    return render_template("customer_decision.html", shop=shop, order=order, case=case, errors=errors or {},
+                           decision=decision.document, steps=steps, words=words,
+                           when=lambda at: customer_date(at, zone, locale),
+                           **customer_public.page_context(shop, slug),
                            parcel=parcel_progress(db, case), own_evidence=_own_evidence(db, shop)), status
 
 
@@ -232,3 +260,6 @@ def send_evidence(slug: str, case_id: int):
         with ctx.runtime.sessions() as db:
             return _decision_page(db, slug, case_id, _evidence_errors(exc), exc.status)
     return redirect(url_for("customer.show_request", slug=slug, case_id=case_id))
+
+
+customer_public.register(blueprint, _runtime, _shop_or_404)

@@ -11,8 +11,9 @@ from integration.domain.vocabulary import CONDITIONS
 from integration.requests.evidence import fetch_file, list_files, with_stored_evidence
 from integration.requests.decide import RequestError
 from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS, parse_filters, split_queue
-from integration.requests.review import (CONFIRMED, awaits_inspection, decide_on_review, inspect_and_refund,
-                                         inspection_conditions, inspection_confirmed, preview_inspection)
+from integration.requests.review import (CONFIRMED, approve_offer, awaits_inspection, decide_on_review,
+                                         inspect_and_refund, inspection_conditions, inspection_confirmed,
+                                         preview_inspection)
 from integration.web.activity_pages import commit_and_queue
 from integration.web.auth import owned, shop_required
 
@@ -27,9 +28,10 @@ def _queue_page(errors: dict | None = None, status: int = 200):
     # the evidence as the policy counted it: the request's counts and the files stored for it
     waiting = [(row, with_stored_evidence(g.db, row.case).get("evidence") or {}, list_files(g.db, row.case))
                for row in split.for_you]
+    offers = {row.case.id: approve_offer(g.db, g.shop, row.case) for row, _, _ in waiting}   # the approve form's
     return render_template("review_queue.html", waiting=waiting, queue=split, filters=filters,
                            filter_errors=filter_errors, types=TYPE_LABELS, reasons=REASON_LABELS,
-                           errors=errors or {}, form=request.form), status
+                           errors=errors or {}, form=request.form, offers=offers), status
 
 
 @blueprint.get("/")
@@ -54,12 +56,13 @@ def evidence_file(case_id: int, file_id: int):
 @blueprint.post("/<int:case_id>/decide")
 @shop_required
 def decide(case_id: int):
-    """Approve or deny a waiting request with a reason and the reviewer's name; its actions are queued."""
+    """Approve (with the resolution or partial refund chosen) or deny a waiting request with a reason and the
+    reviewer's name; its actions are queued."""
     case = owned(ReturnCase, case_id)
     form = request.form
     try:
         decision = decide_on_review(g.db, g.shop, case, form.get("decision", ""), form.get("reason", ""),
-                                    form.get("reviewer", ""))
+                                    form.get("reviewer", ""), form.get("resolution", ""), form.get("amount", ""))
     except RequestError as exc:
         g.db.rollback()
         return _queue_page({case_id: exc.errors}, exc.status)

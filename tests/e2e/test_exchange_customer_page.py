@@ -39,7 +39,8 @@ def test_the_pick_is_the_item_s_exchange_for_with_its_stock_from_the_platform(cu
         [case] = session.scalars(select(ReturnCase)).all()
         item = case.request["items"][0]
         assert (item["exchange_for"], item["exchange_in_stock"]) == ({"variant_id": "8003"}, True)
-    assert [v["id"] for name, v in shopify.calls if name == "VariantStock"] == ["gid://shopify/ProductVariant/8003"]
+    # Asked twice: by the form, to offer only sizes in stock (integration/web/customer_exchange.py), then at decision.
+    assert [v["id"] for name, v in shopify.calls if name == "VariantStock"] == ["gid://shopify/ProductVariant/8003"] * 2
 
 
 def test_a_variant_not_offered_is_refused_naming_the_choice(customer, rt):
@@ -48,3 +49,9 @@ def test_a_variant_not_offered_is_refused_naming_the_choice(customer, rt):
     assert response.status_code == 422 and b"choose the size or colour you want from the list" in response.data
     with rt.sessions() as session:
         assert session.scalars(select(ReturnCase)).all() == []
+
+
+def test_a_size_the_platform_has_none_of_is_not_offered(customer, shopify):
+    shopify.state.set_stock("8003", 0)
+    page = customer.get(f"{PAGE}/new").data.decode()
+    assert 'value="8003"' not in page and 'name="exchange-9001"' not in page   # no other size left to pick

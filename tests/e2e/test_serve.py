@@ -54,7 +54,8 @@ def _cli(env, *args) -> subprocess.CompletedProcess:
 def test_serve_runs_web_and_worker_and_a_signed_sample_lands_in_the_demo_shop(service):
     port, env = service
     shops = json.loads(_cli(env, "shops", "list", "--json").stdout)
-    assert [(s["domain"], s["demo"]) for s in shops] == [("kaolate-demo.myshopify.com", True)]
+    # the demo shop runs in shadow mode: its flows end in "would have done", never a dead action
+    assert [(s["domain"], s["demo"], s["mode"]) for s in shops] == [("kaolate-demo.myshopify.com", True, "shadow")]
     for fixture in ("products_create__hoodie", "orders_create"):
         posted = _cli(env, "demo", "post", fixture)
         assert posted.returncode == 0 and "accepted" in posted.stdout, posted.stderr

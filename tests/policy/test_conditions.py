@@ -14,12 +14,14 @@ from integration.policy.loader import load_policy_text
 from tests.helpers import make_case
 from tests.policy.test_language import BASE, errors_of
 
-POLICY = load_policy_text(BASE + """
+# Every fact worked out, as for a policy naming them all (a policy works out only the facts its rules name).
+POLICY = dataclasses.replace(load_policy_text(BASE + """
 item_classes: [{name: custom, match: {tags: [engraved]}}]
 rules:
   - {id: a, clause: c, decide: deny, when: {order: {gift: true}}}
   - {id: b, clause: c, decide: review, terms: cm}
-""")
+"""), facts_named=None)
+
 CASE = load_case(make_case(
     type="exchange", reason="defective", submitted_at="2026-05-30T12:00:00-05:00",
     items=[{"line_item_id": "1", "quantity": 1, "condition": "damaged", "exchange_in_stock": False}],

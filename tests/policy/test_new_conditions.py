@@ -1,4 +1,6 @@
 """The value, customer, scope, packaging, placed_in and reason_confirmed conditions: facts, tests, errors, coverage."""
+from dataclasses import replace
+
 import pytest
 
 from integration.contract.case_schema import load_case
@@ -11,7 +13,9 @@ from integration.policy.loader import load_policy_text
 from tests.helpers import make_case
 from tests.policy.test_language import BASE, errors_of
 
-POLICY = load_policy_text(BASE + "rules:\n  - {id: b, clause: c, decide: review, terms: cm}\n")
+# Every fact worked out, as for a policy whose rules name them all (a policy works out only the facts it names).
+POLICY = replace(load_policy_text(BASE + "rules:\n  - {id: b, clause: c, decide: review, terms: cm}\n"),
+                 facts_named=None)
 LINES = [{"id": "1", "title": "Plate", "quantity": 3, "unit_price": "10.00", "refunded_quantity": 1},
          {"id": "2", "title": "Cup", "quantity": 1, "unit_price": "5.00"}]
 CUSTOMER = {"tags": ["VIP"], "orders_count": 2, "requests_last_365_days": 3, "refunded_last_365_days": "200.00"}

@@ -5,10 +5,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from integration.db.base import utcnow
+from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Action, ReturnCase, ReturnParcel
 from integration.db.unit_of_work import unit_of_work
+from integration.requests.customer_words import customer_date
 from integration.requests.label_expiry import expire_unused_labels
+from integration.shops.current_policy import policy_for
 from integration.web.limits import limiter
 from tests.e2e.test_return_labels import easypost  # noqa: F401  (the fixture)
 from tests.e2e.test_shopify_actions import ORDER, shopify  # noqa: F401  (the fixture)
@@ -24,7 +27,10 @@ def expire(rt, days_from_now: float) -> list[int]:
 
 def day(rt, step_time: str) -> str:
     with rt.sessions() as session:
-        return getattr(session.scalar(select(ReturnParcel)), step_time).strftime("%d %B %Y")
+        shop = session.get(Shop, session.scalar(select(ReturnCase)).shop_id)
+        # As the customer page writes it: "Monday 7 December", in the shop's time zone.
+        at = getattr(session.scalar(select(ReturnParcel)), step_time)
+        return customer_date(at, policy_for(session, shop)[1].timezone)
 
 
 def customer_notes(rt) -> list[Action]:

@@ -56,6 +56,7 @@ ISOLATION_EXEMPT = {
 PUBLIC_FOR_ANY_SHOP = {
     "customer.lookup": "the shop's request page asks anyone for an order number and email and shows no order "
                        "until one is proven (customer.find_order, which is checked)",
+    "customer.policy": "the shop's published returns policy, public like the policy page on its store",
 }
 # URL parameters that name no shop's data: the same value for both shops, so a route taking only these is
 # checked as a route without ids (the shop named in the query or body is not trusted).

@@ -83,7 +83,7 @@ def test_a_missing_slip_is_asked_for_in_the_merchants_words_and_added_later(cust
     decision, _, _ = _one_case(rt)
     assert decision["outcome"] == "needs_evidence" and decision["evidence_missing"] == ["packing_slip"]
     page = customer.get(created)
-    assert "Please send a photo of the packing slip" in page.data.decode()
+    assert "We need a little more from you" in page.data.decode()   # the customer's words, not the explanation
     needs = page.data.decode().split("the shop needs ")[1].split(". Send it below")[0]
     assert "a photo of the packing slip" in needs and "packing_slip" not in needs   # the merchant's words, not an id
     assert b'name="packing_slip" type="file"' in page.data
