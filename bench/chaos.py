@@ -91,7 +91,7 @@ def _env(data: str, emulator_url: str, policy: str) -> dict:
                    REDIS_URL=os.environ["TEST_REDIS_URL"], RETURNKIT_SECRET_KEY=Fernet.generate_key().decode(),
                    CHAOS_SCHEMA=schema, RETURNKIT_QUEUE_NAME=schema)   # a queue of its own, emptied after
     subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain", DOMAIN,
+    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--live", "--platform", "shopify", "--domain", DOMAIN,
                     "--webhook-secret", SECRET, "--api-token", TOKEN, "--api-base-url", emulator_url, "--policy",
                     policy], env=env, check=True, capture_output=True)
     return env

@@ -104,7 +104,7 @@ def main(backend: str = "embedded", seconds: float = 6, workers: int = 4, rounds
     with tempfile.TemporaryDirectory() as data:
         env = _environment(data, backend)
         subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True)
-        subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain",
+        subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--live", "--platform", "shopify", "--domain",
                         DOMAIN, "--webhook-secret", SECRET, "--policy", "kaolate"], env=env, check=True, capture_output=True)
         procs, ports = {}, {}
         try:

@@ -55,7 +55,7 @@ def _setup(data: str, emulator_url: str) -> dict:
     for name in ("DATABASE_URL", "REDIS_URL", "RETURNKIT_SECRET_KEY"):
         env.pop(name, None)
     subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain", DOMAIN,
+    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--live", "--platform", "shopify", "--domain", DOMAIN,
                     "--webhook-secret", SECRET, "--api-token", TOKEN, "--api-base-url", emulator_url, "--policy",
                     "kaolate"], env=env, check=True, capture_output=True)
     return env

@@ -49,7 +49,7 @@ def burst(port: int, deliveries: list[tuple[bytes, dict]], concurrency: int = 10
 
 def _setup(env: dict) -> None:
     subprocess.run([sys.executable, "-m", "integration.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--platform", "shopify", "--domain",
+    subprocess.run([sys.executable, "-m", "integration.cli", "shops", "add", "--live", "--platform", "shopify", "--domain",
                     DOMAIN, "--webhook-secret", SECRET, "--policy", "kaolate"], env=env, check=True, capture_output=True)
 
 

@@ -185,6 +185,7 @@ class PolicySchema(StrictSchema):
     version = fields.String()
     timezone = fields.String(required=True)
     source = fields.String()
+    description = fields.String(metadata={"doc": "what the policy does, in a line (the presets page shows it)"})
     clauses = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     item_classes = fields.List(fields.Nested(ItemClassSchema), load_default=list)
     default_item_class = fields.String(load_default="standard")

@@ -67,8 +67,8 @@ def overview():
 @shop_required
 def presets():
     """The shipped presets and the blank policy, each with its name and a summary."""
-    rows = [{"key": name, "name": _preset(name)[1].name, "summary": preset_summary(_preset(name)[1]),
-             "source": _preset(name)[1].document.get("source")} for name in preset_names()]
+    rows = [{"key": name, "description": _preset(name)[1].document.get("description") or _preset(name)[1].name,
+             "summary": preset_summary(_preset(name)[1])} for name in preset_names()]
     return render_template("policy_presets.html", presets=rows)
 
 

@@ -48,7 +48,7 @@ def _choose_and_edit_policy(page, shot) -> None:
     page.get_by_role("navigation", name="Settings").get_by_role("link", name="Policy").click()
     page.get_by_role("navigation", name="Policy").get_by_role("link", name="Presets").click()
     shot("2a-presets")
-    page.get_by_role("button", name="Use kaolate as my draft").click()
+    page.locator("li.card", has_text="Apparel and custom print").get_by_role("button", name="Start from this one").click()
     expect(page.get_by_text("The kaolate preset is now your draft.")).to_be_visible()
     page.get_by_role("navigation", name="Policy").get_by_role("link", name="Settings form").click()
     length = page.get_by_label("Length of return_window")
