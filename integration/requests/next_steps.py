@@ -2,8 +2,10 @@
 when the money comes back, and what is still needed."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from babel.dates import format_date
 from sqlalchemy.orm import object_session
 
 from integration.notify.reach import can_email
@@ -11,19 +13,33 @@ from integration.requests.evidence_kinds import kind_words
 from integration.runtime import SETTINGS_INFO
 from integration.shops.returns_setup import labels_ready, return_address_text
 
-_EVIDENCE_WORDS = {"photos": "photos of the item", "video": "a short video showing the problem",
-                   "description": "a few words describing what happened", "order_number": "your order number"}
-_GOODS = {"replacement": "a replacement", "exchange": "your exchange", "repair": "the repaired item"}
-_WAITS_FOR = {"after_inspection": "Once the item arrives and passes inspection",
-              "on_return_scan": "Once the carrier scans your return parcel",
-              "on_return_delivered": "Once your return parcel is delivered back to the shop"}
 
 
-def _deadline(decision: dict) -> str | None:
+def N_(text: str) -> str:
+    """Marks a text for the catalog (pybabel -k N_); it is translated where it is shown."""
+    return text
+
+
+# Each text whole (a translator sees the sentence, not pieces): marked with N_ for the catalog, translated where used.
+_EVIDENCE_WORDS = {"photos": N_("photos of the item"), "video": N_("a short video showing the problem"),
+                   "description": N_("a few words describing what happened"), "order_number": N_("your order number")}
+_GOODS = {"replacement": N_("The shop will send a replacement."), "exchange": N_("The shop will send your exchange."),
+          "repair": N_("The shop will send the repaired item.")}
+_WAITS_FOR = {"after_inspection": N_("Once the item arrives and passes inspection, "),
+              "on_return_scan": N_("Once the carrier scans your return parcel, "),
+              "on_return_delivered": N_("Once your return parcel is delivered back to the shop, ")}
+Gettext = Callable[..., str]
+
+
+def _same(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def _deadline(decision: dict, locale: str = "en") -> str | None:
     if not decision.get("deadline"):
         return None
     at = datetime.fromisoformat(decision["deadline"])   # already in the shop's zone (the contract says so)
-    return f"{at:%A} {at.day} {at:%B}"
+    return format_date(at.date(), "EEEE d MMMM", locale=locale)
 
 
 def _label(decision_row) -> dict | None:
@@ -50,64 +66,78 @@ def _emailed(order, case) -> bool:
     return can_email(session.info.get(SETTINGS_INFO) if session is not None else None, order)
 
 
-def _prepaid_steps(shop, decision_row, address: str | None) -> list[str]:
+def _prepaid_steps(shop, decision_row, address: str | None, _: Gettext) -> list[str]:
     """The shop pays: the label once bought, a label to come only when the shop's labels are set up."""
     if _label(decision_row):
-        return ["Print the prepaid return label below, stick it on the parcel and drop it off."]
+        return [_("Print the prepaid return label below, stick it on the parcel and drop it off.")]
     if shop is not None and labels_ready(shop):
-        return ["The shop pays for the return: your prepaid label is being prepared and will appear on your "
-                "request page."]
+        return [_("The shop pays for the return: your prepaid label is being prepared and will appear on your "
+                  "request page.")]
     # No label account: the shop sends its own instructions (the order is tagged for it), so promise no label.
-    where = f" to {address}" if address else ""
-    return [f"The shop pays for the return: wait for its instructions before sending the item(s) back{where}."]
+    if address:
+        return [_("The shop pays for the return: wait for its instructions before sending the item(s) back to "
+                  "%(address)s.", address=address)]
+    return [_("The shop pays for the return: wait for its instructions before sending the item(s) back.")]
 
 
-def _shipping_steps(shop, decision: dict, decision_row) -> list[str]:
+def _shipping_steps(shop, decision: dict, decision_row, _: Gettext, locale: str) -> list[str]:
     if not decision.get("return_required"):
         return []
-    by = f", by {_deadline(decision)}." if _deadline(decision) else "."
+    by = _deadline(decision, locale)
     address = return_address_text(shop) if shop is not None else None
     if decision.get("return_shipping_paid_by") == "merchant":
-        return _prepaid_steps(shop, decision_row, address)
+        return _prepaid_steps(shop, decision_row, address, _)
     if not address:   # shown again with the address as soon as the shop sets one
-        return ["The shop has not given its return address yet: come back to your request page for it, then "
-                f"send the item(s) at your own cost, with your order number inside the parcel{by}"]
-    return [f"Send the item(s) to {address}, at your own cost, with your order number inside the parcel{by}"]
+        return [_("The shop has not given its return address yet: come back to your request page for it, then send "
+                  "the item(s) at your own cost, with your order number inside the parcel, by %(date)s.", date=by)
+                if by else
+                _("The shop has not given its return address yet: come back to your request page for it, then send "
+                  "the item(s) at your own cost, with your order number inside the parcel.")]
+    return [_("Send the item(s) to %(address)s, at your own cost, with your order number inside the parcel, by "
+              "%(date)s.", address=address, date=by) if by else
+            _("Send the item(s) to %(address)s, at your own cost, with your order number inside the parcel.",
+              address=address)]
 
 
-def _money_steps(decision: dict) -> list[str]:
+def _money_steps(decision: dict, _: Gettext) -> list[str]:
     refund = decision.get("refund") or {}
     if decision.get("resolution") == "edit":
-        return ["The shop changes your order as you asked, before it ships."]
+        return [_("The shop changes your order as you asked, before it ships.")]
     if decision.get("resolution") in _GOODS:
-        return [f"The shop will send {_GOODS[decision['resolution']]}."]
+        return [_(_GOODS[decision["resolution"]])]
     if not refund or refund.get("total", "0").strip("0.") == "":
         return []
-    where = "to your original payment method" if refund.get("method") == "original_payment" else "as store credit"
+    amount = f"{refund['total']} {refund['currency']}"
     days = refund.get("due_within_business_days")
-    when = f" within {days} business days" if days else ""
-    if refund.get("timing") in _WAITS_FOR:
-        return [f"{_WAITS_FOR[refund['timing']]}, {refund['total']} {refund['currency']} comes back {where}{when}."]
-    return [f"{refund['total']} {refund['currency']} comes back {where}{when}."]
+    if refund.get("method") == "original_payment":
+        back = (_("%(amount)s comes back to your original payment method within %(days)s business days.",
+                  amount=amount, days=days) if days else
+                _("%(amount)s comes back to your original payment method.", amount=amount))
+    else:
+        back = (_("%(amount)s comes back as store credit within %(days)s business days.", amount=amount, days=days)
+                if days else _("%(amount)s comes back as store credit.", amount=amount))
+    lead = _(_WAITS_FOR[refund["timing"]]) if refund.get("timing") in _WAITS_FOR else ""
+    return [lead + back]
 
 
-def next_steps(shop, order, case, decision_row) -> dict:
-    """The steps to show under a decision, and the prepaid label when one was bought."""
+def next_steps(shop, order, case, decision_row, _: Gettext = _same, locale: str = "en") -> dict:
+    """The steps to show under a decision, and the prepaid label when one was bought (`_`: the page's gettext)."""
     decision = decision_row.document
     outcome = decision["outcome"]
     credit = _credit(decision, decision_row) if outcome == "approved" else None
     if outcome == "approved":
-        money = ["Your store credit is ready: it is shown below."] if credit else _money_steps(decision)
-        steps = _shipping_steps(shop, decision, decision_row) + money
+        money = [_("Your store credit is ready: it is shown below.")] if credit else _money_steps(decision, _)
+        steps = _shipping_steps(shop, decision, decision_row, _, locale) + money
     elif outcome == "needs_evidence":
         words = kind_words(object_session(case), shop)   # the merchant's own kinds, in the merchant's words
         # Never the order number: the customer proved the order with it, and the request carries it already.
-        wanted = [_EVIDENCE_WORDS.get(kind) or words.get(kind, kind) for kind in decision.get("evidence_required", [])
-                  if kind != "order_number"]
-        steps = [f"To decide, the shop needs {', '.join(wanted) or 'more information'}. Send it below."]
+        wanted = [_(_EVIDENCE_WORDS[kind]) if kind in _EVIDENCE_WORDS else words.get(kind, kind)
+                  for kind in decision.get("evidence_required", []) if kind != "order_number"]
+        steps = [_("To decide, the shop needs %(what)s. Send it below.", what=", ".join(wanted))
+                 if wanted else _("To decide, the shop needs more information. Send it below.")]
     elif outcome == "needs_review":
-        steps = [("The shop will look at your request itself and answer you by email." if _emailed(order, case)
-                  else "The shop will look at your request itself: check this page for its answer.")]
+        steps = [_("The shop will look at your request itself and answer you by email.") if _emailed(order, case)
+                 else _("The shop will look at your request itself: check this page for its answer.")]
     else:
         steps = []
     return {"steps": steps, "label": _label(decision_row) if outcome == "approved" else None, "credit": credit}

@@ -223,8 +223,8 @@ def _session_case(db, slug: str, case_id: int):
 def _decision_page(db, slug: str, case_id: int, errors=None, status=200):
     shop, order, case = _session_case(db, slug, case_id)
     decision = case.decisions[-1]
-    steps = next_steps(shop, order, case, decision)
     zone, locale = _zone(db, shop), locale_name()
+    steps = next_steps(shop, order, case, decision, gettext, locale)
     words = customer_words(shop, decision, steps["steps"], zone, locale, gettext)
     return render_template("customer_decision.html", shop=shop, order=order, case=case, errors=errors or {},
                            decision=decision.document, steps=steps, words=words,

@@ -75,3 +75,31 @@ def test_every_customer_string_has_its_french():
         french = {(m.id if isinstance(m.id, str) else m.id[0]): m.string for m in read_po(po) if m.id}
     assert len(found) > 100 and sorted(found - set(french)) == []
     assert [msgid for msgid, text in french.items() if not (text if isinstance(text, str) else all(text))] == []
+
+
+def test_what_happens_next_is_in_french_too_and_in_english_by_default():
+    from types import SimpleNamespace as NS
+
+    from flask import Flask
+    from flask_babel import force_locale, gettext
+
+    from integration.requests.next_steps import next_steps
+    from integration.web.customer_i18n import init_babel
+
+    row = NS(document={"outcome": "approved", "resolution": "refund", "return_required": True,
+                       "return_shipping_paid_by": "customer", "deadline": "2026-12-18T23:59:59-07:00",
+                       "refund": {"total": "42.50", "currency": "USD", "method": "original_payment",
+                                  "timing": "after_inspection", "due_within_business_days": 10}}, actions=[])
+    shop = NS(settings={"return_address": {"name": "Kaolate", "street1": "1 Main St", "city": "Boulder",
+                                           "zip": "80302", "country": "US"}})
+    english = next_steps(shop, None, None, row)["steps"]
+    assert english[0].startswith("Send the item(s) to ") and english[0].endswith(", by Friday 18 December.")
+    assert english[1] == ("Once the item arrives and passes inspection, 42.50 USD comes back to your original payment "
+                          "method within 10 business days.")
+    app = Flask(__name__)
+    init_babel(app)
+    with app.test_request_context(), force_locale("fr"):
+        french = next_steps(shop, None, None, row, gettext, "fr")["steps"]
+    assert french[0].startswith("Renvoyez le ou les articles à ") and french[0].endswith(", avant le vendredi 18 décembre.")
+    assert french[1] == ("Une fois l'article reçu et contrôlé, 42.50 USD vous sont remboursés sur votre moyen de "
+                         "paiement d'origine sous 10 jours ouvrés.")
