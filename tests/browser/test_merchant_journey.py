@@ -26,7 +26,8 @@ pytestmark = pytest.mark.proving   # process kills / long runs: `make proving`
 DOMAIN = "journey-shop.myshopify.com"
 ORDER_ID, ORDER_NUMBER, BUYER = "5550001", "1001", "jane.buyer@example.com"
 TEE = "Organic tee"
-LATE_DEFECT_CLAUSE = "After 30 days, returns or exchanges will not be accepted unless the product is proven"
+# The clause quotes the window's length ({windows.return_window.days}): after the form's 30 -> 45, it says 45.
+LATE_DEFECT_CLAUSE = "After 45 days, returns or exchanges will not be accepted unless the product is proven"
 
 
 def _install(live, page, shot) -> int:
@@ -37,6 +38,9 @@ def _install(live, page, shot) -> int:
     expect(page.get_by_role("heading", level=1)).to_have_text(DOMAIN)
     expect(page.get_by_text(re.compile(r"Policy my-shop, version 1\b"))).to_be_visible()
     shot("1-installed")
+    # A new shop starts in shadow mode (it decides, sends nothing); this merchant goes live at once.
+    page.get_by_role("button", name="Switch to live").click()
+    expect(page.get_by_text(re.compile(r"Live since"))).to_be_visible()
     with live.rt.sessions() as session:
         shop = session.scalar(select(Shop).where(Shop.domain == DOMAIN))
         assert shop.active and shop.api_token == live.emulators.shopify_app.token

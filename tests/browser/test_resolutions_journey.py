@@ -8,13 +8,15 @@ through the live API with a May submission date, inside the policies' windows, a
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 from standardwebhooks import Webhook
 
 from integration.policy.loader import resolve_policy_path
+from integration.requests.customer_words import customer_date
 from tests.e2e.test_return_labels import WAREHOUSE, WRONG_ITEM
 from tests.e2e.test_store_credit_bonus import credit_policy
 from tests.e2e.test_woocommerce_actions import DAMAGED
@@ -36,7 +38,8 @@ def _customer_opens(page, slug: str, request_id: int) -> None:
     page.get_by_role("button", name="Find my order").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {WOO_ORDER}")
     page.goto(f"/r/{slug}/requests/{request_id}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Approved")
+    # The customer's own words, not the merchant's outcome label (issue 19).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Good news: your request is accepted")
 
 
 def _reload_until(live, page, locator, text: str, what: str) -> None:
@@ -48,9 +51,10 @@ def _reload_until(live, page, locator, text: str, what: str) -> None:
 
 
 def _day(event: dict) -> str:
-    """The date the page gives a tracker Event's scan: its latest TrackingDetail's, as '07 December 2026'."""
-    scanned = event["result"]["tracking_details"][-1]["datetime"]
-    return datetime.strptime(scanned, "%Y-%m-%dT%H:%M:%SZ").strftime("%d %B %Y")
+    """The date the page gives a tracker Event's scan: its latest TrackingDetail's, in the shop's zone (Kaolate's,
+    America/Denver) as the customer reads dates: 'Monday 7 December'."""
+    scanned = datetime.strptime(event["result"]["tracking_details"][-1]["datetime"], "%Y-%m-%dT%H:%M:%SZ")
+    return customer_date(scanned.replace(tzinfo=timezone.utc), ZoneInfo("America/Denver"))
 
 
 def _steps(parcel) -> list[str]:
@@ -72,7 +76,7 @@ def test_the_customer_sees_the_parcel_move_from_label_to_delivered(live, page, s
     expect(page.get_by_role("link", name="Download your prepaid return label")).to_have_attribute(
         "href", easypost.shipments[sid]["postage_label"]["label_url"])
     [ready, on_way, delivered] = _steps(parcel)
-    assert re.fullmatch(r"Label ready · \d\d \w+ 20\d\d", ready), ready
+    assert re.fullmatch(r"Label ready · [A-Z][a-z]+day \d{1,2} [A-Z][a-z]+", ready), ready   # "Sunday 6 December"
     assert (on_way, delivered) == ("On its way · not yet", "Delivered to the shop · not yet")
     shot("1-label-ready")
 
