@@ -218,12 +218,16 @@ def post_evidence(case_id: int):
 @requests_api.post("/<int:case_id>/inspection")
 def post_inspection(case_id: int):
     """Record the inspected condition of each returned line ({"items": {line_id: condition}, "by": name,
-    "reason_confirmed": true | false | null, whether the claimed reason held})."""
+    "reason_confirmed": true | false | null, whether the claimed reason held, "notes": what the inspector found})."""
     def change(session, shop, case, body):
         items = body.get("items")
         allowed = ("sealed", "unused", "used", "modified", "damaged")
         if not isinstance(items, dict) or any(v not in allowed for v in items.values()):
             raise RequestError([f"items: map each line id to one of: {', '.join(allowed)}"], 422)
         case.request = with_confirmed(case.request, api_confirmed(body))
-        return record_inspection(session, shop, case, {str(k): v for k, v in items.items()}, str(body.get("by") or "merchant"))
+        notes = body.get("notes")
+        if notes is not None and not isinstance(notes, str):
+            raise RequestError(["notes: write what the inspection found as text, or leave it out"], 422)
+        return record_inspection(session, shop, case, {str(k): v for k, v in items.items()},
+                                 str(body.get("by") or "merchant"), notes)
     return _redecide(case_id, change)

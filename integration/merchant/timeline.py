@@ -66,7 +66,7 @@ def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entr
     out = [Entry(decision.created_at, "decision", {
         "outcome": doc["outcome"], "rules": doc.get("rules", []), "explanation": doc.get("explanation", ""),
         "policy_version": versions.get(decision.policy_version_id), "decided_by": decision.decided_by,
-        "refund": doc.get("refund"), "review": doc.get("review")}, decision.id)]
+        "refund": doc.get("refund"), "review": doc.get("review"), "inspection": doc.get("inspection")}, decision.id)]
     for action in decision.actions:
         out.append(Entry(action.created_at, "action", {"action_kind": action.kind, "state": action.state,
                                                        "attempts": action.attempts, "last_error": action.last_error,

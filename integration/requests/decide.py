@@ -182,11 +182,15 @@ def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict,
     return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by="evidence")
 
 
-def record_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str) -> Decision:
+def record_inspection(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str,
+                      notes: str | None = None) -> Decision:
     """The merchant received and inspected the items: decided again with the inspected conditions
-    (fees by condition apply), and an approved refund is issued."""
+    (fees by condition apply), and an approved refund is issued; what the inspector noted is kept with it."""
     case.request = inspected_request(case.request, conditions)
-    return decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by=f"inspection:{by}")
+    decision = decide_case(session, shop, case, session.get(Order, case.order_pk), decided_by=f"inspection:{by}")
+    if notes and notes.strip():
+        decision.document = {**decision.document, "inspection": {"by": by, "notes": notes.strip()[:2000]}}
+    return decision
 
 
 def inspected_request(request: dict, conditions: dict[str, str]) -> dict:

@@ -171,7 +171,7 @@ def awaits_inspection(case: ReturnCase) -> bool:
 
 
 def inspect_and_refund(session: Session, shop: Shop, case: ReturnCase, conditions: dict[str, str], by: str,
-                       confirmed: bool | None = None) -> Decision:
+                       confirmed: bool | None = None, notes: str | None = None) -> Decision:
     """Record the inspection (record_inspection) with its word on the reason for a request awaiting one; the
     refund is planned unless the parcel's step released it already (decide.record_decision plans it once)."""
     if not awaits_inspection(case):
@@ -179,5 +179,5 @@ def inspect_and_refund(session: Session, shop: Shop, case: ReturnCase, condition
     if not by.strip():
         raise RequestError(["inspector: give your name, so the inspection records who did it"], 422)
     case.request = with_confirmed(case.request, confirmed)
-    return record_inspection(session, shop, case, conditions, by.strip()[:80])
+    return record_inspection(session, shop, case, conditions, by.strip()[:80], notes)
 

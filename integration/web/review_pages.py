@@ -103,7 +103,8 @@ def inspect(case_id: int):
     case = owned(ReturnCase, case_id)
     try:
         conditions, confirmed = inspection_conditions(case, request.form), inspection_confirmed(request.form)
-        decision = inspect_and_refund(g.db, g.shop, case, conditions, request.form.get("inspector", ""), confirmed)
+        decision = inspect_and_refund(g.db, g.shop, case, conditions, request.form.get("inspector", ""), confirmed,
+                                      request.form.get("notes"))
     except RequestError as exc:
         g.db.rollback()
         return _inspection_page(g.db.get(ReturnCase, case_id), {}, exc.errors, exc.status)

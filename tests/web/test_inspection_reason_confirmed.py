@@ -98,3 +98,28 @@ def test_a_customer_cannot_say_their_own_reason_was_confirmed(client, rt, shops,
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["field"] == "request.reason_confirmed"
     without = client.post("/api/v1/requests", json={**body, "request": REQUEST})
     assert without.status_code == 201, without.get_json()
+
+
+def test_what_the_inspector_found_is_kept_with_the_inspection_and_shown_on_the_order(client, rt, shops, awaiting):
+    response = client.post(f"/app/review/{awaiting}/inspection", data={
+        "csrf_token": _token(client), "condition-9001": "unused", "reason_confirmed": "no", "inspector": "Robin",
+        "notes": "Works fine: no defect found, seam intact."})
+    assert response.status_code == 303
+    assert latest(rt, awaiting)["document"]["inspection"] == {"by": "Robin",
+                                                              "notes": "Works fine: no defect found, seam intact."}
+    with rt.sessions() as session:
+        order_pk = session.get(ReturnCase, awaiting).order_pk
+    page = client.get(f"/app/activity/orders/{order_pk}").get_data(as_text=True)
+    assert "Inspection notes (Robin): Works fine: no defect found, seam intact." in page
+
+
+def test_the_api_keeps_the_inspections_notes_and_refuses_notes_that_are_not_text(client, rt, shops, awaiting):
+    with transaction(rt.sessions) as session:
+        key_header = {"Authorization": f"Bearer {issue_api_key(session.get(Shop, shops['shopify'].id))}"}
+    bad = client.post(f"/api/v1/requests/{awaiting}/inspection", headers=key_header,
+                      json={"items": {"9001": "unused"}, "notes": ["a list"]})
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "notes"
+    good = client.post(f"/api/v1/requests/{awaiting}/inspection", headers=key_header,
+                       json={"items": {"9001": "unused"}, "by": "api", "notes": "Scuffed corner."})
+    assert good.status_code == 200, good.get_json()
+    assert latest(rt, awaiting)["document"]["inspection"] == {"by": "api", "notes": "Scuffed corner."}
