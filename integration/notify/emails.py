@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from adapters.registry import ADAPTERS
 from integration.db.models import Shop
 from integration.notify.events import EMAIL_STEPS
+from integration.shops.display import shop_name
 
 MAX_SUBJECT, MAX_OPENING = 200, 2000
 DEFAULT_TEXTS = {
@@ -76,7 +77,7 @@ def save_settings(shop: Shop, form: dict[str, str], switch: bool) -> None:
 
 def _fill(text: str, order: str, shop: Shop) -> str:
     # Plain replacement, never a template engine: the text is the merchant's.
-    return text.replace("{order}", order).replace("{shop}", shop.domain)
+    return text.replace("{order}", order).replace("{shop}", shop_name(shop))
 
 
 def _contact(shop: Shop) -> str:
@@ -115,7 +116,7 @@ def compose(shop: Shop, step: str, order: str, data: dict, draft: dict | None = 
     """The email of this step for this order: the shop's subject and opening (or a draft's), then the facts."""
     subject, opening = (draft or texts(shop))[step]
     facts = _facts(step, data, shop)
-    body = "\n\n".join([_fill(opening, order, shop), *facts, f"{shop.domain}"])
+    body = "\n\n".join([_fill(opening, order, shop), *facts, shop_name(shop)])
     return Email(_fill(subject, order, shop), body)
 
 

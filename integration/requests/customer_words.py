@@ -12,6 +12,7 @@ from babel.dates import format_date
 from sqlalchemy.orm import object_session
 
 from integration.db.models import PolicyVersion
+from integration.shops.display import shop_name
 from integration.policy.loader import load_policy_text
 
 Gettext = Callable[..., str]
@@ -28,17 +29,6 @@ class CustomerWords:
     message: list[str]
     contact: str
     steps: list[str] = field(default_factory=list)
-
-
-def shop_name(shop) -> str:
-    """The shop's display name: its branding's name if set, else one made from its domain ('Kaolate Demo')."""
-    named = ((shop.settings or {}).get("branding") or {}).get("name")
-    if named:
-        return str(named)
-    host = shop.domain.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    labels = host.split(".")
-    words = labels[:1] if host.endswith(".myshopify.com") else (labels[:-1] or labels)
-    return " ".join(w for part in words for w in part.replace("_", "-").split("-") if w).title() or host
 
 
 def contact_email(shop) -> str | None:

@@ -43,7 +43,8 @@ def test_saving_texts_and_the_switch_changes_the_next_email(client, rt, shops):
     with rt.sessions() as session:
         states = {m.step: (m.state, m.subject) for m in session.scalars(select(Message))}
     # no `platform_emails_decisions` in the form: the switch is off, and the approval email goes
-    assert states["approved"][0] == "pending" and states["received"][1] == f"Got it: #101 at {shops['shopify'].domain}"
+    # {shop} is the shop's name as its customers know it (its branding's, else from its domain), not the domain.
+    assert states["approved"][0] == "pending" and states["received"][1] == "Got it: #101 at Kaolate Demo"
     bad = _post(client, "/app/notifications/texts", {"subject-denied": "x" * 201})
     assert bad.status_code == 422 and "subject-denied: one line of at most 200 characters" in bad.get_data(as_text=True)
 
