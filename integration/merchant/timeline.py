@@ -61,11 +61,25 @@ def _deliveries(session: Session, shop: Shop, order: Order) -> list[Entry]:
             for row_id, topic, received, status in rows]
 
 
+_DECIDERS = {"policy": "the policy", "stock": "the policy, the exchange being out of stock",
+             "evidence": "the policy, with the evidence sent"}
+
+
+def decided_by_words(decided_by: str) -> str:
+    """Who decided, in words: 'the policy', 'Robin (owner) on review', 'Robin's inspection', 'Shopify admin'."""
+    kind, _, who = decided_by.partition(":")
+    if kind == "merchant":
+        return who if who == "Shopify admin" else f"{who} on review"
+    if kind == "inspection":
+        return f"the inspection by {who}"
+    return _DECIDERS.get(decided_by, decided_by.replace("_", " "))
+
+
 def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entry]:
     doc = decision.document
     out = [Entry(decision.created_at, "decision", {
         "outcome": doc["outcome"], "rules": doc.get("rules", []), "explanation": doc.get("explanation", ""),
-        "policy_version": versions.get(decision.policy_version_id), "decided_by": decision.decided_by,
+        "policy_version": versions.get(decision.policy_version_id), "decided_by": decided_by_words(decision.decided_by),
         "refund": doc.get("refund"), "review": doc.get("review"), "inspection": doc.get("inspection")}, decision.id)]
     for action in decision.actions:
         out.append(Entry(action.created_at, "action", {"action_kind": action.kind, "state": action.state,

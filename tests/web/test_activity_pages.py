@@ -57,7 +57,7 @@ def test_the_timeline_shows_events_decisions_actions_and_attempts_in_order(clien
     first_request = kinds.index("request")
     assert kinds[first_request:first_request + 3] == ["request", "decision", "action"]
     assert kinds.count("attempt") == len(story["actions"]) and kinds[-1] == "attempt"
-    assert "policy version 1" in page and "our-error-claim" in page and "by policy" in page
+    assert "policy version 1" in page and "our-error-claim" in page and "by the policy" in page
     assert "Last error: 422 order is archived" in page and "&#34;ok&#34;: true" in page
     # never a delivery's body or the customer's details
     assert "jane.buyer@example.com" not in page.lower() and "Jane Buyer" not in page
@@ -128,3 +128,11 @@ def test_another_shop_cannot_mark_a_refund_paid(client, rt, shops, story):
     page = client.get("/app/activity/")
     assert client.post(f"/app/activity/actions/{story['actions'][0]}/paid",
                        data={"csrf_token": csrf_from(page.data)}).status_code == 404
+
+
+def test_who_decided_reads_as_words_not_as_a_stored_key():
+    from integration.merchant.timeline import decided_by_words
+    assert [decided_by_words(w) for w in ("policy", "merchant:Robin (owner)", "inspection:Robin", "stock",
+                                          "merchant:Shopify admin")] == [
+        "the policy", "Robin (owner) on review", "the inspection by Robin",
+        "the policy, the exchange being out of stock", "Shopify admin"]
