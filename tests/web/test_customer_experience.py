@@ -8,26 +8,12 @@ from sqlalchemy import select
 from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
-from integration.web.limits import limiter
-from tests.orders.test_picture import STORY, replay
+from tests.web.test_customer_pages import _find, customer  # noqa: F401  (the fixture)
 from tests.web_helpers import csrf_from
 
 DOMAIN = "kaolate-demo.myshopify.com"
 PAGE = f"/r/{DOMAIN}"
 EMAIL = "jane.buyer@example.com"
-
-
-@pytest.fixture()
-def customer(client, rt, queue, shops):
-    replay(client, rt, queue, "shopify", STORY)
-    client.application.extensions["returnkit"].enqueue_action = lambda _id: None
-    limiter.reset()
-    return client
-
-
-def _find(client, number="1001", email=EMAIL):
-    token = csrf_from(client.get(PAGE).data)
-    return client.post(PAGE, data={"csrf_token": token, "order_number": number, "email": email})
 
 
 def _ask(client, **fields):

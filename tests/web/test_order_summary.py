@@ -57,7 +57,7 @@ def test_requests_are_listed_with_where_each_stands(order_page, rt, shops):
     assert "Requests (2 open)" in summary
     assert (f'<a href="#request-{review}">Request {review}</a>: Return: Other reason — Organic tee × 2 — '
             "<strong>waiting for your decision</strong>") in summary
-    assert (f"Return: Damaged in transit — Custom embroidered hoodie × 1 — "
+    assert ("Return: Damaged in transit — Custom embroidered hoodie × 1 — "
             "<strong>waiting for the customer&#39;s evidence</strong>") in summary
     assert f'id="request-{evidence}"' in page()   # the link's target, in the timeline
 
