@@ -11,6 +11,7 @@ from flask import Flask
 
 from integration.web import activity_pages
 from integration.web import auth
+from integration.web import branding_pages
 from integration.web import customer_pages
 from integration.web import dashboard_pages
 from integration.web import embed_pages
@@ -39,6 +40,7 @@ PAGE_MODULES = [
     embed_pages,
     replacement_pages,
     returns_pages,
+    branding_pages,
     customer_pages,
     install_shopify,
     install_woo,
