@@ -12,9 +12,7 @@ from integration.db.request_models import Action, ReturnCase
 from integration.outbox.gateways import platform_gateway
 from integration.outbox.run import run_action
 from integration.shops.mode import SHADOW, SHADOW_REASON, SHADOWED, set_mode
-from tests.e2e.test_shopify_actions import ORDER, api_request, drain, seen, use_policy
-from tests.emulators.server import Served
-from tests.emulators.shopify import ShopifyEmulator
+from tests.e2e.test_shopify_actions import ORDER, api_request, drain, seen, served_shopify, use_policy
 from tests.orders.test_picture import STORY, replay
 from tests.webhook_helpers import load_fixture, post
 from tests.web_helpers import csrf_from, sign_in
@@ -25,17 +23,12 @@ CANCEL = {"type": "cancellation", "submitted_at": "2026-05-01T11:00:00-06:00"}
 @pytest.fixture()
 def shopify(rt, shops):
     """The Shopify emulator, and the test shop on it in shadow mode with an endpoint for outbound webhooks."""
-    emulator = ShopifyEmulator(token="shpat_e2e")
-    served = Served(emulator.app)
-    emulator.state.add_order(ORDER, [("9001", 2, "22.50", "0.655"), ("9002", 1, "60.00", "1.74")], shipping="6.50")
-    with transaction(rt.sessions) as session:
-        shop = session.get(Shop, shops["shopify"].id)
-        shop.api_base_url, shop.api_token = served.url, "shpat_e2e"
+    def in_shadow_with_an_endpoint(session, shop):
         set_mode(shop, SHADOW)
         session.add(WebhookEndpoint(shop_id=shop.id, url="https://hooks.example.com/returns", secret="whsec_x",
                                     events=["request.received", "request.decided"], active=True))
-    yield emulator
-    served.stop()
+    with served_shopify(rt, shops["shopify"].id, in_shadow_with_an_endpoint) as emulator:
+        yield emulator
 
 
 def _actions(rt) -> list[Action]:

@@ -1,4 +1,5 @@
 """End to end on Shopify: a signed webhook or an API request in, the exact GraphQL seen by the emulator out."""
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -19,16 +20,26 @@ from tests.webhook_helpers import post_fixture
 ORDER = "5550001"
 
 
-@pytest.fixture()
-def shopify(rt, shops):
+@contextmanager
+def served_shopify(rt, shop_id: int, set_up=lambda session, shop: None):
+    """The Shopify emulator holding the story's order, the shop pointed at it (`set_up` may change the shop more)."""
     emulator = ShopifyEmulator(token="shpat_e2e")
     served = Served(emulator.app)
     emulator.state.add_order(ORDER, [("9001", 2, "22.50", "0.655"), ("9002", 1, "60.00", "1.74")], shipping="6.50")
     with transaction(rt.sessions) as session:
-        shop = session.get(Shop, shops["shopify"].id)
+        shop = session.get(Shop, shop_id)
         shop.api_base_url, shop.api_token = served.url, "shpat_e2e"
-    yield emulator
-    served.stop()
+        set_up(session, shop)
+    try:
+        yield emulator
+    finally:
+        served.stop()
+
+
+@pytest.fixture()
+def shopify(rt, shops):
+    with served_shopify(rt, shops["shopify"].id) as emulator:
+        yield emulator
 
 
 def use_policy(rt, shops, name):
