@@ -32,7 +32,7 @@ run: $(STAMP)
 	$(BIN)/returnkit serve
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest --tier quick
+	$(BIN)/python -m pytest --tier quick -n auto
 
 proving: $(BROWSER_STAMP)
 	$(BIN)/python -m pytest --tier proving

@@ -9,6 +9,7 @@ import requests
 from adapters.common import maybe_when
 from adapters.http import PlatformError, platform_call
 from adapters.shopify.documents import API_VERSION, BACKGROUND, PRODUCT_FOR_RETURNS
+from adapters.shopify.product_looks import graphql_looks
 from adapters.shopify.throttle import BACKGROUND_FLOOR, BUCKETS
 from integration.domain import events as ev
 
@@ -106,15 +107,17 @@ class ShopifyClient:
         return response.json()
 
     def fetch_product(self, product_id: str) -> ev.ProductSeen | None:
-        """The product's tags, type and variants, for the product cache."""
+        """The product's tags, type, variants and their titles and pictures, for the product cache."""
         data = self.graphql(PRODUCT_FOR_RETURNS, {"id": f"gid://shopify/Product/{product_id}"})
         product = data.get("product")
         if not product:
             return None
         variants = tuple((_numeric(v["id"]), v.get("sku") or None, (v.get("inventoryItem") or {}).get("requiresShipping"))
                          for v in product["variants"]["nodes"])
+        image_url, looks = graphql_looks(product, _numeric)
         return ev.ProductSeen(product_id, product.get("title") or "", maybe_when(product.get("updatedAt")),
-                              product.get("productType") or None, tuple(product.get("tags") or ()), variants)
+                              product.get("productType") or None, tuple(product.get("tags") or ()), variants,
+                              image_url, looks)
 
 
 def client_for(shop, timeout: float) -> ShopifyClient | None:

@@ -10,7 +10,14 @@ query ProductForReturns($id: ID!) {
     productType
     tags
     updatedAt
-    variants(first: 100) { nodes { id sku inventoryItem { requiresShipping } } }
+    featuredMedia { preview { image { url } } }
+    variants(first: 100) {
+      nodes {
+        id sku title inventoryItem { requiresShipping }
+        selectedOptions { name value }
+        media(first: 1) { nodes { preview { image { url } } } }
+      }
+    }
   }
 }
 """

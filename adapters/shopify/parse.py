@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text, text_id, when
+from adapters.shopify.product_looks import rest_looks
 from integration.domain import events as ev
 
 # Where date-picker apps keep the customer's date: a note attribute (cart attribute) or a line item property, e.g.
@@ -201,13 +202,15 @@ def _exchange_items(payload: dict) -> int:
 
 
 def parse_product(payload: dict) -> list:
-    """products/create and update: what the product cache needs (tags, type, variants)."""
+    """products/create and update: what the product cache needs (tags, type, variants, titles and pictures)."""
+    image_url, looks = rest_looks(payload)
     return [ev.ProductSeen(
         product_id=text_id(field(payload, "id")), title=payload.get("title") or "",
         updated_at=maybe_when(payload.get("updated_at"), "updated_at"), product_type=payload.get("product_type") or None,
         tags=split_tags(payload.get("tags")),
         variants=tuple((text_id(v["id"]), v.get("sku") or None, v.get("requires_shipping"))
-                       for v in payload.get("variants") or () if v.get("id") is not None))]
+                       for v in payload.get("variants") or () if v.get("id") is not None),
+        image_url=image_url, looks=looks)]
 
 
 def parse_product_delete(payload: dict) -> list:

@@ -1,6 +1,7 @@
 """WooCommerce REST v3 client (the `woocommerce` package); every call has a timeout."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -14,6 +15,7 @@ from woocommerce import API
 
 from adapters.http import PlatformError, platform_call
 from adapters.woocommerce.parse import parse_product
+from adapters.woocommerce.product_looks import variation_looks
 from integration.domain import events as ev
 from adapters.store_session import StoreSession, store_session
 from adapters.store_urls import StoreUrlError
@@ -73,6 +75,7 @@ def _resource(path: str) -> str:
 # is not the last one; X-WP-TotalPages is. An order's notes are not paged at all (WC_REST_Order_Notes_V2_Controller::
 # get_items answers every note at once, without page parameters or headers): they are read with one `get`.
 PER_PAGE = 100    # the most WordPress lists a page (asked for none, it gives 10)
+VARIATION_PAGES = 5   # a product's variations read for their titles: past 500 the rest keep their SKUs
 
 
 @dataclass(frozen=True)
@@ -173,9 +176,17 @@ class WooCommerceClient:
         return self._call("delete", path, params=params)
 
     def fetch_product(self, product_id: str) -> ev.ProductSeen | None:
-        """The product's tags, categories and shipping, for the product cache."""
+        """The product's tags, categories, shipping, picture and variations' titles, for the product cache."""
         payload = self.get(f"products/{product_id}")
-        return parse_product(payload)[0] if payload else None
+        if not payload:
+            return None
+        seen = parse_product(payload)[0]
+        if not payload.get("variations"):
+            return seen
+        pages = itertools.islice(self.pages(f"products/{product_id}/variations"), VARIATION_PAGES)
+        variations = [variation for page in pages for variation in page]
+        # The product itself is one of its variants (an order line may name it): its look is the product's picture.
+        return dataclasses.replace(seen, looks=((seen.product_id, None, seen.image_url), *variation_looks(variations)))
 
 
 def client_for(shop, timeout: float) -> WooCommerceClient | None:

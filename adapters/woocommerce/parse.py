@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from adapters.common import PayloadError, count, field, maybe_when, money, split_tags, text, text_id, when
+from adapters.woocommerce.product_looks import product_image
 from integration.domain import events as ev
 
 TRACKING_META = "_wc_shipment_tracking_items"      # Shipment Tracking, also written by AST
@@ -176,7 +177,7 @@ def parse_order_deleted(payload: dict) -> list:
 
 
 def parse_product(payload: dict) -> list:
-    """product.created and updated; categories stand in for Shopify's product type."""
+    """product.created and updated; categories stand in for Shopify's product type (variation titles: the client)."""
     categories = [c.get("name") for c in payload.get("categories") or () if isinstance(c, dict) and c.get("name")]
     ships = not (payload.get("virtual") or payload.get("downloadable"))
     tags = split_tags(payload.get("tags")) + tuple(
@@ -186,7 +187,8 @@ def parse_product(payload: dict) -> list:
         updated_at=maybe_when(payload.get("date_modified_gmt"), "date_modified_gmt", naive_is_utc=True),
         product_type=categories[0] if categories else None, tags=tuple(dict.fromkeys(tags)),
         variants=((text_id(payload["id"]), payload.get("sku") or None, ships),)
-        + tuple((text_id(v), None, ships) for v in payload.get("variations") or ()))]
+        + tuple((text_id(v), None, ships) for v in payload.get("variations") or ()),
+        image_url=product_image(payload))]
 
 
 def parse_product_deleted(payload: dict) -> list:

@@ -128,5 +128,7 @@ class Product(Base):
     product_type: Mapped[str | None] = mapped_column(String(255))
     tags: Mapped[list] = mapped_column(JSON, default=list)
     variants: Mapped[list] = mapped_column(JSON, default=list)   # [[variant id, sku, requires_shipping]]
+    image_url: Mapped[str | None] = mapped_column(String(2048))   # as the platform gave it: pages show https only
+    looks: Mapped[dict | None] = mapped_column(JSON)   # {variant id: [title, image url]}; None on rows from before 0017
     platform_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted: Mapped[bool] = mapped_column(default=False)

@@ -124,6 +124,8 @@ class ProductSeen:
     product_type: str | None = None
     tags: tuple[str, ...] = ()
     variants: tuple[tuple[str, str | None, bool | None], ...] = ()   # (variant id, sku, requires_shipping)
+    image_url: str | None = None   # the product's picture as the platform serves it (unchecked: pages check it)
+    looks: tuple[tuple[str, str | None, str | None], ...] = ()   # (variant id, title "Size: M / Colour: Blue", image)
 
 
 @dataclass(frozen=True)

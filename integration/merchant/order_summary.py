@@ -16,6 +16,7 @@ from integration.merchant.review_queue import (REASON_LABELS, TYPE_LABELS, item_
                                                shop_date)
 from integration.money import format_amount
 from integration.orders.as_case import shop_zone
+from integration.orders.catalog import variant_image
 from integration.requests.platform_decisions import decided_on_platform
 from integration.requests.review import WAITING, awaits_inspection
 
@@ -29,7 +30,7 @@ class Item:
     title: str
     quantity: int
     price: str
-    image: str | None   # the product's picture when the catalog stores one; the page shows a placeholder otherwise
+    image: str | None   # the variant's or product's https picture from the catalog; else the page shows a placeholder
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _items(session: Session, shop: Shop, order: Order) -> list[Item]:
     products = {p.product_id: p for p in session.scalars(select(Product).where(
         Product.shop_id == shop.id, Product.product_id.in_(ids)))} if ids else {}
     return [Item(line.title, line.quantity, f"{format_amount(line.unit_price, order.currency)} {order.currency}",
-                 getattr(products.get(line.product_id), "image_url", None)) for line in order.lines]
+                 variant_image(products.get(line.product_id), line.variant_id)) for line in order.lines]
 
 
 def _requests(session: Session, shop: Shop, order: Order) -> list[RequestLine]:

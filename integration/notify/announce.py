@@ -15,6 +15,8 @@ from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.notify.emails import compose, platform_emails_decisions
 from integration.notify.events import PLATFORM_SENT_STEPS, check_event, email_step, step_key
+from integration.notify.language import case_locale
+from integration.orders.as_case import shop_zone
 from integration.shops.mode import SHADOW_REASON, in_shadow
 
 log = logging.getLogger(__name__)
@@ -23,8 +25,9 @@ REDACTED = "the customer's data was erased (customers/redact)"
 PLATFORM_SENDS = "the platform already emails the customer about this (settings: the platform's own emails)"
 
 
-def announce(session: Session, case: ReturnCase, event: str, data: dict) -> None:
-    """Record this step's email and webhooks once: the same (case, event, step key) again records nothing."""
+def announce(session: Session, case: ReturnCase, event: str, data: dict, words: dict | None = None) -> None:
+    """Record this step's email and webhooks once: the same (case, event, step key) again records nothing.
+    `words`: the customer's-language texts (next steps, reason) the email shows instead of the data's."""
     check_event(event)
     key = step_key(event, data)
     if session.scalar(select(Announcement.id).where(Announcement.case_pk == case.id, Announcement.event == event,
@@ -37,7 +40,8 @@ def announce(session: Session, case: ReturnCase, event: str, data: dict) -> None
     session.flush()
     shop, order = session.get(Shop, case.shop_id), session.get(Order, case.order_pk)
     if (step := email_step(event, clean)) is not None:
-        session.add(held_in_shadow(shop, _email(shop, order, announcement, step, clean)))
+        email = _email(session, case, announcement, step, {**clean, **(words or {})})
+        session.add(held_in_shadow(shop, email))
     payload = webhook_payload(event, announcement, shop, case, order, clean)
     for endpoint in subscribed(session, shop.id, event):
         session.add(held_in_shadow(shop, webhook_message(announcement, endpoint, event, payload)))
@@ -45,8 +49,11 @@ def announce(session: Session, case: ReturnCase, event: str, data: dict) -> None
     log.info("notify.announced: case %s %s", case.id, event)
 
 
-def _email(shop: Shop, order: Order, announcement: Announcement, step: str, data: dict) -> Message:
-    email = compose(shop, step, f"#{order.number or order.order_id}", data)
+def _email(session: Session, case: ReturnCase, announcement: Announcement, step: str, data: dict) -> Message:
+    """The step's email in the language the request remembers, dated in the shop's zone."""
+    shop, order = session.get(Shop, case.shop_id), session.get(Order, case.order_pk)
+    email = compose(shop, step, f"#{order.number or order.order_id}", data, locale=case_locale(session, case),
+                    at=announcement.created_at, zone=shop_zone(session, shop))
     message = Message(shop_id=shop.id, announcement_pk=announcement.id, channel="email",
                       dedupe_key=f"email_{announcement.id}", step=step, subject=email.subject, body=email.body)
     reason = (REDACTED if order.redacted_at is not None else NO_ADDRESS if not order.customer_email

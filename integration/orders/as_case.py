@@ -66,6 +66,20 @@ def refunded_quantities(order: Order) -> dict[str, int]:
 SETTLING = ("refund", "cancel_order")
 
 
+def _counted_by_platform(order: Order, decision) -> bool:
+    """Whether the refunds this decision's actions made are among the order's refund records, with their lines.
+    Until then (Shopify's refunds/create not yet here, or WooCommerce's order body listing refunds without lines)
+    the request keeps holding its units, so a second request cannot be granted them again."""
+    settled = [a for a in decision.actions if a.kind in SETTLING and a.state == "succeeded"]
+    recorded = {_last_segment(r.refund_id) for r in order.refunds if r.line_quantities}
+    return bool(settled) and all(_last_segment((a.result or {}).get("refund")) in recorded for a in settled)
+
+
+def _last_segment(refund_id) -> str:
+    """A refund id as the order picture stores it: Shopify's GraphQL gid://shopify/Refund/7 is the webhook's 7."""
+    return str(refund_id or "").rsplit("/", 1)[-1]
+
+
 def claimed_quantities(session: Session, order: Order, but: int | None = None) -> dict[str, int]:
     """Units other requests on the order hold and the platform has not yet refunded, by line id: granted ones
     and ones the merchant is reviewing (their refund or cancellation not yet done). A request still waiting
@@ -76,8 +90,7 @@ def claimed_quantities(session: Session, order: Order, but: int | None = None) -
         latest = case.decisions[-1] if case.decisions else None
         if (case.request or {}).get("type") == "edit":
             continue   # an edit changes the order's units; it takes none back, so it holds none
-        if latest is None or latest.outcome in ("denied", "needs_evidence") or any(
-                a.kind in SETTLING and a.state == "succeeded" for a in latest.actions):
+        if latest is None or latest.outcome in ("denied", "needs_evidence") or _counted_by_platform(order, latest):
             continue   # nothing held, or the platform's own refund records now count it
         for line in latest.document.get("lines", ()):
             if line.get("outcome") != "denied":

@@ -20,10 +20,12 @@ from integration.observability.metrics import count_decision
 from integration.requests.evidence import (ValidFile, file_json, list_files, store_files, with_files_counted,
                                           with_stored_evidence)
 from integration.requests.customer_access import public_slug
+from integration.requests.customer_words import denial_reason
 from integration.requests.edits import edit_refused
 from integration.requests.next_steps import next_steps
 from integration.requests.tracking import case_source, parcel_step, refund_planned
 from integration.notify.announce import announce
+from integration.notify.language import case_locale, request_locale, translator
 from integration.orders.as_case import decision_case
 from integration.outbox.plan import ReturnLogistics, plan_actions
 from integration.shops.current_policy import policy_for  # noqa: F401  (its callers import it from here too)
@@ -48,8 +50,9 @@ def find_case(session: Session, shop: Shop, source: str, source_ref: str) -> Ret
 
 
 def submit_request(session: Session, shop: Shop, order: Order, request: dict, source: str, source_ref: str,
-                   files: Sequence[ValidFile] = ()) -> tuple[ReturnCase, Decision]:
-    """Take a request once (a repeat returns the first one's decision), store its evidence files, decide it."""
+                   files: Sequence[ValidFile] = (), locale: str | None = None) -> tuple[ReturnCase, Decision]:
+    """Take a request once (a repeat returns the first one's decision), store its evidence files, decide it.
+    `locale`: the customer page's language, remembered for the customer's emails (else the shop's)."""
     existing = find_case(session, shop, source, source_ref)
     if existing is not None:
         return existing, existing.decisions[-1]
@@ -63,7 +66,8 @@ def submit_request(session: Session, shop: Shop, order: Order, request: dict, so
     session.add(case)
     session.flush()
     store_files(session, case, files)
-    announce(session, case, "request.received", {"type": request.get("type"), "source": source})
+    announce(session, case, "request.received", {"type": request.get("type"), "source": source,
+                                                  "locale": request_locale(shop, locale)})
     version, _, decided = decide_loaded(session, shop, case, replace(contract_case, id=str(case.id)))
     return case, record_decision(session, shop, case, order, version, decision_document(case, decided), "policy")
 
@@ -167,7 +171,11 @@ def _announce_decision(session: Session, shop: Shop, case: ReturnCase, order: Or
             "next_steps": next_steps(shop, order, case, decision)["steps"]}
     if decision.outcome == "needs_evidence":
         data |= {"link": request_page, "evidence": document.get("evidence_required", [])}
-    announce(session, case, "request.decided", data)
+    locale = case_locale(session, case)   # the email's words in the customer's language; the webhook's stay English
+    # The reason: the rule's or the reviewer's own words as written; our English explanation only in English.
+    said = denial_reason(decision) or (reason if locale == "en" or document.get("review") else None)
+    words = {"next_steps": next_steps(shop, order, case, decision, translator(locale), locale)["steps"], "reason": said}
+    announce(session, case, "request.decided", data, words)
 
 
 def add_evidence(session: Session, shop: Shop, case: ReturnCase, evidence: dict,

@@ -24,7 +24,7 @@ from integration.db.base import utcnow
 from integration.db.models import Shop
 from integration.db.signin_models import SpentSignin
 from integration.db.unit_of_work import record_new_actions
-from integration.web.framing import NONE, frame_ancestors
+from integration.web.framing import NONE, app_bridge_key, frame_ancestors
 
 LOGIN_LINK_MAX_AGE = 600          # seconds a login link stays valid
 SESSION_LIFETIME = timedelta(hours=12)
@@ -66,6 +66,7 @@ def configure_sessions(app: Flask, settings) -> None:
                       SESSION_COOKIE_NAME="returnkit_session", PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME)
     app.before_request(check_csrf)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["app_bridge_key"] = app_bridge_key
     app.after_request(_security_headers)
 
 
@@ -122,6 +123,14 @@ def login_shop(shop: Shop) -> None:
     session["platform"] = shop.platform
     session["sid"] = secrets.token_urlsafe(18)   # what sign-out revokes
     session["csrf"] = secrets.token_urlsafe(32)
+
+
+def mark_embedded(embedded: bool) -> None:
+    """Record whether this session was opened from inside Shopify admin (its pages then load App Bridge)."""
+    if embedded:
+        session["embedded"] = True
+    else:
+        session.pop("embedded", None)
 
 
 def session_is_live(db: Session) -> bool:

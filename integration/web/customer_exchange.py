@@ -1,12 +1,14 @@
-"""The exchange picker: each line's other variants (size, colour) from the stored catalogue, in stock where the
-platform can say so."""
+"""The exchange picker: each line's other variants (size, colour) from the stored catalogue by their titles, in stock
+where the platform can say so, and each line's picture and own variant for the customer's page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from integration.db.order_models import Product
+from integration.orders.catalog import variant_image, variant_title
 
 # Stock is one platform question per variant: past this many choices the form offers them all and the decision's
 # own stock check (integration/requests/exchange_stock.py) settles it, so a big catalogue never slows the page.
@@ -14,16 +16,64 @@ MAX_STOCK_QUESTIONS = 12
 StockOf = Callable[[str, int], "bool | None"]
 
 
-def exchange_choices(db, shop, order, stock_of: StockOf | None = None) -> dict[str, list[tuple[str, str]]]:
-    """Per line, the other variants of its product the customer may exchange it for (the stored catalogue's);
-    with `stock_of`, those the platform says are out of stock are left out."""
+class Choice(tuple):
+    """A variant the customer may pick: unpacks as (variant id, label) like any choice; its picture beside."""
+
+    image: str | None
+
+    def __new__(cls, variant: str, label: str, image: str | None = None):
+        choice = super().__new__(cls, (variant, label))
+        choice.image = image
+        return choice
+
+
+@dataclass(frozen=True)
+class LineLook:
+    image: str | None     # https only, from the catalogue
+    alt: str              # the product's title
+    variant: str | None   # the line's own variant as the customer knows it ("Size: M"), marked as theirs
+
+
+class Choices(dict):
+    """Per line, its Choice list; `looks` per line: its picture and its own variant's title."""
+
+    looks: dict[str, LineLook]
+
+
+def products_of(db, shop_id: int, order) -> dict[str, Product]:
+    """The stored catalogue's products of the order's lines, deleted ones too (past orders keep their pictures)."""
     ids = {line.product_id for line in order.lines if line.product_id}
-    products = {p.product_id: p for p in db.scalars(select(Product).where(
-        Product.shop_id == shop.id, Product.product_id.in_(ids), Product.deleted.is_(False)))}
+    if not ids:
+        return {}
+    return {p.product_id: p for p in db.scalars(select(Product).where(Product.shop_id == shop_id,
+                                                                      Product.product_id.in_(ids)))}
+
+
+def line_looks(order, products: dict[str, Product]) -> dict[str, LineLook]:
+    """Each line's picture (alt: the product's title) and its own variant's title, where the catalogue knows them."""
     out = {}
     for line in order.lines:
-        variants = products[line.product_id].variants if line.product_id in products else []
-        out[line.line_id] = [(str(v[0]), v[1] or str(v[0])) for v in variants if str(v[0]) != str(line.variant_id)]
+        product = products.get(line.product_id)
+        own = variant_title(product, line.variant_id, sku=False) if line.variant_id else None
+        alt = product.title if product is not None and product.title else line.title
+        out[line.line_id] = LineLook(variant_image(product, line.variant_id), alt, own)
+    return out
+
+
+def exchange_choices(db, shop, order, stock_of: StockOf | None = None) -> Choices:
+    """Per line, the other variants of its product the customer may exchange it for (the stored catalogue's, by
+    title, else SKU); with `stock_of`, those the platform says are out of stock are left out."""
+    every = products_of(db, shop.id, order)
+    products = {pid: p for pid, p in every.items() if not p.deleted}
+    out = Choices()
+    for line in order.lines:
+        product = products.get(line.product_id)
+        variants = product.variants if product is not None else []
+        out[line.line_id] = [Choice(str(v[0]), variant_title(product, v[0]) or str(v[0]),
+                                    variant_image(product, v[0], own=True))
+                             for v in variants if str(v[0]) != str(line.variant_id)]
     if stock_of is not None and sum(len(choices) for choices in out.values()) <= MAX_STOCK_QUESTIONS:
-        out = {line: [c for c in choices if stock_of(c[0], 1) is not False] for line, choices in out.items()}
+        for line_id, choices in out.items():
+            out[line_id] = [c for c in choices if stock_of(c[0], 1) is not False]
+    out.looks = line_looks(order, every)
     return out

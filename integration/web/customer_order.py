@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from integration.db.request_models import ReturnCase
 from integration.requests.customer_words import customer_date
+from integration.web.customer_exchange import LineLook, line_looks, products_of
 from integration.web.customer_i18n import N_
 
 STATUS_WORDS = {"approved": N_("Accepted"), "denied": N_("Not accepted"),
@@ -52,13 +53,23 @@ def returnable_units(db, order) -> dict[str, int]:
             for line in order.lines}
 
 
+def _first_look(case, looks: dict[str, LineLook]) -> LineLook | None:
+    """The look of the request's first item (an edit names its line apart), for the picture beside it."""
+    first = (case.request.get("items") or [case.request.get("edit") or {}])[0]
+    return looks.get(str(first.get("line_item_id") or ""))
+
+
 def earlier_requests(db, order, zone, locale: str = "en", _=lambda text: text) -> list[dict]:
-    """The customer's requests on this order, newest first: id, when (in the shop's zone), what, its status."""
-    out = []
-    for case in reversed(_cases(db, order)):
+    """The customer's requests on this order, newest first: id, when (in the shop's zone), what, its status and
+    the picture of its first item (None when the catalogue has no https one), its alt text the product's title."""
+    out, cases = [], list(reversed(_cases(db, order)))
+    looks = line_looks(order, products_of(db, order.shop_id, order)) if cases else {}
+    for case in cases:
         outcome = case.decisions[-1].outcome if case.decisions else "needs_review"
         outcome = "closed" if case.status == "closed" else outcome
+        look = _first_look(case, looks)
         out.append({"id": case.id, "when": customer_date(case.created_at, zone, locale),
                     "type": _(TYPE_WORDS.get(case.request.get("type"), N_("Request"))),
-                    "status": _(STATUS_WORDS.get(outcome, N_("With the shop")))})
+                    "status": _(STATUS_WORDS.get(outcome, N_("With the shop"))),
+                    "image": look.image if look else None, "alt": look.alt if look else None})
     return out

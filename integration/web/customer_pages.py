@@ -200,7 +200,8 @@ def _decide_new(ctx, db, shop, order, ref: str) -> int:
                                                       utcnow().isoformat(), exchange_choices(db, shop, order))
     files = _files(db, shop)
     stock = platform_stock(shop, ctx.runtime.sessions, ctx.runtime.settings)
-    case, _decision = submit_request(db, shop, order, with_exchange_stock(contract_request, stock), "api", ref, files)
+    case, _decision = submit_request(db, shop, order, with_exchange_stock(contract_request, stock), "api", ref, files,
+                                     locale=locale_name())   # the page's language: the customer's emails use it
     case.description = case.description or description
     return case.id
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from integration.db.models import Shop
 from adapters.shopify import install
 from adapters.shopify.tokens import TokenError, exchange_code, shopify_app
-from integration.web.auth import login_shop, session_is_live
+from integration.web.auth import login_shop, mark_embedded, session_is_live
 from integration.web.limits import TooManyStarts, count_install_start
 
 blueprint = Blueprint("install_shopify", __name__, template_folder="templates")
@@ -77,6 +77,7 @@ def callback():
     except (install.InstallError, TokenError) as exc:
         return _refused(exc, exc.status)
     _sign_in(rt, shop_id)
+    mark_embedded(False)   # the callback is a top-level page, outside the admin
     return redirect(url_for("pages.home"))
 
 
@@ -119,4 +120,5 @@ def embedded_sign_in():
     except (install.InstallError, TokenError) as exc:
         return _refused(exc, exc.status)
     _sign_in(rt, shop_id)
+    mark_embedded(True)
     return None

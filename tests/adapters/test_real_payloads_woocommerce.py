@@ -78,7 +78,8 @@ def test_the_documented_completed_order_with_two_refunds():
 def test_the_documented_product():
     assert parsed("docs_product_created__794") == [ev.ProductSeen(
         product_id="794", title="Premium Quality", updated_at=datetime(2017, 3, 23, 20, 1, 14, tzinfo=timezone.utc),
-        product_type="Clothing", tags=(), variants=(("794", None, True),))]
+        product_type="Clothing", tags=(), variants=(("794", None, True),),
+        image_url="https://example.com/wp-content/uploads/2017/03/T_2_front-4.jpg")]
 
 
 def test_an_unshipped_cod_order_is_cancelled_for_its_whole_total(client, rt, queue, shops):

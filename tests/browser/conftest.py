@@ -7,6 +7,7 @@ a fresh page per test, and screenshots under test-artifacts/screenshots/ (one on
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -22,6 +23,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
+GUIDE_SHOTS = "RETURNKIT_GUIDE_SHOTS"   # a folder: the merchant guide's images are written there too
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -80,6 +82,21 @@ def shot(request):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{_artifact_name(request.node.name)}-{_artifact_name(step)}.png"
         target.screenshot(path=str(path), full_page=True)
+        return path
+    return save
+
+
+@pytest.fixture()
+def guide_shot(request, shot):
+    """`guide_shot(name)` is `shot(name)`, and with $RETURNKIT_GUIDE_SHOTS set also writes <folder>/<name>.png: the
+    viewport only (or the whole page with full_page=True), the merchant guide's image (docs/merchant-guide.md)."""
+    def save(name: str, page=None, full_page: bool = False) -> Path:
+        target = page or request.getfixturevalue("page")
+        path = shot(name, target)
+        folder = os.environ.get(GUIDE_SHOTS)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            target.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
         return path
     return save
 

@@ -17,10 +17,11 @@ from integration.db.base import session_signing_key
 from integration.db.engine import transaction
 from integration.db.migrate import upgrade
 from integration.db.models import Shop, WebhookDelivery
-from integration.db.order_models import Order
+from integration.db.order_models import Order, Product
 from integration.policy.loader import resolve_policy_path
 from integration.runtime import Runtime, build_runtime
 from integration.shops.core import add_shop, issue_api_key
+from integration.shops.mode import set_mode
 from integration.shops.returns_setup import configure_returns
 from integration.settings import load_settings
 from integration.web.auth import login_token
@@ -154,6 +155,24 @@ class LiveService:
         with transaction(self.rt.sessions) as session:
             configure_returns(session.get(Shop, shop_id), address=address, easypost_api_key=EASYPOST_KEY,
                               easypost_webhook_secret=self.emulators.easypost.webhook_secret)
+
+    def set_mode(self, shop_id: int, mode: str) -> None:
+        """Put the shop in shadow or live mode (integration/shops/mode.py)."""
+        with transaction(self.rt.sessions) as session:
+            set_mode(session.get(Shop, shop_id), mode)
+
+    def add_variants(self, shop_id: int, order_id: str, line_id: str, variants: list[list],
+                     titles: dict[str, str] | None = None) -> None:
+        """Give the product of an order's line more variants ([id, sku, requires_shipping], as the catalogue stores
+        them from product webhooks), after the line's own, with their titles ({variant id: "Size: L"}) if given."""
+        with transaction(self.rt.sessions) as session:
+            order = session.scalar(select(Order).where(Order.shop_id == shop_id, Order.order_id == order_id))
+            line = next(line for line in order.lines if line.line_id == line_id)
+            product = session.scalar(select(Product).where(Product.shop_id == shop_id,
+                                                           Product.product_id == line.product_id))
+            product.variants = [*[v for v in product.variants if str(v[0]) == str(line.variant_id)], *variants]
+            if titles:
+                product.looks = {**(product.looks or {}), **{v: [title, None] for v, title in titles.items()}}
 
     def ask(self, shop_id: int, order_id: str, request: dict) -> dict:
         """POST a request to the live API with a fresh key of the shop, as a storefront would; the answer
