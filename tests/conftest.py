@@ -20,6 +20,7 @@ from integration.app import create_app
 from integration.db.engine import make_engine, transaction
 from integration.policy.loader import resolve_policy_path
 from integration.shops.core import add_shop
+from tests.tiers import set_tier
 from tests.webhook_helpers import SECRET, SHOPIFY_DOMAIN, WOO_URL
 from integration.db.migrate import upgrade
 from integration.runtime import Runtime, build_runtime
@@ -122,7 +123,8 @@ def client(rt, shops, queue):
 
 # The tiers. `make test` runs the quick tier: SQLite and the embedded queue, no process kills. `make proving` runs
 # the rest: the suites marked `proving` (crash, chaos, fleet, load, browser) and every test's PostgreSQL + Redis
-# variant. The two tiers partition the suite, so `.ci/run`, which runs both, runs every test once.
+# variant. The two tiers partition the suite, so `.ci/run`, which runs both, runs every test once, except the tests
+# marked `scaled` (the largest property and flood tests), which run in both: small in the quick tier, in full after.
 SERVICE_PARAMS = {"postgresql", "redis"}
 
 
@@ -134,12 +136,19 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "proving: a proving-ground suite (process kills, long runs, a browser, "
                                        "PostgreSQL + Redis); runs in `make proving`, not in the quick tier")
+    config.addinivalue_line("markers", "scaled: runs in both tiers, a fifth of its size in the quick tier and in "
+                                       "full in the proving tier (tests/tiers.py)")
+    set_tier(config.getoption("--tier"))
 
 
 def is_proving(item) -> bool:
     """A test of the proving tier: marked so, or a variant on PostgreSQL or Redis."""
+    return item.get_closest_marker("proving") is not None or _on_services(item)
+
+
+def _on_services(item) -> bool:
     params = getattr(getattr(item, "callspec", None), "params", {})
-    return item.get_closest_marker("proving") is not None or bool(SERVICE_PARAMS & set(map(str, params.values())))
+    return bool(SERVICE_PARAMS & set(map(str, params.values())))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -148,7 +157,8 @@ def pytest_collection_modifyitems(config, items):
         return
     keep, drop = [], []
     for item in items:
-        (keep if is_proving(item) == (tier == "proving") else drop).append(item)
+        both = item.get_closest_marker("scaled") is not None and not _on_services(item)
+        (keep if both or is_proving(item) == (tier == "proving") else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -13,6 +13,7 @@ from integration.db.base import utcnow
 from integration.db.models import PolicyVersion, Shop, WebhookDelivery, WebhookSubscription
 from integration.db.request_models import Action, ActionAttempt
 from integration.inbox.sweep import SOURCE_HEADER, sweep_state
+from integration.merchant.shop_time import shop_time
 from integration.notify.emails import platform_emails_decisions
 from integration.notify.reach import emails_reach_customers
 from integration.policy.compiler import InvalidPolicy
@@ -68,8 +69,9 @@ def shop_view(session: Session, shop_id: int) -> ShopView | None:
     return None if row is None else ShopView(*row[:4], row[4] or {}, row[5], *map(bool, row[6:]))
 
 
-def _when(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%d %B %Y, %H:%M UTC")
+def _when(session: Session, shop: ShopView, value: datetime) -> str:
+    """A moment in the shop's time zone (its current policy's; UTC before it has one): "6 Dec 2026, 17:34"."""
+    return shop_time(value, policy_for(session, shop)[1].timezone if shop.policy_version_id else timezone.utc)
 
 
 def _reconnect(shop: ShopView) -> dict:
@@ -106,11 +108,11 @@ def store_item(session: Session, shop: ShopView) -> Item:
         return Item("store", title, TODO, words, required=not shop.is_demo, **_reconnect(shop))
     last = _last_call(session, shop)
     if last and last[1] is not None and (refused := REFUSED.search(last[1])):
-        return Item("store", title, TODO, f"Your store refused returnkit's access on {_when(last[0])} (HTTP "
-                    f"{refused.group(1)}): nothing can be done on it until you reconnect.", required=True,
+        return Item("store", title, TODO, f"Your store refused returnkit's access on {_when(session, shop, last[0])} "
+                    f"(HTTP {refused.group(1)}): nothing can be done on it until you reconnect.", required=True,
                     **_reconnect(shop))
     outcome = "worked" if last and last[1] is None else "failed, but not because of access"
-    words = (f"Connected. The last call to your store, on {_when(last[0])}, {outcome}." if last
+    words = (f"Connected. The last call to your store, on {_when(session, shop, last[0])}, {outcome}." if last
              else "Connected. returnkit has not needed to call your store yet.")
     return Item("store", title, DONE, words)
 
@@ -136,10 +138,10 @@ def webhooks_item(session: Session, shop: ShopView, now: datetime) -> Item:
                     "every few minutes.", required=True, **_reconnect(shop))
     last = _last_delivery(session, shop.id)
     if last is not None and now - last <= RECENT:
-        return Item("webhooks", title, DONE, f"Working: the last one arrived on {_when(last)}.")
+        return Item("webhooks", title, DONE, f"Working: the last one arrived on {_when(session, shop, last)}.")
     if subscriptions:
-        return Item("webhooks", title, DONE, f"{len(subscriptions)} registered, all working at the last check"
-                    + (f"; the last one arrived on {_when(last)}." if last else "; none has arrived yet."))
+        arrived = f"; the last one arrived on {_when(session, shop, last)}." if last else "; none has arrived yet."
+        return Item("webhooks", title, DONE, f"{len(subscriptions)} registered, all working at the last check{arrived}")
     return Item("webhooks", title, TODO, "None registered and none received: returnkit sees changes only when it "
                 "checks your store, every few minutes.", **_reconnect(shop))
 
@@ -161,8 +163,16 @@ def policy_item(session: Session, shop: ShopView) -> Item:
     if shop.is_demo and version.version == 1:
         return Item("policy", title, TODO, f"This is the demo's sample policy ({version.policy_id}), written for "
                     "another shop.", fix, link)
-    return Item("policy", title, DONE, f"Your policy {version.policy_id}, version {version.version}, answers "
-                "requests.", "Change your policy", ("policy.overview", {}))
+    return Item("policy", title, DONE, f"Your policy “{_policy_name(session, shop, version)}”, version "
+                f"{version.version}, answers requests.", "Change your policy", ("policy.overview", {}))
+
+
+def _policy_name(session: Session, shop: ShopView, version: PolicyVersion) -> str:
+    """The policy's own name ("Kaolate Returns and Refund Policy"), else its id when it no longer compiles."""
+    try:
+        return policy_for(session, shop)[1].name
+    except InvalidPolicy:
+        return version.policy_id
 
 
 def _pays_return_shipping(session: Session, shop: ShopView) -> bool:

@@ -3,7 +3,7 @@ and refunded, and the order's requests with where each stands; dates in the shop
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,18 +11,22 @@ from sqlalchemy.orm import Session, selectinload
 from adapters.registry import ADAPTERS
 from integration.db.models import Shop
 from integration.db.order_models import Order, Product
-from integration.db.request_models import ReturnCase
-from integration.merchant.review_queue import (REASON_LABELS, TYPE_LABELS, item_words, masked_email, order_label,
-                                               shop_date)
+from integration.db.request_models import Action, Decision, ReturnCase
+from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS, item_words, masked_email, order_label
+from integration.merchant.shop_time import shop_date
 from integration.money import format_amount
 from integration.orders.as_case import shop_zone
 from integration.orders.catalog import variant_image
+from integration.orders.refund_ids import refund_key
 from integration.requests.platform_decisions import decided_on_platform
 from integration.requests.review import WAITING, awaits_inspection
 
 _STATUS = {"needs_review": "waiting for your decision", "needs_evidence": "waiting for the customer's evidence",
            "approved": "approved", "denied": "denied"}
 _PLATFORM_WORDS = {"approved": "approved", "denied": "declined"}
+# The actions that give money back, and where their result names the refund made and its amount.
+_REFUNDING = {"refund": ("refund", "amount"), "cancel_order": ("refund", "amount"),
+              "create_exchange": ("difference_refund", "difference_refunded")}
 
 
 @dataclass(frozen=True)
@@ -97,13 +101,52 @@ def _requests(session: Session, shop: Shop, order: Order) -> list[RequestLine]:
     return out
 
 
+def _refunds_made(session: Session, order: Order) -> dict[str, tuple[Decimal, bool]]:
+    """returnkit's refunds on the order that succeeded, by refund id as the picture stores it: (amount, to be paid
+    by hand). A result naming no refund (a coupon, a cancellation with nothing refunded) gives none."""
+    actions = session.scalars(select(Action).join(Decision, Action.decision_pk == Decision.id)
+                              .join(ReturnCase, Decision.case_pk == ReturnCase.id)
+                              .where(ReturnCase.order_pk == order.id, Action.state == "succeeded",
+                                     Action.kind.in_(_REFUNDING)).order_by(Action.id))
+    out: dict[str, tuple[Decimal, bool]] = {}
+    for action in actions:
+        id_field, amount_field = _REFUNDING[action.kind]
+        result = action.result or {}
+        key = refund_key(result.get(id_field))
+        try:
+            amount = Decimal(str(result.get(amount_field)))
+        except InvalidOperation:
+            continue
+        if key and amount.is_finite():
+            out[key] = (abs(amount), result.get("refund_by_hand") is True)
+    return out
+
+
+def refunded_words(session: Session, order: Order) -> str:
+    """What was refunded: the platform's refund records, and returnkit's own refunds not among them yet (Shopify's
+    refunds/create late or lost, WooCommerce's order body not sent again), each counted once by its refund id."""
+    made = _refunds_made(session, order)
+    recorded = {refund_key(r.refund_id) for r in order.refunds}
+    pending = sum((amount for key, (amount, _) in made.items() if key not in recorded), Decimal(0))
+    by_hand = sum((amount for amount, hand in made.values() if hand), Decimal(0))
+    words = _money((order.refunded_total or Decimal(0)) + pending, order.currency)
+    if by_hand:
+        words += (f" (of which {_money(by_hand, order.currency)} is to be paid by hand: the order's payment method "
+                  "cannot send money back)")
+    return words
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{format_amount(amount, currency)} {currency}"
+
+
 def order_summary(session: Session, shop: Shop, order: Order) -> Summary:
     """The order's summary for the top of its page."""
-    zone, money = shop_zone(session, shop), (lambda amount: f"{format_amount(amount, order.currency)} {order.currency}")
+    zone = shop_zone(session, shop)
     paid = order.amount_paid if order.amount_paid is not None else order.total_price
     dates = [("Placed", shop_date(order.placed_at, zone)), ("Shipped", shop_date(order.shipped_at, zone)),
              ("Delivered", shop_date(_delivered_at(order), zone))]
     return Summary(order_label(order), masked_email(order.customer_email) or "Not known",
                    _items(session, shop, order), [(what, when or "not yet") for what, when in dates],
-                   money(paid) if paid is not None else "not reported by the platform",
-                   money(order.refunded_total or Decimal(0)), _requests(session, shop, order))
+                   _money(paid, order.currency) if paid is not None else "not reported by the platform",
+                   refunded_words(session, order), _requests(session, shop, order))

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import yaml
 
 from integration.domain import vocabulary as vocab
+from integration.merchant.labels import key_words
 from integration.merchant.yaml_roundtrip import rewrite
 from integration.policy.bounds import check_document, read_yaml
 from integration.policy.clause_refs import render, stale_numbers
@@ -77,10 +78,16 @@ def is_cancellation_rule(rule: dict) -> bool:
 
 def _window_row(name: str, window: dict) -> dict:
     if "until" in window:
-        return {"name": name, "from": UNTIL, "length": "", "unit": "days", "fallback": False}
+        return {"name": name, "label": key_words(name), "from": UNTIL, "length": "", "unit": "days", "fallback": False}
     unit = next((u for u in UNITS if u in window), "days")
-    return {"name": name, "from": window.get("from", "delivery"), "length": window.get(unit, ""), "unit": unit,
-            "fallback": "fallback" in window}
+    return {"name": name, "label": key_words(name), "from": window.get("from", "delivery"),
+            "length": window.get(unit, ""), "unit": unit, "fallback": "fallback" in window}
+
+
+def _named(doc: dict, index: int, rule: dict) -> dict:
+    """A rule's row: its place, its id, and its words (its explanation with the document's numbers, else its id's)."""
+    words = render(str(rule.get("explain") or ""), doc) or f"the rule on {key_words(rule.get('id'))}"
+    return {"index": index, "id": rule.get("id"), "words": words[:1].upper() + words[1:]}
 
 
 _SIMPLE_FEE_KEYS = {"percent", "amount", "per", "up_to"}
@@ -106,14 +113,13 @@ def read_form(text: str) -> dict:
         "windows": [_window_row(n, w or {}) for n, w in (doc.get("windows") or {}).items()],
         "item_classes": [{"index": i, "name": c.get("name"), "tags": ", ".join((c.get("match") or {}).get("tags", []))}
                          for i, c in enumerate(doc.get("item_classes") or [])],
-        "payers": [{"index": i, "id": r.get("id"), "payer": _inherited(doc, r, "return", "shipping_paid_by") or "customer"}
+        "payers": [{**_named(doc, i, r), "payer": _inherited(doc, r, "return", "shipping_paid_by") or "customer"}
                    for i, r in rules if _grants_a_return(doc, r)],
-        "evidence": [{"index": i, "id": r.get("id"), "kinds": list(r.get("evidence") or [])}
+        "evidence": [{**_named(doc, i, r), "kinds": list(r.get("evidence") or [])}
                      for i, r in rules if r.get("decide") != "deny"],
         "fees": {name: [_fee_row(name, c, (schedule or {}).get(c)) for c in FEE_CONDITIONS]
                  for name, schedule in (doc.get("fees") or {}).items()},
-        "cancellations": [{"index": i, "id": r.get("id"), "decide": r.get("decide"),
-                           "explain": render(r.get("explain", ""), doc)}
+        "cancellations": [{**_named(doc, i, r), "decide": r.get("decide"), "explain": render(r.get("explain", ""), doc)}
                           for i, r in rules if is_cancellation_rule(r)],
     }
 

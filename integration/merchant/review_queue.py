@@ -12,6 +12,7 @@ from integration.db.models import Shop
 from integration.db.order_models import Order
 from integration.db.request_models import Decision, ReturnCase
 from integration.domain.vocabulary import REASONS, REQUEST_TYPES
+from integration.merchant.shop_time import shop_date
 from integration.orders.as_case import shop_zone
 from integration.requests.review import awaiting_inspection, review_queue
 
@@ -23,14 +24,6 @@ REASON_LABELS = {"damaged_in_transit": "Damaged in transit", "defective": "Defec
 TYPE_LABELS = {"return": "Return", "exchange": "Exchange", "cancellation": "Cancellation", "warranty": "Warranty",
                "edit": "Order change"}
 MAX_AGE_FILTER = 3650
-
-
-def shop_date(value: datetime | None, zone: tzinfo) -> str:
-    """A date as the merchant reads it, in the shop's zone: "6 Dec 2026" ("" for none)."""
-    if value is None:
-        return ""
-    local = value.astimezone(zone)
-    return f"{local.day} {local:%b %Y}"
 
 
 def age_words(since: datetime, now: datetime) -> str:

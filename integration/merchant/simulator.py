@@ -21,6 +21,7 @@ from integration.policy.engine import decide
 from integration.policy.model import Policy
 from integration.policy.refund import line_deduction, pays_money
 from integration.orders.as_case import decision_case
+from integration.merchant.labels import rule_words
 from integration.merchant.policy_text import fee_words
 
 ORDERS_SHOWN = 50
@@ -38,10 +39,11 @@ class SimulationError(ValueError):
 
 @dataclass
 class Simulation:
-    """A decision as the contract's JSON, its per-line deductions and the clauses it quotes."""
+    """A decision as the contract's JSON, its per-line deductions, the clauses it quotes and its rules in words."""
     decision: dict
     deductions: list[dict] = field(default_factory=list)
     quoted: list[dict] = field(default_factory=list)
+    rule_words: dict[str, str] = field(default_factory=dict)
 
 
 def shop_orders(session: Session, shop: Shop, limit: int = ORDERS_SHOWN) -> list[Order]:
@@ -135,7 +137,7 @@ def quoted_clauses(policy: Policy, rule_ids: list[str]) -> list[dict]:
     """Each deciding rule with the clause it quotes, in the decision's order."""
     by_id = {r.id: r for r in (*policy.rules, *policy.adjustments, policy.otherwise)}
     return [{"rule": rid, "clause": by_id[rid].clause, "text": policy.clauses.get(by_id[rid].clause, "").strip(),
-             "explain": by_id[rid].explain} for rid in rule_ids if rid in by_id]
+             "explain": by_id[rid].explain, "words": rule_words(policy, rid)} for rid in rule_ids if rid in by_id]
 
 
 def simulate(policy: Policy, case: dict) -> Simulation:
@@ -146,4 +148,6 @@ def simulate(policy: Policy, case: dict) -> Simulation:
         raise SimulationError(exc.errors) from None
     decision = decide(policy, loaded)
     document = decision_json(decision)
-    return Simulation(document, _deductions(policy, decision), quoted_clauses(policy, document["rules"]))
+    named = {*document["rules"], *(line["rule"] for line in document["lines"])}
+    return Simulation(document, _deductions(policy, decision), quoted_clauses(policy, document["rules"]),
+                      {rid: rule_words(policy, rid) for rid in named})

@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session, selectinload
 from integration.db.models import PolicyVersion, Shop, WebhookDelivery
 from integration.db.order_models import Order
 from integration.db.request_models import Action, Decision, ReturnCase, ReturnParcel
+from adapters.registry import ADAPTERS
 from integration.requests.evidence import with_stored_evidence
+from integration.merchant.labels import ACTION_STATES, DELIVERY_STATES, RuleNamer, key_words, topic_words
+from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS
 from integration.merchant.shadow_words import would_have
 from integration.shops.mode import SHADOWED
 
@@ -57,7 +60,9 @@ def _deliveries(session: Session, shop: Shop, order: Order) -> list[Entry]:
     rows = session.execute(select(WebhookDelivery.id, WebhookDelivery.topic, WebhookDelivery.received_at,
                                   WebhookDelivery.status).where(WebhookDelivery.shop_id == shop.id,
                                                                 WebhookDelivery.resource_id == order.order_id))
-    return [Entry(received, "webhook", {"topic": topic, "status": status}, row_id)
+    title = ADAPTERS[shop.platform].title
+    return [Entry(received, "webhook", {"topic": topic, "event": topic_words(topic, title), "status": status,
+                                        "status_words": DELIVERY_STATES.get(status, key_words(status))}, row_id)
             for row_id, topic, received, status in rows]
 
 
@@ -75,14 +80,16 @@ def decided_by_words(decided_by: str) -> str:
     return _DECIDERS.get(decided_by, decided_by.replace("_", " "))
 
 
-def _decision_entries(decision: Decision, versions: dict[int, int]) -> list[Entry]:
+def _decision_entries(decision: Decision, versions: dict[int, int], namer: RuleNamer) -> list[Entry]:
     doc = decision.document
     out = [Entry(decision.created_at, "decision", {
         "outcome": doc["outcome"], "rules": doc.get("rules", []), "explanation": doc.get("explanation", ""),
+        "rule_words": [namer(rule, decision.policy_version_id) for rule in doc.get("rules", [])],
         "policy_version": versions.get(decision.policy_version_id), "decided_by": decided_by_words(decision.decided_by),
         "refund": doc.get("refund"), "review": doc.get("review"), "inspection": doc.get("inspection")}, decision.id)]
     for action in decision.actions:
         out.append(Entry(action.created_at, "action", {"action_kind": action.kind, "state": action.state,
+                                                       "state_words": ACTION_STATES.get(action.state, action.state),
                                                        "attempts": action.attempts, "last_error": action.last_error,
                                                        "would_have": would_have(action.kind, action.payload)
                                                        if action.state == SHADOWED else None,
@@ -116,6 +123,21 @@ def _exchange_return(session: Session, shop: Shop, case: ReturnCase) -> list[Ent
                                                           "delivered_at": delivered, "inspected": inspected}, case.id)]
 
 
+def _source_words(source: str, shop: Shop) -> str:
+    """Where a request came from: "the customer page or the API", "a Shopify return request"."""
+    if source == "api":
+        return "the customer page or the API"
+    platform, _, kind = source.partition("_")
+    return f"a {ADAPTERS[platform].title if platform in ADAPTERS else key_words(platform)} {kind} request"
+
+
+def _item_words(order: Order, items: list[dict]) -> list[str]:
+    """Each requested item by its title: "Organic tee × 2 (unused)"."""
+    titles = {line.line_id: line.title for line in order.lines}
+    return [f"{titles.get(str(item.get('line_item_id')), 'an item no longer on the order')} × {item.get('quantity')}"
+            + (f" ({key_words(item['condition'])})" if item.get("condition") else "") for item in items]
+
+
 def by_hand(action) -> dict:
     """A refund the platform recorded without paying it (an offline gateway): its amount, and when it was
     marked paid by the merchant."""
@@ -134,16 +156,17 @@ def order_timeline(session: Session, shop: Shop, order: Order) -> list[Entry]:
                                      .selectinload(Action.attempt_log))).all()
     versions = dict(session.execute(select(PolicyVersion.id, PolicyVersion.version)
                                     .where(PolicyVersion.shop_id == shop.id)).all())
-    entries = _deliveries(session, shop, order)
+    entries, namer = _deliveries(session, shop, order), RuleNamer(session, shop)
     for case in cases:
         request = with_stored_evidence(session, case)
         evidence = request.get("evidence") or {}
         entries.append(Entry(case.created_at, "request", {
-            "type": request.get("type"), "reason": request.get("reason"), "source": case.source,
-            "items": request.get("items", []), "photos": evidence.get("photos", 0),
-            "videos": evidence.get("videos", 0)}, case.id))
+            "type": TYPE_LABELS.get(request.get("type"), key_words(request.get("type"))),
+            "reason": REASON_LABELS.get(request.get("reason"), key_words(request.get("reason"))),
+            "source": _source_words(case.source, shop), "items": _item_words(order, request.get("items") or []),
+            "photos": evidence.get("photos", 0), "videos": evidence.get("videos", 0)}, case.id))
         for decision in case.decisions:
-            entries += _decision_entries(decision, versions)
+            entries += _decision_entries(decision, versions, namer)
         entries += _exchange_return(session, shop, case)
     entries += _parcel_entries(session, shop, [case.id for case in cases])
     return sorted(entries, key=lambda e: (e.at, _RANK[e.kind], e.row_id or 0))

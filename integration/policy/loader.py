@@ -1,6 +1,7 @@
 """Read a policy document from YAML text or a file, validate it and compile it."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -28,6 +29,9 @@ def parse_policy(data: object) -> Policy:
     return compile_policy(doc)
 
 
+# Reading a policy within the bounds takes ~90 ms, and the same few texts (presets, a shop's current version) are
+# read again and again; the compiled Policy is immutable (frozen dataclasses), so one text is compiled once.
+@lru_cache(maxsize=64)
 def load_policy_text(text: str) -> Policy:
     """Parse YAML text into a compiled Policy; raises InvalidPolicy with line numbers for YAML errors."""
     try:

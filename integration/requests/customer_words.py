@@ -9,6 +9,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.lists import format_list
 from sqlalchemy.orm import object_session
 
 from integration.db.models import PolicyVersion
@@ -48,6 +49,27 @@ def contact_sentence(shop, _: Gettext = _same) -> str:
 def customer_date(at: datetime, zone: ZoneInfo, locale: str = "en") -> str:
     """A date as the customer reads it, in the shop's zone: 'Friday 11 December' (never ISO)."""
     return format_date(at.astimezone(zone).date(), "EEEE d MMMM", locale=locale)
+
+
+_SINGULAR_LEADS = ("a ", "an ", "one ")
+
+
+def label_is_plural(words: str) -> bool | None:
+    """Whether a merchant's kind, in a sentence, names one thing or several: 'a photo of the slip' is one; None when
+    its words do not say ('IMEI number', 'receipts')."""
+    return False if words.lower().startswith(_SINGULAR_LEADS) else None
+
+
+def evidence_needed(wanted: list[tuple[str, bool | None]], _: Gettext = _same, locale: str = "en") -> str:
+    """What the shop still needs, in one sentence whose pronoun agrees with it; `wanted`: (words, plural or None)."""
+    if not wanted:
+        return _("To decide, the shop needs more information. Send it below.")
+    what = format_list([words for words, _plural in wanted], locale=locale or "en")
+    if len(wanted) > 1 or wanted[0][1] is True:
+        return _("To decide, the shop needs %(what)s. Send them below.", what=what)
+    if wanted[0][1] is False:
+        return _("To decide, the shop needs %(what)s. Send it below.", what=what)
+    return _("To decide, the shop needs %(what)s, which you can send below.", what=what)
 
 
 @lru_cache(maxsize=64)

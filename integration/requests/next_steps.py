@@ -9,6 +9,7 @@ from babel.dates import format_date
 from sqlalchemy.orm import object_session
 
 from integration.notify.reach import can_email
+from integration.requests.customer_words import evidence_needed, label_is_plural
 from integration.requests.evidence_kinds import kind_words
 from integration.runtime import SETTINGS_INFO
 from integration.shops.returns_setup import labels_ready, return_address_text
@@ -23,6 +24,7 @@ def N_(text: str) -> str:
 # Each text whole (a translator sees the sentence, not pieces): marked with N_ for the catalog, translated where used.
 _EVIDENCE_WORDS = {"photos": N_("photos of the item"), "video": N_("a short video showing the problem"),
                    "description": N_("a few words describing what happened"), "order_number": N_("your order number")}
+_PLURAL_EVIDENCE = {"photos", "description"}   # "Send them below"; a video is "Send it below"
 _GOODS = {"replacement": N_("The shop will send a replacement."), "exchange": N_("The shop will send your exchange."),
           "repair": N_("The shop will send the repaired item.")}
 _WAITS_FOR = {"after_inspection": N_("Once the item arrives and passes inspection, "),
@@ -131,10 +133,10 @@ def next_steps(shop, order, case, decision_row, _: Gettext = _same, locale: str 
     elif outcome == "needs_evidence":
         words = kind_words(object_session(case), shop)   # the merchant's own kinds, in the merchant's words
         # Never the order number: the customer proved the order with it, and the request carries it already.
-        wanted = [_(_EVIDENCE_WORDS[kind]) if kind in _EVIDENCE_WORDS else words.get(kind, kind)
-                  for kind in decision.get("evidence_required", []) if kind != "order_number"]
-        steps = [_("To decide, the shop needs %(what)s. Send it below.", what=", ".join(wanted))
-                 if wanted else _("To decide, the shop needs more information. Send it below.")]
+        said = {kind: words.get(kind, kind) for kind in decision.get("evidence_required", []) if kind != "order_number"}
+        wanted = [(_(_EVIDENCE_WORDS[kind]), kind in _PLURAL_EVIDENCE) if kind in _EVIDENCE_WORDS
+                  else (text, label_is_plural(text)) for kind, text in said.items()]
+        steps = [evidence_needed(wanted, _, locale)]
     elif outcome == "needs_review":
         steps = [_("The shop will look at your request itself and answer you by email.") if _emailed(order, case)
                  else _("The shop will look at your request itself: check this page for its answer.")]

@@ -9,6 +9,7 @@ from integration.db.request_models import Action, Decision, ReturnCase
 from integration.db.unit_of_work import queue_recorded
 from integration.outbox.run import retry_by_hand
 from integration.db.base import utcnow
+from integration.merchant.labels import ACTION_STATES, key_words
 from integration.merchant.order_summary import order_summary
 from integration.merchant.timeline import activity_orders, by_hand, order_timeline
 from integration.web.auth import owned, shop_required
@@ -55,11 +56,12 @@ def retry(action_id: int):
     action = owned(Action, action_id)
     order_pk = g.db.get(ReturnCase, g.db.get(Decision, action.decision_pk).case_pk).order_pk
     if action.state != "dead":
-        flash(f"Action {action.id} is {action.state}, not dead: nothing to retry.", "error")
+        flash(f"Action {action.id} is {ACTION_STATES.get(action.state, action.state)}, not failed for good: "
+              "nothing to retry.", "error")
         return redirect(url_for("activity.order", order_pk=order_pk), 303)
     retry_by_hand(g.db, action.id)
     commit_and_queue(retried=(action.id,))
-    flash(f"Action {action.id} ({action.kind}) will be tried again.", "success")
+    flash(f"Action {action.id} ({key_words(action.kind)}) will be tried again.", "success")
     return redirect(url_for("activity.order", order_pk=order_pk), 303)
 
 

@@ -1,14 +1,21 @@
 """The settings page's frame: sign-in by link, sign-out, and the shop's home page."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 
+from adapters.registry import ADAPTERS
 from integration.db.engine import transaction
 from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
 from integration.merchant.checklist import DONE, checklist, mark_customer_page_linked
+from integration.merchant.labels import topic_words
+from integration.merchant.shop_time import shop_date, shop_time
+from integration.orders.as_case import shop_zone
 from integration.requests.customer_access import public_slug
+from integration.shops.current_policy import policy_for
 from integration.web.auth import (Unauthenticated, login_shop, read_login_token, revoke_session, shop_required,
                                   spend_login_link)
 
@@ -20,6 +27,18 @@ blueprint = Blueprint("pages", __name__, url_prefix="/app", template_folder="tem
 
 def _runtime():
     return current_app.extensions["returnkit"].runtime
+
+
+def _zone():
+    """The signed-in shop's time zone, once per request (UTC on a page without a shop)."""
+    if "shop_zone" not in g:
+        g.shop_zone = shop_zone(g.db, g.shop) if g.get("shop") is not None else timezone.utc
+    return g.shop_zone
+
+
+# Every merchant page writes dates and times for people with these: `{{ at|shop_time }}` → "6 Dec 2026, 17:34".
+blueprint.add_app_template_filter(lambda value: shop_date(value, _zone()), "shop_date")
+blueprint.add_app_template_filter(lambda value: shop_time(value, _zone()), "shop_time")
 
 
 @blueprint.get("/login/<token>")
@@ -66,8 +85,9 @@ def _sync(db, shop: Shop) -> dict:
     state = sweep_state(shop)
     broken = db.scalars(select(WebhookSubscription).where(
         WebhookSubscription.shop_id == shop.id, WebhookSubscription.status != "active").order_by(WebhookSubscription.topic))
+    title = ADAPTERS[shop.platform].title
     return {"last_success_at": state.get("last_success_at"), "problem": state.get("subscription_problem"),
-            "broken": [(row.topic, row.status) for row in broken]}
+            "broken": [(topic_words(row.topic, title), row.status) for row in broken]}
 
 
 @blueprint.get("/")
@@ -77,9 +97,9 @@ def home():
     version = g.db.get(PolicyVersion, g.shop.policy_version_id)
     base = _runtime().settings.public_url
     request_page = base + url_for("customer.lookup", slug=public_slug(g.shop))
-    return render_template("home.html", shop=g.shop, version=version, counts=_counts(g.db, g.shop.id),
+    name = policy_for(g.db, g.shop)[1].name if version is not None else None
+    return render_template("home.html", shop=g.shop, version=version, policy_name=name, counts=_counts(g.db, g.shop.id),
                            request_page=request_page, sync=_sync(g.db, g.shop),
-                           embedded=bool(request.args.get("host")),
                            setup=checklist(g.db, g.shop.id, _runtime().settings), done=DONE)
 
 

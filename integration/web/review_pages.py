@@ -10,6 +10,7 @@ from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
 from integration.requests.evidence import fetch_file, list_files, with_stored_evidence
 from integration.requests.decide import RequestError
+from integration.merchant.labels import RuleNamer
 from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS, parse_filters, split_queue
 from integration.requests.review import (CONFIRMED, approve_offer, awaits_inspection, decide_on_review,
                                          inspect_and_refund, inspection_conditions, inspection_confirmed,
@@ -31,7 +32,8 @@ def _queue_page(errors: dict | None = None, status: int = 200):
     offers = {row.case.id: approve_offer(g.db, g.shop, row.case) for row, _, _ in waiting}   # the approve form's
     return render_template("review_queue.html", waiting=waiting, queue=split, filters=filters,
                            filter_errors=filter_errors, types=TYPE_LABELS, reasons=REASON_LABELS,
-                           errors=errors or {}, form=request.form, offers=offers), status
+                           errors=errors or {}, form=request.form, offers=offers,
+                           rule_words=RuleNamer(g.db, g.shop)), status
 
 
 @blueprint.get("/")
@@ -78,6 +80,7 @@ def _inspection_page(case: ReturnCase, conditions: dict, errors: list[str], stat
                if waiting and conditions and not errors else None)
     return render_template("review_inspection.html", case=case, waiting=waiting, order=g.db.get(Order, case.order_pk),
                            conditions=conditions, conditions_offered=CONDITIONS, preview=preview, errors=errors,
+                           rule_words=RuleNamer(g.db, g.shop),
                            inspector=request.values.get("inspector", ""),
                            confirmed=next(word for word, value in CONFIRMED.items() if value is confirmed)), status
 

@@ -12,6 +12,7 @@ from integration.db.request_models import ReturnCase
 from integration.domain import vocabulary as vocab
 from integration.merchant import policy_editor as editor
 from integration.merchant.replay import replay
+from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS
 from integration.requests.decide import policy_for
 from integration.merchant.simulator import (SimulationError, request_from_form, shop_orders, simulate,
                                             stored_order_case, typed_case)
@@ -24,6 +25,7 @@ blueprint = Blueprint("simulate", __name__, url_prefix="/app/try", template_fold
 # An edit request needs its details (request.edit), which only the customer page and the API take.
 VOCAB = {"types": tuple(t for t in vocab.REQUEST_TYPES if t != "edit"), "reasons": vocab.REASONS,
          "conditions": vocab.CONDITIONS, "preferred": vocab.PREFERRED_RESOLUTIONS}
+LABELS = {"types": TYPE_LABELS, "reasons": REASON_LABELS}
 
 
 def _chosen_policy(which: str):
@@ -74,8 +76,9 @@ def _page(status=200, **context):
     context.setdefault("values", {})
     context.setdefault("errors", [])
     context.setdefault("which", "draft" if editor.draft_text(g.shop) is not None else "current")
-    return render_template("policy_try.html", orders=shop_orders(g.db, g.shop), vocab=VOCAB,
-                           has_draft=editor.draft_text(g.shop) is not None, **context), status
+    line_titles = {line["id"]: line["title"] for line in context.get("lines") or []}
+    return render_template("policy_try.html", orders=shop_orders(g.db, g.shop), vocab=VOCAB, labels=LABELS,
+                           line_titles=line_titles, has_draft=editor.draft_text(g.shop) is not None, **context), status
 
 
 @blueprint.get("/")

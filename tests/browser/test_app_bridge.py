@@ -79,7 +79,7 @@ def test_an_edited_form_shows_the_save_bar_and_a_saved_one_a_toast(live, page, s
     page.goto("/app/policy/form")
     expect(_title_bar(page)).to_have_text("Policy settings")
     save_bar = page.get_by_role("region", name="Shopify admin save bar")
-    length = page.get_by_label("Length of return_window")
+    length = page.get_by_label("Length of return window")
     expect(length).to_have_value("30")
     length.fill("31")
     expect(save_bar).to_be_visible()
@@ -94,7 +94,7 @@ def test_an_edited_form_shows_the_save_bar_and_a_saved_one_a_toast(live, page, s
     expect(save_bar).to_be_visible()
     with page.expect_navigation():
         save_bar.get_by_role("button", name="Save").click()
-    expect(page.get_by_label("Length of return_window")).to_have_value("31")      # kept as the draft
+    expect(page.get_by_label("Length of return window")).to_have_value("31")      # kept as the draft
     toasts = page.get_by_role("region", name="Shopify admin toasts")
     expect(toasts).to_have_text("Kept as your draft. Try it, or save it as a new version.")
     expect(_title_bar(page)).to_have_text("Policy settings")

@@ -72,7 +72,7 @@ def test_a_kept_request_link_opens_again_in_another_browser(live, browser, shop,
         expect(tab.get_by_role("heading", level=1)).to_have_text("We need a little more from you")
         kept = tab.url
         expect(tab.get_by_role("list").filter(has_text="To decide")).to_have_text(
-            "To decide, the shop needs photos of the item. Send it below.")
+            "To decide, the shop needs photos of the item. Send them below.")
         text = tab.locator("main").inner_text()
         assert "USD" not in text and not ISO_DATE.search(text), text   # no figure before it is granted, no ISO dates
         guide_shot("customer-needs-photos", tab)

@@ -18,7 +18,7 @@ def test_the_clause_follows_the_window_changed_in_the_form(live, page, guide_sho
     page.goto(live.login_path(shop_id))
     page.goto("/app/policy/form")
     expect(page.get_by_role("heading", level=1)).to_have_text("Policy settings")
-    length = page.get_by_label("Length of return_window")
+    length = page.get_by_label("Length of return window")
     expect(length).to_have_value("30")
     length.fill("45")
     guide_shot("policy-form")

@@ -103,8 +103,8 @@ def test_the_inspection_preview_names_the_fee_its_rule_and_its_clause(live, page
     changes = page.get_by_role("status").filter(has_text="Recording this changes the terms:")
     expect(changes).to_contain_text("The refund goes from 23.16 to 2.91 USD (fees 0.00 → 20.25).")
     fee = page.locator("p.fee").first
-    expect(fee).to_contain_text("20.25 USD (up to 90 % of the item price), named by rule change-of-mind")
-    expect(fee).to_contain_text("clause change-of-mind: For other situations like you changed your mind")
+    expect(fee).to_contain_text("20.25 USD (up to 90 % of the item price), charged under “You may return it at your own cost")
+    expect(fee).to_contain_text("the policy says: For other situations like you changed your mind")
     page.get_by_label("Inspected by").fill("Robin")
     page.locator("#preview-title").evaluate(TO_TOP)
     guide_shot("inspection-preview")

@@ -55,7 +55,7 @@ def _choose_and_edit_policy(page, shot) -> None:
     page.locator("li.card", has_text="Apparel and custom print").get_by_role("button", name="Start from this one").click()
     expect(page.get_by_text("The kaolate preset is now your draft.")).to_be_visible()
     page.get_by_role("navigation", name="Policy").get_by_role("link", name="Settings form").click()
-    length = page.get_by_label("Length of return_window")
+    length = page.get_by_label("Length of return window")
     expect(length).to_have_value("30")
     length.fill("45")
     shot("2b-form-edited")

@@ -61,7 +61,8 @@ def test_closed_once_the_return_parcel_is_delivered(client, rt, queue, shops, wo
         parcel = session.scalar(select(ReturnParcel).where(ReturnParcel.case_pk == case_id))
         parcel.step, parcel.delivered_at = "delivered", datetime(2026, 5, 14, 9, 30, tzinfo=timezone.utc)
     assert _state(client, order_pk, case_id) == "closed"
-    assert "delivered back 2026-05-14 09:30 UTC" in client.get(f"/app/activity/orders/{order_pk}").get_data(as_text=True)
+    # 09:30 UTC is 03:30 in the shop's zone (Kaolate's policy: America/Denver, MDT in May)
+    assert "delivered back 14 May 2026, 03:30" in client.get(f"/app/activity/orders/{order_pk}").get_data(as_text=True)
 
 
 def test_an_exchange_that_waits_for_the_return_shows_no_such_entry(client, rt, queue, shops, woo):

@@ -4,10 +4,12 @@ fee by days since the order); and a fee's floor never takes more than the price 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import decide_json, policy_from_yaml, preset
+from tests.tiers import examples
 
 OAK = preset("oak-and-iron")
 PLACED = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
@@ -40,7 +42,8 @@ def _cancel(order: dict, asked: str, items: list | None = None) -> dict:
     return decide_json(OAK, {"request": request, "order": order})
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(60), deadline=None)
 @given(orders())
 def test_a_whole_order_cancellation_grants_line_by_line_what_each_line_alone_is_granted(drawn):
     order, asked = drawn
@@ -69,7 +72,8 @@ rules:
 """
 
 
-@settings(max_examples=80, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(80), deadline=None)
 @given(st.integers(0, 100), st.integers(0, 10000), st.integers(1, 100000), st.integers(1, 5))
 def test_a_fee_floor_never_takes_more_than_the_price(percent, floor_cents, price_cents, quantity):
     floor, price = Decimal(floor_cents) / 100, Decimal(price_cents) / 100

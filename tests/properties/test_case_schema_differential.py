@@ -5,12 +5,14 @@ import string
 from datetime import datetime
 
 import jsonschema
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from integration.contract.case_schema import InvalidCase, load_case
 from tests.helpers import CONTRACT, make_case
 from tests.properties.strategies import cases, instants, written
+from tests.tiers import examples
 
 SCHEMA = json.loads((CONTRACT / "case.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -133,19 +135,22 @@ def check_mutation(case: dict, path, value) -> None:
         assert re.match(re.escape(dotted(path)) + r"[.\[:]", errors[0]), (dotted(path), errors)
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(400), deadline=None)
 @given(mutations())
 def test_loader_agrees_with_the_json_schema_and_names_the_field(mutation):
     check_mutation(*mutation)
 
 
-@settings(max_examples=100, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(100), deadline=None)
 @given(cases())
 def test_valid_cases_load(case):
     assert VALIDATOR.is_valid(case) and our_errors(case) == []
 
 
-@settings(max_examples=100, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(100), deadline=None)
 @given(cases(), st.sampled_from(["order.line_items", "request", "order"]))
 def test_empty_line_items_and_empty_objects_are_rejected(case, where):
     parent(case, where.split("."))[where.split(".")[-1]] = [] if where == "order.line_items" else {}
@@ -161,7 +166,8 @@ def _with_unknown(key: str) -> tuple[dict, tuple, int]:
 
 # Regression: an unknown key named 'value' was reported at its parent's path ('request.items[0]: unknown field').
 @example(mutation=_with_unknown("value"))
-@settings(max_examples=20, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(20), deadline=None)
 @given(mutations(keys=st.sampled_from(SLOT_KEYS)))
 def test_unknown_keys_named_like_marshmallow_slots(mutation):
     check_mutation(*mutation)
@@ -169,7 +175,8 @@ def test_unknown_keys_named_like_marshmallow_slots(mutation):
 
 # Regression: JSON 'Infinity' / 'NaN' (which Python's json accepts) crashed load_case instead of raising InvalidCase.
 @example(number=float("inf"))
-@settings(max_examples=10, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(10), deadline=None)
 @given(st.sampled_from([float("inf"), float("-inf"), float("nan")]))
 def test_non_finite_numbers_are_rejected(number):
     case = make_case(items=[{"line_item_id": "1", "quantity": number}])

@@ -5,6 +5,7 @@ import re
 from decimal import ROUND_DOWN, Decimal
 
 import yaml
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from integration.money import exponent
 from integration.policy.loader import parse_policy
 from tests.helpers import decide_json, make_case, policy_from_yaml
 from tests.properties.strategies import CONDITION_KEYS, FEE, PERCENT, cases, money, optional, paid, policy_docs
+from tests.tiers import examples
 
 AMOUNTS = ("items", "shipping", "deductions", "total")
 APPROVE_ALL = """
@@ -78,7 +80,8 @@ def check_denied(decision: dict) -> None:
 @example(doc=yaml.safe_load(APPROVE_ALL), case=make_case(lines=_line("10.00"), shipping_paid="0.00", items=[
     {"line_item_id": "1", "quantity": 1}, {"line_item_id": "1", "quantity": 1}]))
 @example(doc=yaml.safe_load(APPROVE_ALL), case=make_case(lines=_line("0.005"), shipping_paid="0"))
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(policy_docs(), cases(duplicates=True))
 def test_refund_is_exact_consistent_and_deterministic(doc, case):
     decision = decide_json(parse_policy(doc), case)
@@ -89,7 +92,8 @@ def test_refund_is_exact_consistent_and_deterministic(doc, case):
     check_denied(decision)
 
 
-@settings(max_examples=40, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(40), deadline=None)
 @given(policy_docs(), cases())
 def test_the_policy_written_as_yaml_decides_the_same(doc, case):
     as_yaml = policy_from_yaml(yaml.safe_dump(doc, sort_keys=False))
@@ -114,7 +118,8 @@ def fee_setups(draw):
     return policy, case, fee, Decimal(line["unit_price"]) * item["quantity"], item["quantity"]
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(150), deadline=None)
 @given(fee_setups())
 def test_fee_is_the_largest_allowed_rounded_down(setup):
     policy, case, fee, value, quantity = setup
@@ -135,7 +140,8 @@ def test_fee_is_the_largest_allowed_rounded_down(setup):
 
 
 @example(digits=27)  # regression: 27+ digits overflowed the default 28-digit decimal context
-@settings(max_examples=10, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(10), deadline=None)
 @given(st.integers(27, 40))
 def test_large_amounts_are_decided(digits):
     price = "1" + "0" * (digits - 1) + ".00"
@@ -203,7 +209,8 @@ def _requested(decision: dict, case: dict) -> dict[str, Decimal]:
     return out
 
 
-@settings(max_examples=250, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(250), deadline=None)
 @given(algebra_setups())
 def test_fees_never_make_money_negative_nor_above_what_was_paid(setup):
     policy, case = setup
@@ -223,7 +230,8 @@ def test_fees_never_make_money_negative_nor_above_what_was_paid(setup):
         assert fee["line_item_id"] is None or Decimal(fee["amount"]) <= worth[fee["line_item_id"]]
 
 
-@settings(max_examples=100, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(100), deadline=None)
 @given(cases(duplicates=True), money("KWD", 5 * 10**5))
 def test_a_per_order_fee_is_charged_once_whatever_the_lines(case, amount):
     policy = policy_from_yaml(APPROVE_ALL.replace("{percent: 60, up_to: true}", f'{{amount: "{amount}", per: order}}'))

@@ -5,6 +5,7 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from integration.policy.model import Window
 from integration.policy.windows import window_state
 from tests.helpers import decide_json, make_case, policy_from_yaml
 from tests.properties.strategies import UTC, ZONES, instants, local_instant, written
+from tests.tiers import examples
 
 SECOND = timedelta(seconds=1)
 LAST = time(23, 59, 59)
@@ -86,7 +88,8 @@ def evening_repeats(day: date, zone: ZoneInfo) -> bool:
     return local_instant(day, LAST, zone, 0) != local_instant(day, LAST, zone, 1)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(day_setups(), st.data())
 def test_day_n_is_inside_and_day_n_plus_1_is_outside(setup, data):
     zone, kind, anchor, n = setup
@@ -108,7 +111,8 @@ def check_deadline(zone: ZoneInfo, kind: str, anchor: datetime, n: int) -> None:
     assert (deadline.astimezone(UTC) + SECOND).astimezone(zone).date() == last_day + timedelta(days=1)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(day_setups())
 def test_deadline_is_the_last_second_of_day_n_in_the_shop_zone(setup):
     check_deadline(*setup)
@@ -129,7 +133,8 @@ def repeated_evening_setups(draw):
 
 # Regression: the deadline was the first 23:59:59, an hour early, though the repeated hour was judged inside.
 @example(setup=(ZoneInfo("America/Santiago"), "delivery", parse("2026-04-01T12:00:00-03:00"), 3))
-@settings(max_examples=50, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(50), deadline=None)
 @given(repeated_evening_setups())
 def test_deadline_on_an_evening_that_happens_twice_is_the_later_one(setup):
     zone, kind, anchor, n = setup
@@ -147,7 +152,8 @@ def hour_setups(draw):
     return ZoneInfo(zone), draw(st.sampled_from(sorted(ANCHOR_FIELDS))), anchor, n
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(hour_setups(), st.data())
 def test_hour_window_is_elapsed_time_whatever_the_offsets(setup, data):
     zone, kind, anchor, n = setup
@@ -173,7 +179,8 @@ rules:
 """
 
 
-@settings(max_examples=100, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(100), deadline=None)
 @given(day_setups(), st.booleans(), st.data())
 def test_decision_reports_the_window_and_its_deadline(setup, late, data):
     zone, _, anchor, n = setup
@@ -199,7 +206,8 @@ def local_day(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(ZONES), instants(), st.integers(1, 60), calendars, st.booleans(), st.data())
 def test_business_day_deadline_is_a_business_day_n_business_days_away(zone, anchor, n, cal, back, data):
     zone = ZoneInfo(zone)
@@ -217,7 +225,8 @@ def test_business_day_deadline_is_a_business_day_n_business_days_away(zone, anch
     assert window_state(window, order, line, after, zone, cal)[0] == "outside"
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(ZONES), instants(), st.integers(0, 400), st.data())
 def test_counting_back_is_inside_exactly_through_the_event_date_minus_n(zone, event, n, data):
     zone = ZoneInfo(zone)
@@ -230,7 +239,8 @@ def test_counting_back_is_inside_exactly_through_the_event_date_minus_n(zone, ev
     assert (state == "inside") == (local_day(submitted, zone) <= local_day(event, zone) - timedelta(days=n))
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sampled_from(ZONES), instants(), st.integers(1, 12), st.integers(1, 28), st.data())
 def test_ends_on_is_the_first_such_date_on_or_after_the_anchor_day(zone, anchor, month, day, data):
     zone = ZoneInfo(zone)
@@ -255,7 +265,8 @@ def window_kinds(anchor: str) -> st.SearchStrategy[Window]:
     return st.one_of(forward, back, ends)
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(400), deadline=None)
 @given(st.sampled_from(ZONES), st.data())
 def test_windows_check_says_nest_are_open_together(zone, data):
     # policy check drops the combinations _nests rules out: a nested window must never be open alone.
@@ -277,7 +288,8 @@ def test_windows_check_says_nest_are_open_together(zone, data):
     assert states != ["inside", "outside"], (a, b)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(st.sampled_from(ZONES), instants(), calendars, st.sampled_from(("days", "business_days", "hours", "months")),
        st.integers(0, 60), st.integers(0, 60), st.booleans())
 def test_a_longer_window_never_closes_before_a_shorter_one_on_the_same_anchor(zone, anchor, cal, unit, m, n, back):

@@ -1,6 +1,6 @@
 """Shared hypothesis strategies and settings for the bad-input suites: wrong types, bad encodings, deep nesting.
 
-RETURNKIT_FUZZ_EXAMPLES sets the examples per test (default 200, what CI runs); raise it to fuzz deeper, e.g.
+RETURNKIT_FUZZ_EXAMPLES sets the examples per test (default 200 in the proving tier, what CI runs); raise it to fuzz deeper, e.g.
 RETURNKIT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/proving -k fuzz
 """
 from __future__ import annotations
@@ -11,7 +11,10 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-EXAMPLES = int(os.environ.get("RETURNKIT_FUZZ_EXAMPLES", "200"))
+from tests.tiers import scaled
+
+# 200 in the proving tier, 40 in the quick one (the fuzz suites are marked `scaled`: tests/tiers.py)
+EXAMPLES = int(os.environ.get("RETURNKIT_FUZZ_EXAMPLES") or scaled(200))
 # The fixtures (an app, a migrated database) are built once per test and shared by its examples on purpose:
 # state left by one bad input is part of what the next one meets.
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,

@@ -60,6 +60,7 @@ def story(client, rt, queue):
     return client
 
 
+@pytest.mark.scaled
 @pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
 def test_signed_fixtures_with_wrong_types_never_5xx_and_never_crash_the_worker(story, rt, queue, platform):
     @FUZZ
@@ -110,6 +111,7 @@ def test_a_body_over_the_cap_is_413_signed_or_not(client, rt, platform):
 HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=255, exclude_characters="\x7f"), max_size=80)
 
 
+@pytest.mark.scaled
 @pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
 def test_odd_headers_and_unknown_topics_never_5xx(client, rt, queue, platform):
     @FUZZ
@@ -127,6 +129,7 @@ def test_odd_headers_and_unknown_topics_never_5xx(client, rt, queue, platform):
     run()
 
 
+@pytest.mark.scaled
 @pytest.mark.parametrize("platform", ["shopify", "woocommerce"])
 def test_unsigned_noise_is_rejected_and_writes_nothing(client, rt, queue, platform):
     @FUZZ

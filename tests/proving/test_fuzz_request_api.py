@@ -53,6 +53,7 @@ def case_id(client, api):
     return created.json["request_id"]
 
 
+@pytest.mark.scaled
 def test_json_requests_with_wrong_types_never_5xx(client, api):
     @FUZZ
     @given(doc=st.one_of(mutated(BY_KEY, rounds=4), mutated(BY_CUSTOMER, rounds=4)), keyed=st.booleans())
@@ -70,6 +71,7 @@ def test_raw_bodies_bad_encodings_deep_nesting_and_huge_are_4xx(client, api, cas
                            headers={"Authorization": f"Bearer {api['key']}"}))
 
 
+@pytest.mark.scaled
 def test_multipart_requests_never_5xx(client, api):
     @FUZZ
     @given(doc=mutated(BY_KEY, rounds=3), raw=st.one_of(st.none(), st.binary(max_size=40)), files=FILES)
@@ -79,6 +81,7 @@ def test_multipart_requests_never_5xx(client, api):
     run()
 
 
+@pytest.mark.scaled
 def test_evidence_and_inspection_with_wrong_types_never_5xx(client, api, case_id):
     @FUZZ
     @given(evidence=mutated({"photos": 2, "videos": 0, "description": True}),
@@ -114,6 +117,7 @@ def _check_page(response) -> None:
 FORM_TEXT = st.one_of(WRONG_TYPES.map(lambda v: json.dumps(v, allow_nan=True)), st.text(max_size=30))
 
 
+@pytest.mark.scaled
 def test_the_customer_forms_never_5xx(page):
     token = csrf_from(page.get(PAGE).data)
     assert page.post(PAGE, data={"csrf_token": token, "order_number": "1001",

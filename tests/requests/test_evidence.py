@@ -14,6 +14,7 @@ from integration.requests.evidence_types import sniff
 from integration.settings import EvidenceLimits
 from tests import evidence_files as ef
 from tests.orders.test_picture import STORY, replay
+from tests.tiers import examples
 
 LIMITS = EvidenceLimits(photo_max_bytes=1000, video_max_bytes=4000, request_max_bytes=5000, max_files=3)
 
@@ -87,7 +88,8 @@ SIGNATURES = st.sampled_from([b"", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF
                               b"\x1a\x45\xdf\xa3", b"\x00\x00\x00\x18ftyp", b"\xff\xff\xff\xffftypmif1"])
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(300), deadline=None)
 @given(prefix=SIGNATURES, rest=st.binary(max_size=1200), kind=st.sampled_from(["photo", "video"]),
        filename=st.none() | st.text(max_size=300))
 def test_the_validator_on_any_bytes_only_ever_raises_its_own_error(prefix, rest, kind, filename):

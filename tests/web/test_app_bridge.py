@@ -104,6 +104,25 @@ def test_a_saved_policy_form_becomes_a_toast_and_marks_its_save_bar(web, emulato
             b'version.</p>') in saved.data
 
 
+def _forms(html: str) -> list[tuple[str, list[str]]]:
+    """Each form's opening tag, and its submit buttons up to their text."""
+    return [(form.group(1), [b.strip() for b in re.findall(r'<button[^>]*type="submit"[^>]*>[^<]*', form.group(2))])
+            for form in re.finditer(r"(<form[^>]*>)(.*?)</form>", html, re.S)]
+
+
+@pytest.mark.parametrize("path, bar", [("/app/returns/", "returns"), ("/app/notifications/", "notify-texts"),
+                                       ("/app/customer-page/", "customer-page"), ("/app/embedding/", "embedding")])
+def test_the_other_settings_forms_mark_their_save_bar_and_its_button(web, emulator, path, bar):  # noqa: F811
+    _embedded(web)
+    page = web.get(path)
+    assert page.status_code == 200
+    marked = [(tag, buttons) for tag, buttons in _forms(page.get_data(as_text=True)) if "data-unsaved-bar" in tag]
+    assert len(marked) == 1 and f'data-unsaved-bar="{bar}"' in marked[0][0]
+    buttons = marked[0][1]   # the save bar presses the marked one; a form with one button needs no mark
+    pressed = [b for b in buttons if "data-save-bar-submit" in b] if len(buttons) > 1 else buttons
+    assert len(pressed) == 1 and pressed[0].endswith(">Save"), buttons
+
+
 def test_a_sign_in_link_opens_a_standalone_session_after_the_admin(web, irt, emulator):  # noqa: F811  (fixtures)
     _embedded(web)
     with irt.sessions() as db:

@@ -84,7 +84,7 @@ def test_a_missing_slip_is_asked_for_in_the_merchants_words_and_added_later(cust
     assert decision["outcome"] == "needs_evidence" and decision["evidence_missing"] == ["packing_slip"]
     page = customer.get(created)
     assert "We need a little more from you" in page.data.decode()   # the customer's words, not the explanation
-    needs = page.data.decode().split("the shop needs ")[1].split(". Send it below")[0]
+    needs = page.data.decode().split("the shop needs ")[1].split(". Send them below")[0]
     assert "a photo of the packing slip" in needs and "packing_slip" not in needs   # the merchant's words, not an id
     assert b'name="packing_slip" type="file"' in page.data
     data = {"csrf_token": csrf_from(page.data), "packing_slip": [(io.BytesIO(evidence_files.png()), "slip.png")]}

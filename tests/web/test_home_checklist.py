@@ -35,7 +35,7 @@ def test_the_checklist_comes_first_with_each_item_to_do_and_where_to_fix_it(clie
     assert 'href="/app/notifications/"' in todo
     store = re.search(r'<li class="card alert" id="setup-store">', todo)
     assert store, "the required item stands out"
-    assert "Your return policy is chosen" in done_part(page) and "Your policy kaolate" in done_part(page)
+    assert "Your return policy is chosen" in done_part(page) and "Your policy “Kaolate Returns and Refund Policy”, version 1" in done_part(page)
 
 
 def test_done_items_move_into_the_folded_list(client, rt, shops):

@@ -1,6 +1,7 @@
 """The receiver matrix: 405, 400, 401, 413, ignored, unknown, duplicate, unknown shop, uninstalled, ping."""
 import json
 
+import pytest
 from hypothesis import given, settings, strategies as st
 from sqlalchemy import select
 from werkzeug.datastructures import EnvironHeaders
@@ -10,6 +11,7 @@ from integration.db.engine import transaction
 from integration.db.models import Shop, WebhookDelivery
 from tests.webhook_helpers import SHOPIFY_DOMAIN, post, signed_headers
 from webhooks.receiver import request_headers
+from tests.tiers import examples
 
 PRODUCT = {"id": 7001, "title": "Organic tee", "tags": "organic", "updated_at": "2026-05-01T10:00:00-06:00"}
 
@@ -106,7 +108,8 @@ def test_accepted_delivery_is_stored_with_its_metadata_and_queued_by_id(client, 
     assert row.dedupe_key.startswith("webhook:") and "x-shopify-hmac-sha256" not in row.headers
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.scaled
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dictionaries(st.sampled_from(["HTTP_X_SHOPIFY_TOPIC", "HTTP_X_WC_WEBHOOK_ID", "HTTP_CONTENT_TYPE",
                                         "HTTP_CONTENT_LENGTH", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_", "HTTP_A_B_C",
                                         "SERVER_NAME", "wsgi.url_scheme", "PATH_INFO"]),
