@@ -21,7 +21,7 @@ from integration.jobs.handoff import action_queue, send_deliveries
 from integration.jobs.queue import build_queue, use_queue
 from integration.web import register_web
 from integration.web.customer_i18n import init_babel
-from integration.web.template_cache import TEMPLATES
+from integration.web.compile_once import TEMPLATES, OnceCompiledRule
 from webhooks.edge import mount_edge
 from webhooks.shop_cache import ShopCache
 
@@ -58,6 +58,7 @@ def create_app(overrides: dict | None = None, rt: Runtime | None = None,
         adapter.prepare()
     app = Flask(__name__)
     app.jinja_options = {**app.jinja_options, "bytecode_cache": TEMPLATES}   # before anything builds jinja_env
+    app.url_rule_class = OnceCompiledRule
     app.json = StrictJSON(app)
     app.config.update(MAX_CONTENT_LENGTH=1024 * 1024, JSON_SORT_KEYS=False)
     app.config.update(overrides or {})

@@ -13,6 +13,7 @@ from integration.db.base import utcnow
 from integration.db.models import PolicyVersion, Shop, WebhookDelivery, WebhookSubscription
 from integration.db.request_models import Action, ActionAttempt
 from integration.inbox.sweep import SOURCE_HEADER, sweep_state
+from integration.merchant.labels import SUBSCRIPTION_STATES, key_words, topic_words
 from integration.merchant.shop_time import shop_time
 from integration.notify.emails import platform_emails_decisions
 from integration.notify.reach import emails_reach_customers
@@ -130,7 +131,9 @@ def webhooks_item(session: Session, shop: ShopView, now: datetime) -> Item:
     title = "Your store tells returnkit about changes (webhooks)"
     subscriptions = session.execute(select(WebhookSubscription.topic, WebhookSubscription.status).where(
         WebhookSubscription.shop_id == shop.id).order_by(WebhookSubscription.topic)).all()
-    broken = [f"{topic} ({status})" for topic, status in subscriptions if status != "active"]
+    platform = ADAPTERS[shop.platform].title
+    broken = [f"{topic_words(topic, platform)} ({SUBSCRIPTION_STATES.get(status, key_words(status))})"
+              for topic, status in subscriptions if status != "active"]
     problem = sweep_state(shop).get("subscription_problem")
     if broken or problem:
         words = " ".join(filter(None, [f"Not working: {', '.join(broken)}." if broken else "", problem]))

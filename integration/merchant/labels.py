@@ -19,11 +19,20 @@ ACTION_STATES = {"pending": "waiting to be sent", "running": "being sent", "succ
                  "retrying": "failed, will be tried again", "dead": "failed for good", "shadowed": "not sent"}
 DELIVERY_STATES = {"received": "received, not handled yet", "processed": "handled", "ignored": "nothing to do",
                    "failed": "could not be handled"}
+SUBSCRIPTION_STATES = {"active": "working", "missing": "not registered", "disabled": "switched off",
+                       "paused": "paused"}
+OUTCOMES = {"approved": "approved", "denied": "denied", "needs_evidence": "waiting for evidence",
+            "needs_review": "left to your review"}
 
 
 def key_words(key: str | None) -> str:
     """A stored key as words: "return_window" → "return window", "change-of-mind" → "change of mind"."""
     return (key or "").replace("_", " ").replace("-", " ").strip()
+
+
+def outcome_words(outcome: str | None) -> str:
+    """A decision's outcome as the merchant reads it: "needs_review" → "left to your review"."""
+    return OUTCOMES.get(outcome or "", key_words(outcome))
 
 
 def _singular(noun: str) -> str:
@@ -90,3 +99,9 @@ class RuleNamer:
     def __call__(self, rule_id: str | None, version_pk: int | None = None) -> str:
         """The rule's words, as rule_words says."""
         return rule_words(self.policy(version_pk), rule_id) if rule_id else ""
+
+
+def count_words(count, noun: str) -> str:
+    """"1 photo", "2 photos", "no video": a count with its noun, for people."""
+    count = int(count or 0)
+    return f"no {noun}" if count == 0 else f"{count} {noun}" + ("" if count == 1 else "s")

@@ -13,6 +13,7 @@ from integration.db.request_models import ReturnCase
 from integration.money import to_minor
 from integration.orders.anchors import add_anchors
 from integration.orders.customer_history import add_history
+from integration.orders.refund_ids import refund_key
 from integration.shops.current_policy import policy_for
 from integration.shops.returns_setup import assumed_delivery_days
 
@@ -71,13 +72,8 @@ def _counted_by_platform(order: Order, decision) -> bool:
     Until then (Shopify's refunds/create not yet here, or WooCommerce's order body listing refunds without lines)
     the request keeps holding its units, so a second request cannot be granted them again."""
     settled = [a for a in decision.actions if a.kind in SETTLING and a.state == "succeeded"]
-    recorded = {_last_segment(r.refund_id) for r in order.refunds if r.line_quantities}
-    return bool(settled) and all(_last_segment((a.result or {}).get("refund")) in recorded for a in settled)
-
-
-def _last_segment(refund_id) -> str:
-    """A refund id as the order picture stores it: Shopify's GraphQL gid://shopify/Refund/7 is the webhook's 7."""
-    return str(refund_id or "").rsplit("/", 1)[-1]
+    recorded = {refund_key(r.refund_id) for r in order.refunds if r.line_quantities}
+    return bool(settled) and all(refund_key((a.result or {}).get("refund")) in recorded for a in settled)
 
 
 def claimed_quantities(session: Session, order: Order, but: int | None = None) -> dict[str, int]:

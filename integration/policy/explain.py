@@ -1,6 +1,7 @@
 """Plain words for the merchant and the customer, quoting the merchant's own clauses."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from integration.domain.case import Case
@@ -31,10 +32,19 @@ def _listing(words: list[str]) -> str:
 
 
 def _because(policy: Policy, verdict: LineVerdict) -> str:
+    """The rule's own words and its clause; a rule without words is named by its clause, never by its id."""
     rule = verdict.rule
-    text = (rule.explain or f"rule {rule.id}").rstrip(".")
-    clause = policy.clauses.get(rule.clause, "")
-    return f"{text} (\"{clause.strip()}\")" if clause else text
+    clause = policy.clauses.get(rule.clause, "").strip()
+    if rule.explain:
+        text = rule.explain.rstrip(".")
+        return f"{text} (\"{clause}\")" if clause else text
+    if clause:
+        return f"the policy says \"{clause}\""
+    return "no rule of the policy fits this request" if rule.id == "otherwise" else f"the rule on {_key(rule.id)}"
+
+
+def _key(key: str) -> str:
+    return key.replace("_", " ").replace("-", " ").strip()
 
 
 def _money_sentence(decision: Decision) -> str:
@@ -95,6 +105,12 @@ def _assumed_delivery(decision: Decision) -> list[str]:
             f"setting), as no carrier or tracking plugin reported the delivery."]
 
 
+def _day_and_time(moment: datetime, policy: Policy) -> str:
+    """A moment in the policy's zone as people write it: "4 Jun 2026, 23:59" (the decision's deadline stays ISO)."""
+    local = moment.astimezone(policy.timezone)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
 def explain(policy: Policy, case: Case, decision: Decision) -> str:
     """The decision in plain words: outcome, the clause that decided it, and what happens next."""
     lead = next(v for v in decision.lines if v.outcome == decision.outcome)
@@ -107,7 +123,7 @@ def explain(policy: Policy, case: Case, decision: Decision) -> str:
         sentences.extend(_terms_sentences(decision))
     if decision.deadline is not None:
         verb = "closed" if decision.deadline < case.request.submitted_at else "closes"
-        sentences.append(f"The window {verb} on {decision.deadline:%Y-%m-%d %H:%M} ({policy.timezone.key}).")
+        sentences.append(f"The window {verb} on {_day_and_time(decision.deadline, policy)} ({policy.timezone.key}).")
     sentences.extend(_other_lines(policy, decision, lead))
     sentences.extend(kept_lines_sentence(case, decision))
     sentences.extend(_assumed_delivery(decision))

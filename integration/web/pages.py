@@ -11,7 +11,7 @@ from integration.db.engine import transaction
 from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
 from integration.merchant.checklist import DONE, checklist, mark_customer_page_linked
-from integration.merchant.labels import topic_words
+from integration.merchant.labels import SUBSCRIPTION_STATES, count_words, key_words, outcome_words, topic_words
 from integration.merchant.shop_time import shop_date, shop_time
 from integration.orders.as_case import shop_zone
 from integration.requests.customer_access import public_slug
@@ -39,6 +39,8 @@ def _zone():
 # Every merchant page writes dates and times for people with these: `{{ at|shop_time }}` → "6 Dec 2026, 17:34".
 blueprint.add_app_template_filter(lambda value: shop_date(value, _zone()), "shop_date")
 blueprint.add_app_template_filter(lambda value: shop_time(value, _zone()), "shop_time")
+blueprint.add_app_template_filter(outcome_words, "outcome_words")
+blueprint.add_app_template_filter(count_words, "count")   # {{ 2|count("photo") }} → "2 photos"
 
 
 @blueprint.get("/login/<token>")
@@ -87,7 +89,8 @@ def _sync(db, shop: Shop) -> dict:
         WebhookSubscription.shop_id == shop.id, WebhookSubscription.status != "active").order_by(WebhookSubscription.topic))
     title = ADAPTERS[shop.platform].title
     return {"last_success_at": state.get("last_success_at"), "problem": state.get("subscription_problem"),
-            "broken": [(topic_words(row.topic, title), row.status) for row in broken]}
+            "broken": [(topic_words(row.topic, title), SUBSCRIPTION_STATES.get(row.status, key_words(row.status)))
+                       for row in broken]}
 
 
 @blueprint.get("/")

@@ -10,6 +10,7 @@ from integration.db.request_models import ReturnCase
 from integration.domain.vocabulary import CONDITIONS
 from integration.requests.evidence import fetch_file, list_files, with_stored_evidence
 from integration.requests.decide import RequestError
+from integration.merchant.edit_words import EditNamer
 from integration.merchant.labels import RuleNamer
 from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS, parse_filters, split_queue
 from integration.requests.review import (CONFIRMED, approve_offer, awaits_inspection, decide_on_review,
@@ -33,7 +34,7 @@ def _queue_page(errors: dict | None = None, status: int = 200):
     return render_template("review_queue.html", waiting=waiting, queue=split, filters=filters,
                            filter_errors=filter_errors, types=TYPE_LABELS, reasons=REASON_LABELS,
                            errors=errors or {}, form=request.form, offers=offers,
-                           rule_words=RuleNamer(g.db, g.shop)), status
+                           rule_words=RuleNamer(g.db, g.shop), edit_words=EditNamer(g.db, g.shop)), status
 
 
 @blueprint.get("/")

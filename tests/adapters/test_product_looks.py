@@ -17,8 +17,8 @@ from integration.db.models import Shop
 from tests.adapters.test_real_payloads import sample
 from tests.adapters.test_real_payloads_shopify_parse import parsed as shopify_parsed
 from tests.adapters.test_real_payloads_woocommerce import parsed as woo_parsed
+from tests.e2e.test_shopify_actions import served_shopify
 from tests.emulators.server import Served
-from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.woocommerce import WooCommerceEmulator
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "catalog_samples"
@@ -89,18 +89,14 @@ def _shopify_node() -> dict:
 
 
 @pytest.fixture()
-def served_shopify(rt, shops):
-    emulator = ShopifyEmulator(token="shpat_looks")
-    served = Served(emulator.app)
-    with transaction(rt.sessions) as session:
-        shop = session.get(Shop, shops["shopify"].id)
-        shop.api_base_url, shop.api_token = served.url, "shpat_looks"
-    yield emulator
-    served.stop()
+def served(rt, shops):
+    """The Shopify emulator, the shop pointed at it (the actions tests' set-up)."""
+    with served_shopify(rt, shops["shopify"].id) as emulator:
+        yield emulator
 
 
-def test_the_shopify_product_fetch_reads_the_pictures_and_option_titles(rt, shops, served_shopify):
-    served_shopify.state.products["gid://shopify/Product/632910392"] = _shopify_node()
+def test_the_shopify_product_fetch_reads_the_pictures_and_option_titles(rt, shops, served):
+    served.state.products["gid://shopify/Product/632910392"] = _shopify_node()
     with rt.sessions() as session:
         product = shopify_client(session.get(Shop, shops["shopify"].id), 5.0).fetch_product("632910392")
     assert product.image_url == "https://cdn.shopify.com/ipod-nano.png"

@@ -31,7 +31,7 @@ def test_sign_in_by_link_shows_the_shops_home(live, page, shot, seeded_shop):
     page.goto(live.login_path(seeded_shop))
     assert page.url == f"{live.url}/app/"
     assert page.locator("h1").inner_text() == SHOPIFY_DOMAIN
-    assert re.search(r"Policy kaolate, version 1\b", page.locator("main p").first.inner_text())
+    assert re.search(r"Policy Kaolate Returns and Refund Policy, version 1\b", page.locator("main p").first.inner_text())
     assert page.locator("nav[aria-label=Settings] a[aria-current=page]").inner_text() == "Home"
     shot("home")
 

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.request_helpers import shopify_story
 
 
@@ -18,6 +20,7 @@ def fresh_env(tmp_path) -> dict:
     return {**env, "RETURNKIT_DATA_DIR": str(tmp_path / "data")}
 
 
+@pytest.mark.proving   # a dozen CLI processes: the proving tier
 def test_every_shop_command_works_on_a_fresh_database(tmp_path):
     env = fresh_env(tmp_path)
     listed = run(env, "shops", "list")

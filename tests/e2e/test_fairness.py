@@ -4,6 +4,7 @@ import json
 import os
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from integration.db.engine import transaction
@@ -16,6 +17,8 @@ from tests.e2e.test_crash import woo_order
 from tests.emulators.server import Served
 from tests.emulators.woocommerce import WooCommerceEmulator
 from tests.fleet_helpers import fleet_env, flush_queue, run_python, seed_tag_actions, start_worker
+
+pytestmark = pytest.mark.proving   # two shops' queues timed against each other: the proving tier
 
 BACKLOG = int(os.environ.get("RETURNKIT_FAIRNESS_BACKLOG", "10000"))
 ENQUEUE = ("import json, sys, time\nfrom integration.jobs.queue import enqueue_action\n"

@@ -202,6 +202,7 @@ def test_an_answer_lost_after_the_platform_applied_the_call_leaves_exactly_one_e
     assert lossy.attempts == _clean(name).attempts + 1   # one retry, never a dead action
 
 
+@pytest.mark.proving   # several random faults per run: the proving tier (each single fault stays in the quick tier)
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_answers_lost_at_random_in_one_run_still_leave_exactly_one_effect(name):
     rng, lost = random.Random(f"{SEED}:{name}"), []

@@ -10,6 +10,9 @@ import urllib.request
 
 import pytest
 
+# `returnkit serve` with its gunicorn workers and consumer, as processes: the proving tier
+pytestmark = pytest.mark.proving
+
 
 def _free_port() -> int:
     with socket.socket() as s:

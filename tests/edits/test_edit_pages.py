@@ -5,10 +5,12 @@ import pytest
 from integration.db.engine import transaction
 from integration.db.models import Shop
 from integration.db.request_models import ReturnCase
+from integration.orders.catalog import find_product
 from integration.shops.core import issue_api_key
 from tests.e2e.exchange_world import use_policy_text
 from tests.request_helpers import ORDER, latest, shopify_story, submit
 from tests.web.test_customer_pages import PAGE, _ask, _find, customer  # noqa: F401  (the fixture)
+from tests.web.test_human_labels import visible
 from tests.web_helpers import sign_in
 
 EDIT_POLICY = """
@@ -122,7 +124,17 @@ def test_an_edit_left_to_review_shows_the_merchant_what_the_customer_asks(client
     assert latest(rt, case_id)["outcome"] == "needs_review"
     sign_in(client, shops["shopify"].id)
     page = client.get("/app/review/").get_data(as_text=True)
-    assert "The customer asks to change\nline 9001 to variant <strong>8003</strong> (1 unit(s))" in page
+    # 8003 is not in the stored catalogue yet: said so, never as its id
+    assert ("The customer asks to change\n<strong>Organic tee</strong> (Size: M) to <strong>a variant not in the "
+            "stored catalogue</strong> (1 unit).</p>") in page
+    with transaction(rt.sessions) as session:   # the tee's product gains the size L, as its update webhook says
+        tee = find_product(session, session.get(Shop, shops["shopify"].id), "7001")
+        tee.variants = [*tee.variants, ["8003", "TEE-ORG-L", True]]
+        tee.looks = {**(tee.looks or {}), "8003": ["Size: L", None]}
+    page = client.get("/app/review/").get_data(as_text=True)
+    assert ("The customer asks to change\n<strong>Organic tee</strong> (Size: M) to <strong>Size: L</strong> "
+            "(1 unit).</p>") in page
+    assert "9001" not in visible(page) and "8003" not in visible(page)
 
 
 def test_an_approved_edit_holds_no_units_so_a_later_return_may_ask_for_them(client, rt, queue, shops):

@@ -44,7 +44,8 @@ def test_mixed_return_goes_ahead_for_the_lines_the_policy_grants():
     assert (d["outcome"], d["rules"]) == ("approved", ["change-of-mind", "custom-final"])
     assert (d["refund"]["items"], d["refund"]["total"]) == ("80.00", "80.00")
     assert [(l["line_item_id"], l["outcome"]) for l in d["lines"]] == [("1", "approved"), ("2", "denied")]
-    assert '"Engraved plate": denied, because rule custom-final ("Custom items are final.")' in d["explanation"]
+    assert '"Engraved plate": denied, because the policy says "Custom items are final.".' in d["explanation"]
+    assert "custom-final" not in d["explanation"]   # a rule without words is named by its clause
 
 
 def test_whole_order_cancellation_refunds_everything_including_shipping():
@@ -148,7 +149,7 @@ def test_deadline_and_explanation_name_the_window_in_the_shop_zone():
     assert (d["outcome"], d["deadline"]) == ("needs_review", None)  # outside: nothing covers it, the merchant decides
     d = decide_json(POLICY, make_case(reason="changed_mind"))
     assert d["deadline"] == "2026-06-01T23:59:59-05:00"
-    assert "The window closes on 2026-06-01 23:59 (America/Chicago)." in d["explanation"]
+    assert "The window closes on 1 Jun 2026, 23:59 (America/Chicago)." in d["explanation"]
 
 
 def test_the_same_policy_and_case_always_give_the_same_decision():

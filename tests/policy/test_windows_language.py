@@ -84,7 +84,7 @@ def test_thirty_business_days_give_the_right_deadline_in_the_decision_and_its_wo
     # Delivered Fri 1 May; 30 business days, Memorial Day (25 May) a holiday: Mon 15 June.
     d = decide_json(THIRTY_BUSINESS, make_case(delivered_at="2026-05-01T13:00:00-05:00", submitted_at=submitted))
     assert (d["outcome"], d["deadline"]) == (outcome, "2026-06-15T23:59:59-05:00")
-    assert f"The window {verb} on 2026-06-15 23:59 (America/Chicago)." in d["explanation"]
+    assert f"The window {verb} on 15 Jun 2026, 23:59 (America/Chicago)." in d["explanation"]
 
 
 STAGES = policy_from_yaml(HEAD + """

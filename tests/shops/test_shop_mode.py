@@ -19,6 +19,7 @@ from integration.shops.mode import (LIVE, SHADOW, action_state, in_shadow, live_
                                     ran_in_shadow, set_mode)
 
 
+@pytest.mark.proving   # CLI processes: the proving tier
 def test_cli_shops_start_in_shadow_unless_live(tmp_path):
     env = {**os.environ, "RETURNKIT_DATA_DIR": str(tmp_path)}
     for name in ("DATABASE_URL", "REDIS_URL", "RETURNKIT_SECRET_KEY"):

@@ -89,6 +89,7 @@ def test_return_settings_are_validated_naming_the_field_and_the_key_is_encrypted
     assert "EZAK_secret_key" not in stored
 
 
+@pytest.mark.proving   # CLI processes: the proving tier
 def test_set_returns_from_the_command_line(tmp_path):
     import os
     import subprocess

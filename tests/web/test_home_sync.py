@@ -22,7 +22,7 @@ def test_an_unrepairable_webhook_shows_on_the_home_page_with_the_last_sweep(web,
     woo.auth.permissions = "read"
     sweep(rt, shops, "woocommerce")
     page = web.get("/app/").data.decode()
-    assert 'role="alert"' in page and "<li>WooCommerce: order updated: disabled</li>" in page and "HTTP 401" in page
+    assert 'role="alert"' in page and "<li>WooCommerce: order updated: switched off</li>" in page and "HTTP 401" in page
 
 
 def test_another_shops_webhook_problem_is_not_shown(web, rt, shops, woo):

@@ -124,10 +124,13 @@ def test_try_it_shows_the_deadline_as_a_day_and_rules_in_words(client, rt, shops
     assert decided.status_code == 200 and "<dt>Deadline</dt><dd>4 Jun 2026</dd>" in text
     assert '<option value="defective" selected>Defective</option>' in text
     assert "<td>Organic tee</td><td>1</td><td>standard</td><td>approved</td><td>Defective, damaged" in text
-    # The engine's explanation still writes its window's end as "2026-06-04 23:59 (America/Denver)": it is the
-    # policy engine's text (integration/policy/explain.py), quoted as decided, and left out here.
+    # The engine's explanation writes its window's end for people too, in the policy's zone.
     explanation = json.loads(html.unescape(re.search(r'id="decision-json">(.*?)</pre>', text, re.S).group(1)))
-    assert_for_people(text.replace(str(escape(explanation["explanation"])), ""))
+    assert "The window closes on 4 Jun 2026, 23:59 (America/Denver)." in explanation["explanation"]
+    assert not ISO.findall(explanation["explanation"])
+    shown = text.replace(re.search(r'id="decision-json">.*?</pre>', text, re.S).group(0), "")   # the JSON is data
+    assert str(escape(explanation["explanation"])) in shown
+    assert_for_people(shown)
 
 
 def test_the_policy_form_names_windows_and_rules_in_words_and_says_comments_are_kept(client, story):

@@ -86,8 +86,9 @@ def test_the_inspection_preview_says_which_rule_now_decides_and_quotes_it(signed
     assert "Recording this changes the terms:" in page
     assert "The refund goes from 68.24 to 0.00 USD" in page
     assert "Return shipping moves from the shop to nobody (nothing is sent back)." in page
-    assert ("Rule used-or-washed now decides, clause used: “Products that have been used, washed, or damaged by the "
-            "customer.”") in page
+    assert ("<li>Now decided by: Products that have been used, washed or altered by the customer cannot be returned "
+            "(the policy says: “Products that have been used, washed, or damaged by the customer.”).</li>") in page
+    assert "Rule used-or-washed" not in page and "clause used" not in page
     assert ("<td>Products that have been used, washed or altered by the customer cannot be returned (before the "
             "inspection: Defective, damaged or incorrect items are replaced or refunded, with return shipping and "
             "the original shipping covered)</td>") in page

@@ -29,7 +29,7 @@ def _decide(client, case_id, **form):
 def test_approving_from_the_queue_records_it_queues_its_actions_and_clears_the_queue(signed_in, rt, shops):
     case_id = submit(rt, shops["shopify"].id, UNLISTED_REASON, "7001", source="shopify_return")
     page = signed_in.get("/app/review/").get_data(as_text=True)
-    assert f'id="case-{case_id}"' in page and "The policy: needs review" in page and "Organic tee" in page
+    assert f'id="case-{case_id}"' in page and "The policy: left to your review" in page and "Organic tee" in page
     response = _decide(signed_in, case_id, decision="approve", reason="Goodwill", reviewer="Sam Lee")
     assert response.status_code == 303
     decided = latest(rt, case_id)
@@ -47,7 +47,7 @@ def test_the_queue_counts_the_photos_stored_with_a_request(signed_in, rt, shops)
         photo = Upload("photos[0]", "photo", "tag.jpg", evidence_files.jpeg())
         store_files(session, session.get(ReturnCase, case_id), [validate_upload(photo, load_settings({}).evidence)])
     page = signed_in.get("/app/review/").get_data(as_text=True)
-    assert "Evidence: 1 photo(s), 0 video(s)" in page
+    assert "Evidence: 1 photo, no video, " in page
     [src] = re.findall(r'<img src="([^"]+)"', page)
     shown = signed_in.get(src)
     assert shown.status_code == 200 and shown.data == evidence_files.jpeg() and shown.mimetype == "image/jpeg"

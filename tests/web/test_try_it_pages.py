@@ -103,7 +103,7 @@ def test_replay_counts_what_a_shorter_window_changes(signed_in, rt, shops):
     page = signed_in.get("/app/try/replay").data.decode()
     assert '<span class="figure" id="changed-count">1</span>' in page
     assert '<span class="figure" id="unchanged-count">1</span>' in page
-    assert "approved → <strong>needs_review</strong>" in page
+    assert "approved → <strong>left to your review</strong>" in page and "needs_review" not in page
     assert page_state(rt, shop_id) == before
 
 
