@@ -21,6 +21,8 @@ DELIVERY_STATES = {"received": "received, not handled yet", "processed": "handle
                    "failed": "could not be handled"}
 SUBSCRIPTION_STATES = {"active": "working", "missing": "not registered", "disabled": "switched off",
                        "paused": "paused"}
+MESSAGE_STATES = {"pending": "waiting to be sent", "running": "being sent", "succeeded": "sent",
+                  "retrying": "failed, will be tried again", "dead": "failed for good", "skipped": "not sent"}
 OUTCOMES = {"approved": "approved", "denied": "denied", "needs_evidence": "waiting for evidence",
             "needs_review": "left to your review"}
 
@@ -105,3 +107,8 @@ def count_words(count, noun: str) -> str:
     """"1 photo", "2 photos", "no video": a count with its noun, for people."""
     count = int(count or 0)
     return f"no {noun}" if count == 0 else f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def message_state_words(state: str | None) -> str:
+    """An email's or webhook's delivery state in words: "dead" → "failed for good"."""
+    return MESSAGE_STATES.get(state or "", key_words(state))

@@ -11,7 +11,8 @@ from integration.db.engine import transaction
 from integration.db.models import PolicyVersion, Shop, WebhookSubscription
 from integration.db.request_models import Action, ReturnCase
 from integration.merchant.checklist import DONE, checklist, mark_customer_page_linked
-from integration.merchant.labels import SUBSCRIPTION_STATES, count_words, key_words, outcome_words, topic_words
+from integration.merchant.labels import (SUBSCRIPTION_STATES, count_words, key_words, message_state_words,
+                                         outcome_words, topic_words)
 from integration.merchant.shop_time import shop_date, shop_time
 from integration.orders.as_case import shop_zone
 from integration.requests.customer_access import public_slug
@@ -40,6 +41,7 @@ def _zone():
 blueprint.add_app_template_filter(lambda value: shop_date(value, _zone()), "shop_date")
 blueprint.add_app_template_filter(lambda value: shop_time(value, _zone()), "shop_time")
 blueprint.add_app_template_filter(outcome_words, "outcome_words")
+blueprint.add_app_template_filter(message_state_words, "message_state")
 blueprint.add_app_template_filter(count_words, "count")   # {{ 2|count("photo") }} → "2 photos"
 
 

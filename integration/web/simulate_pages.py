@@ -11,6 +11,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.domain import vocabulary as vocab
 from integration.merchant import policy_editor as editor
+from integration.merchant.labels import RuleNamer, rule_words
 from integration.merchant.replay import replay
 from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS
 from integration.requests.decide import policy_for
@@ -131,4 +132,6 @@ def replay_draft():
     policy, errors = editor.check_text(text)
     if policy is None:
         return render_template("policy_replay.html", outcome=None, errors=[str(e) for e in errors]), 422
-    return render_template("policy_replay.html", outcome=replay(g.db, g.shop, policy), errors=[])
+    return render_template("policy_replay.html", outcome=replay(g.db, g.shop, policy), errors=[],
+                           before_words=RuleNamer(g.db, g.shop), after_words=lambda rule_id: rule_words(policy, rule_id),
+                           type_labels=TYPE_LABELS, reason_labels=REASON_LABELS)

@@ -6,7 +6,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from integration.domain.case import LineItem, Order
@@ -266,7 +266,9 @@ def window_kinds(anchor: str) -> st.SearchStrategy[Window]:
 
 
 @pytest.mark.scaled
-@settings(max_examples=examples(400), deadline=None)
+# Most drawn pairs do not nest (the assume() below keeps those that do): filtering is the point here, so the health
+# check that counts filtered draws (it failed 1 run in 6 on 2 cores) is not a finding about the code.
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.sampled_from(ZONES), st.data())
 def test_windows_check_says_nest_are_open_together(zone, data):
     # policy check drops the combinations _nests rules out: a nested window must never be open alone.

@@ -8,7 +8,7 @@ from integration.db.engine import transaction
 from integration.db.models import PolicyVersion, Shop
 from integration.db.notify_models import Message, MessageAttempt
 from integration.db.request_models import ReturnCase
-from integration.merchant.labels import outcome_words
+from integration.merchant.labels import outcome_words, message_state_words
 from integration.notify.announce import announce
 from integration.shops.mode import LIVE_SINCE
 from tests.web.test_human_labels import assert_for_people, story, visible  # noqa: F401  (story: the fixture)
@@ -62,6 +62,7 @@ def test_a_messages_attempts_say_when_in_the_shops_zone(client, rt, shops, story
         message_id = message.id
     page = client.get(f"/app/notifications/messages/{message_id}").get_data(as_text=True)
     assert f">{WORDS}</time>: succeeded</li>" in page
+    assert '<dd class="state pending">waiting to be sent' in page   # the message's own state in words
     assert_for_people(page)
 
 
@@ -69,3 +70,4 @@ def test_outcomes_read_as_words():
     assert [outcome_words(o) for o in ("approved", "denied", "needs_evidence", "needs_review")] == [
         "approved", "denied", "waiting for evidence", "left to your review"]
     assert outcome_words("some_new_state") == "some new state" and outcome_words(None) == ""
+    assert [message_state_words(s) for s in ("succeeded", "dead", "skipped")] == ["sent", "failed for good", "not sent"]

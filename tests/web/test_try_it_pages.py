@@ -104,6 +104,9 @@ def test_replay_counts_what_a_shorter_window_changes(signed_in, rt, shops):
     assert '<span class="figure" id="changed-count">1</span>' in page
     assert '<span class="figure" id="unchanged-count">1</span>' in page
     assert "approved → <strong>left to your review</strong>" in page and "needs_review" not in page
+    assert ("<td>Return · Defective</td>" in page and "<td>Defective, damaged or incorrect items are replaced or refunded, "
+            "with return shipping and the original shipping covered → <strong>After 5 days a defective or damaged "
+            "product is approved case by case</strong></td>") in page   # rules in words, before and in the draft
     assert page_state(rt, shop_id) == before
 
 
