@@ -12,14 +12,12 @@ from adapters.shopify.client import client_for as shopify_client
 from adapters.shopify.product_looks import variant_title
 from adapters.woocommerce.client import client_for as woo_client
 from adapters.woocommerce.product_looks import variation_looks, variation_title
-from integration.db.engine import transaction
 from integration.db.models import Shop
 from tests.adapters.test_real_payloads import sample
 from tests.adapters.test_real_payloads_shopify_parse import parsed as shopify_parsed
 from tests.adapters.test_real_payloads_woocommerce import parsed as woo_parsed
 from tests.e2e.test_shopify_actions import served_shopify
-from tests.emulators.server import Served
-from tests.emulators.woocommerce import WooCommerceEmulator
+from tests.inbox.test_sweep import woo  # noqa: F401  (the WooCommerce emulator, the shop pointed at it)
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "catalog_samples"
 VARIATION_IMAGES = ("https://example.com/wp-content/uploads/2016/10/T_3_front-12.jpg",
@@ -105,26 +103,15 @@ def test_the_shopify_product_fetch_reads_the_pictures_and_option_titles(rt, shop
     assert product.variants == (("808950810", "IPOD2008PINK", True), ("49148385", "IPOD2008RED", True))
 
 
-@pytest.fixture()
-def served_woo(rt, shops):
-    emulator = WooCommerceEmulator()
-    served = Served(emulator.app)
-    with transaction(rt.sessions) as session:
-        shop = session.get(Shop, shops["woocommerce"].id)
-        shop.api_base_url, shop.consumer_key, shop.consumer_secret = served.url, "ck_test", "cs_test"
-    yield emulator
-    served.stop()
-
-
-def test_the_woocommerce_product_fetch_reads_its_variations_titles(rt, shops, served_woo):
+def test_the_woocommerce_product_fetch_reads_its_variations_titles(rt, shops, woo):
     product = {**sample("woocommerce", "docs_product_created__794"), "id": 22, "type": "variable", "variations": [733, 732]}
-    served_woo.products["22"] = product
+    woo.products["22"] = product
     for variation in _sample("woocommerce_product_variations__22.json"):
-        served_woo.products[str(variation["id"])] = {**variation, "parent_id": 22}
+        woo.products[str(variation["id"])] = {**variation, "parent_id": 22}
     with rt.sessions() as session:
         seen = woo_client(session.get(Shop, shops["woocommerce"].id), 5.0).fetch_product("22")
     assert seen.image_url == "https://example.com/wp-content/uploads/2017/03/T_2_front-4.jpg"
     assert seen.looks == (("22", None, seen.image_url), ("733", "Color: Green", VARIATION_IMAGES[0]),
                           ("732", "Color: Black", VARIATION_IMAGES[1]))
-    assert [(method, path) for method, path, _body in served_woo.calls] == [
+    assert [(method, path) for method, path, _body in woo.calls] == [
         ("GET", "products/22"), ("GET", "products/22/variations")]
