@@ -33,21 +33,11 @@ def _too_deep(where: str) -> InvalidPolicy:
                           "flatten it"])
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a document nested too deep or with too many aliases while composing it."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.depth, self.aliases = 0, 0
-
-    def fetch_flow_collection_start(self, TokenClass):  # noqa: N803  (PyYAML's name)
-        """Refuse a `[` or `{` past the depth limit as it is scanned: the scanner looks ahead a kilobyte at each."""
-        if self.flow_level >= MAX_DEPTH:
-            raise _too_deep(_where(self.get_mark()))
-        super().fetch_flow_collection_start(TokenClass)
+class _Bounded:
+    """Counts aliases and nesting before composing each node (the composer recurses once per level)."""
 
     def compose_node(self, parent, index):
-        """Count aliases and nesting before composing a node (the composer recurses once per level)."""
+        """Refuse the node past the alias or depth limit, before composing it."""
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
@@ -65,14 +55,50 @@ class _BoundedLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
+class _BoundedLoader(_Bounded, yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a document nested too deep or with too many aliases while composing it."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth, self.aliases = 0, 0
+
+    def fetch_flow_collection_start(self, TokenClass):  # noqa: N803  (PyYAML's name)
+        """Refuse a `[` or `{` past the depth limit as it is scanned: the scanner looks ahead a kilobyte at each."""
+        if self.flow_level >= MAX_DEPTH:
+            raise _too_deep(_where(self.get_mark()))
+        super().fetch_flow_collection_start(TokenClass)
+
+
+if yaml.__with_libyaml__:
+    class _BoundedCLoader(_Bounded, yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.SafeConstructor,
+                          yaml.resolver.Resolver):
+        """libyaml scans and parses (a tenth of the time, no recursion); our composer, in Python, still counts
+        aliases and depth before each node, so the same limits hold while reading."""
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.depth, self.aliases = 0, 0
+
+    _READER = _BoundedCLoader
+else:   # PyYAML built without libyaml: the pure-Python loader, same limits
+    _READER = _BoundedLoader
+
+
 def read_yaml(text: str) -> object:
     """The YAML text decoded with the safe loader, within the limits; InvalidPolicy naming the one broken."""
     if len(text) > MAX_CHARS:
         raise InvalidPolicy([f"(document): {len(text):,} characters; a policy may have at most {MAX_CHARS:,}, "
                              "so shorten it (the largest preset has 10,818)"])
-    loader = _BoundedLoader(text)
+    loader = _READER(text)
     try:
         return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):   # libyaml's own limit (1,000 levels)
+            raise _too_deep(_where(exc.problem_mark)) from None
+        raise
     finally:
         loader.dispose()
 
@@ -81,7 +107,7 @@ def compose_yaml(text: str):
     """The text's YAML node tree, to point errors at lines; None when it is over a limit or not YAML."""
     if len(text) > MAX_CHARS:
         return None
-    loader = _BoundedLoader(text)
+    loader = _READER(text)
     try:
         return loader.get_single_node()
     except (yaml.YAMLError, InvalidPolicy):

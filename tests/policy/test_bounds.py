@@ -79,3 +79,19 @@ def test_too_many_kinds_of_request_times_rules_is_not_analysed(monkeypatch):
     monkeypatch.setattr(check, "MAX_CHECKS", 1_000)
     [why] = analyse(preset("kinectr")).not_analysed
     assert why.startswith("too many kinds of request to analyse: 1,440 kinds times 11 rules")
+
+
+def test_libyamls_reader_decodes_every_preset_as_the_pure_python_one_does():
+    assert bounds._READER is bounds._BoundedCLoader   # the fast reader is the one in use (PyYAML with libyaml)
+    for name in preset_names():
+        text = resolve_policy_path(name).read_text(encoding="utf-8")
+        slow = bounds._BoundedLoader(text)
+        assert bounds.read_yaml(text) == slow.get_single_data(), name
+        slow.dispose()
+
+
+@pytest.mark.parametrize("depth", [21, 999, 1_000, 5_000])
+def test_a_deep_document_is_refused_with_our_limit_at_any_depth(depth):
+    # libyaml stops at 1,000 levels with its own error; ours names the limit and the fix either way
+    with pytest.raises(InvalidPolicy, match="nested more than 20 levels deep"):
+        bounds.read_yaml("policy: " + "[" * depth + "]" * depth)
