@@ -10,11 +10,11 @@ from integration.db.models import PolicyVersion, Shop
 from integration.policy.compiler import InvalidPolicy
 from integration.policy.loader import load_policy_text
 from integration.policy.model import Policy
+from integration.policy.words import key_words, rule_words  # noqa: F401  (the merchant pages' names for both)
 from integration.shops.current_policy import policy_for
 
 _PAST = {"request": "requested", "reopen": "reopened", "redact": "redacted", "process": "processed",
          "cancel": "cancelled", "paid": "paid", "restored": "restored"}
-_CATCH_ALL = "no rule of the policy fits this request"
 ACTION_STATES = {"pending": "waiting to be sent", "running": "being sent", "succeeded": "succeeded",
                  "retrying": "failed, will be tried again", "dead": "failed for good", "shadowed": "not sent"}
 DELIVERY_STATES = {"received": "received, not handled yet", "processed": "handled", "ignored": "nothing to do",
@@ -25,11 +25,6 @@ MESSAGE_STATES = {"pending": "waiting to be sent", "running": "being sent", "suc
                   "retrying": "failed, will be tried again", "dead": "failed for good", "skipped": "not sent"}
 OUTCOMES = {"approved": "approved", "denied": "denied", "needs_evidence": "waiting for evidence",
             "needs_review": "left to your review"}
-
-
-def key_words(key: str | None) -> str:
-    """A stored key as words: "return_window" → "return window", "change-of-mind" → "change of mind"."""
-    return (key or "").replace("_", " ").replace("-", " ").strip()
 
 
 def outcome_words(outcome: str | None) -> str:
@@ -57,23 +52,6 @@ def topic_words(topic: str, platform_title: str) -> str:
     if not sep:
         return f"{platform_title}: {key_words(topic)}"
     return f"{platform_title}: {key_words(_singular(resource))} {_past(verb)}"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def rule_words(policy: Policy | None, rule_id: str) -> str:
-    """A rule (or adjustment) as the merchant reads it: its explanation, else its clause's name, else its name."""
-    rules = {r.id: r for r in (*policy.rules, *policy.adjustments, policy.otherwise)} if policy else {}
-    rule = rules.get(rule_id)
-    if rule is not None and rule.explain:
-        return _sentence(rule.explain)
-    if rule_id == "otherwise":
-        return _sentence(_CATCH_ALL)
-    if rule is not None and rule.clause:
-        return _sentence(f"the clause on {key_words(rule.clause)}")
-    return _sentence(f"the rule on {key_words(rule_id)}")
 
 
 @lru_cache(maxsize=64)

@@ -10,8 +10,9 @@ from integration.policy.decision import Decision
 from integration.policy.fee_words import charge_name, describe_fee
 from integration.policy.fees import FeeCharge, line_value
 from integration.policy.judge import LineVerdict
-from integration.policy.model import Adjustment, Policy, Rule
+from integration.policy.model import Policy
 from integration.policy.refund import pays_money
+from integration.policy.words import rule_text
 
 _PAYER = {"merchant": "the shop", "customer": "the customer", None: "nobody (nothing is sent back)"}
 
@@ -119,29 +120,14 @@ def _deciding(policy: Policy, decided: Decision, before: dict) -> str:
     applied = [a for a in policy.adjustments if a.id in lead.adjustments]
     rule = lead.rule
     named = "Now decided by" if before.get("rules", [None])[0] != rule.id else "Still decided by"
-    words = [f"{named}: {_rule_words(rule)}{_quote(policy, rule.clause)}"]
-    words += [f"also applies: {_rule_words(a)}{_quote(policy, a.clause)}" for a in applied]
+    words = [f"{named}: {rule_text(rule).rstrip('.')}{_quote(policy, rule.clause)}"]
+    words += [f"also applies: {rule_text(a).rstrip('.')}{_quote(policy, a.clause)}" for a in applied]
     return "; ".join(words) + "."
-
-
-def _rule_words(rule: Rule | Adjustment) -> str:
-    """A rule or adjustment in the merchant's words, as merchant/labels.py: rule_words says (that layer is above)."""
-    if rule.explain:
-        words = rule.explain.strip().rstrip(".")
-    elif rule.id == "otherwise":
-        words = "no rule of the policy fits this request"
-    else:
-        words = f"the clause on {_key(rule.clause)}" if rule.clause else f"the rule on {_key(rule.id)}"
-    return words[:1].upper() + words[1:]
 
 
 def _quote(policy: Policy, clause: str | None) -> str:
     text = policy.clauses.get(clause, "").strip() if clause else ""
     return f" (the policy says: “{text}”)" if text else ""
-
-
-def _key(key: str) -> str:
-    return key.replace("_", " ").replace("-", " ").strip()
 
 
 def _words(value: str) -> str:
