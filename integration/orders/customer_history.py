@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from integration.db.models import Shop
-from integration.db.order_models import Order
+from integration.db.order_models import Order, OrderRefund, ReturnRequest
 from integration.db.request_models import Action, Decision, ReturnCase
 from integration.domain.actions import ActionKind
 from integration.money import format_amount
@@ -18,14 +18,12 @@ from integration.money import format_amount
 PERIOD = timedelta(days=365)
 
 
-def same_customer_orders(session: Session, shop: Shop, order: Order) -> list[Order]:
-    """The shop's orders by the order's customer (same customer id or email hash), this one included; none when
-    the order names no customer. Another shop's orders never count: tenants are isolated."""
+def same_customer_orders(shop: Shop, order: Order) -> Select | None:
+    """The ids of the shop's orders by the order's customer (same customer id or email hash), this one included, as
+    a subquery; None when the order names no customer. Another shop's orders never count: tenants are isolated."""
     keys = [column == value for column, value in ((Order.customer_ref, order.customer_ref),
                                                   (Order.customer_email_hash, order.customer_email_hash)) if value]
-    if not keys:
-        return []
-    return list(session.scalars(select(Order).where(Order.shop_id == shop.id, or_(*keys))))
+    return select(Order.id).where(Order.shop_id == shop.id, or_(*keys)) if keys else None
 
 
 def _return_key(return_id: object) -> str:
@@ -33,39 +31,46 @@ def _return_key(return_id: object) -> str:
     return str(return_id).rsplit("/", 1)[-1]
 
 
-def _returns_of(session: Session, cases: list[ReturnCase]) -> set[str]:
+def _returns_of(session: Session, orders: Select) -> set[str]:
     """The platform returns that are returnkit requests already: taken from the platform, or opened by us."""
-    known = {_return_key(c.source_ref) for c in cases if c.source == "shopify_return"}
-    opened = session.scalars(select(Action.result).join(Decision, Action.decision_pk == Decision.id).where(
-        Decision.case_pk.in_([c.id for c in cases]), Action.kind == ActionKind.CREATE_RETURN.value))
-    return known | {_return_key(r["return"]) for r in opened if r and r.get("return")}
+    known = session.scalars(select(ReturnCase.source_ref).where(
+        ReturnCase.order_pk.in_(orders), ReturnCase.source == "shopify_return"))
+    opened = session.scalars(select(Action.result).join(Decision, Action.decision_pk == Decision.id)
+                             .join(ReturnCase, Decision.case_pk == ReturnCase.id).where(
+        ReturnCase.order_pk.in_(orders), Action.kind == ActionKind.CREATE_RETURN.value))
+    return {_return_key(r) for r in known} | {_return_key(r["return"]) for r in opened if r and r.get("return")}
 
 
-def requests_before(session: Session, orders: list[Order], at: datetime, case_pk: int | None) -> int:
+def requests_before(session: Session, orders: Select, at: datetime, case_pk: int | None) -> int:
     """Requests in the PERIOD before `at`: returnkit's own (but `case_pk`, the one being decided) and the platform's
-    other returns (their time is the platform's last update of them, else their order's placing)."""
+    other returns (their time is the platform's last update of them, else their order's placing). Counted in the
+    database: a customer with hundreds of orders costs three queries, not a load of each order."""
     since = at - PERIOD
-    cases = list(session.scalars(select(ReturnCase).where(ReturnCase.order_pk.in_([o.id for o in orders]))))
-    ours = sum(1 for c in cases if c.id != case_pk and since <= c.created_at < at)
-    known = _returns_of(session, cases)
-    theirs = sum(1 for o in orders for r in o.returns if _return_key(r.return_id) not in known
-                 and since <= (r.platform_updated_at or o.placed_at) < at)
-    return ours + theirs
+    ours = session.scalar(select(func.count(ReturnCase.id)).where(
+        ReturnCase.order_pk.in_(orders), ReturnCase.created_at >= since, ReturnCase.created_at < at,
+        ReturnCase.id != (case_pk or 0)))
+    when = func.coalesce(ReturnRequest.platform_updated_at, Order.placed_at)
+    theirs = list(session.scalars(select(ReturnRequest.return_id).join(Order, ReturnRequest.order_pk == Order.id)
+                                  .where(ReturnRequest.order_pk.in_(orders), when >= since, when < at)))
+    known = _returns_of(session, orders) if theirs else set()
+    return ours + sum(1 for r in theirs if _return_key(r) not in known)
 
 
-def refunded_before(orders: list[Order], currency: str, at: datetime) -> Decimal:
-    """Money refunded in the PERIOD before `at` on the orders in `currency` (others cannot be added up)."""
-    since = at - PERIOD
-    return sum((r.amount for o in orders if o.currency == currency for r in o.refunds if since <= r.created_at < at),
-               Decimal(0))
+def refunded_before(session: Session, orders: Select, currency: str, at: datetime) -> Decimal:
+    """Money refunded in the PERIOD before `at` on the orders in `currency` (others cannot be added up); added up
+    here, as Decimals, since SQLite would sum the amounts as floats."""
+    amounts = session.scalars(select(OrderRefund.amount).join(Order, OrderRefund.order_pk == Order.id).where(
+        OrderRefund.order_pk.in_(orders), Order.currency == currency,
+        OrderRefund.created_at >= at - PERIOD, OrderRefund.created_at < at))
+    return sum(amounts, Decimal(0))
 
 
 def history(session: Session, shop: Shop, order: Order, at: datetime, case_pk: int | None = None) -> dict:
     """The contract's customer counts for a request at `at` on `order`; empty when the order names no customer."""
-    orders = same_customer_orders(session, shop, order)
-    if not orders:
+    orders = same_customer_orders(shop, order)
+    if orders is None:
         return {}
-    refunded = refunded_before(orders, order.currency, at)
+    refunded = refunded_before(session, orders, order.currency, at)
     return {"requests_last_365_days": requests_before(session, orders, at, case_pk),
             "refunded_last_365_days": format_amount(refunded, order.currency)}
 

@@ -136,3 +136,34 @@ def test_a_request_without_a_valid_time_is_left_for_validation(rt, shops, story)
         case = {"request": {"type": "return", "submitted_at": "yesterday"}, "order": {}}
         add_history(session, shop, session.get(Order, story["this"]), case, None)
         assert case["order"] == {}
+
+
+def _statements_for_history(rt, shop_id: int, order_pk: int) -> int:
+    from sqlalchemy import event
+    seen = []
+    with rt.sessions() as session:
+        shop, order = session.get(Shop, shop_id), session.get(Order, order_pk)
+        listener = lambda *args: seen.append(args[2])   # noqa: E731 (statement text)
+        event.listen(rt.engine, "before_cursor_execute", listener)
+        try:
+            history(session, shop, order, AT)
+        finally:
+            event.remove(rt.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_the_count_costs_the_same_few_queries_however_many_orders_the_customer_has(rt, shops, story):
+    # A loyal customer (or a bulk buyer) has hundreds of orders: reading each with its returns and refunds made
+    # every decision slower than the last (the chaos run's 500 orders by one buyer stalled its worker).
+    with rt.sessions() as session:
+        shop_id, this = shops["shopify"].id, _order_pk(session, session.get(Shop, shops["shopify"].id))
+    few = _statements_for_history(rt, shop_id, this)
+    with transaction(rt.sessions) as session:
+        shop = session.get(Shop, shop_id)
+        for n in range(40):
+            order = _order(session, shop, f"many-{n}")
+            _case(session, order, f"m{n}", "2026-05-03T00:00:00")
+            _refund(order, f"mf{n}", "1.00", "2026-05-03T00:00:00")
+            _platform_return(order, f"80{n}", "2026-05-03T00:00:00")
+    assert _statements_for_history(rt, shop_id, this) == few <= 5
+    assert _history(rt, shops) == {"requests_last_365_days": 4 + 80, "refunded_last_365_days": "59.75"}
