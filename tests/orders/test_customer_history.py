@@ -167,3 +167,9 @@ def test_the_count_costs_the_same_few_queries_however_many_orders_the_customer_h
             _platform_return(order, f"80{n}", "2026-05-03T00:00:00")
     assert _statements_for_history(rt, shop_id, this) == few <= 5
     assert _history(rt, shops) == {"requests_last_365_days": 4 + 80, "refunded_last_365_days": "59.75"}
+
+
+def test_the_history_benchmark_counts_what_it_built():
+    from bench import history as bench_history
+    report = bench_history.main(20, runs=2)   # 20 earlier orders: a request and an admin return each, 20.00 refunded
+    assert report["counts"] == {"requests_last_365_days": 40, "refunded_last_365_days": "400.00"}, report
