@@ -12,7 +12,8 @@ from integration.requests.evidence import fetch_file, list_files, with_stored_ev
 from integration.requests.decide import RequestError
 from integration.merchant.edit_words import EditNamer
 from integration.merchant.labels import RuleNamer
-from integration.merchant.review_queue import REASON_LABELS, TYPE_LABELS, parse_filters, split_queue
+from integration.merchant.review_queue import (REASON_LABELS, TYPE_LABELS, page_of, parse_filters, parse_page,
+                                              split_queue)
 from integration.requests.review import (CONFIRMED, approve_offer, awaits_inspection, decide_on_review,
                                          inspect_and_refund, inspection_conditions, inspection_confirmed,
                                          preview_inspection)
@@ -26,22 +27,31 @@ blueprint = Blueprint("review", __name__, url_prefix="/app/review", template_fol
 
 def _queue_page(errors: dict | None = None, status: int = 200):
     filters, filter_errors = parse_filters(request.args)
+    number, page_errors = parse_page(request.args)
     split = split_queue(g.db, g.shop, filters)
+    page = page_of(split.for_you, number, next(iter(errors), None) if errors else None)
     # the evidence as the policy counted it: the request's counts and the files stored for it
     waiting = [(row, with_stored_evidence(g.db, row.case).get("evidence") or {}, list_files(g.db, row.case))
-               for row in split.for_you]
+               for row in page.rows]
     offers = {row.case.id: approve_offer(g.db, g.shop, row.case) for row, _, _ in waiting}   # the approve form's
-    return render_template("review_queue.html", waiting=waiting, queue=split, filters=filters,
-                           filter_errors=filter_errors, types=TYPE_LABELS, reasons=REASON_LABELS,
+    return render_template("review_queue.html", waiting=waiting, queue=split, filters=filters, page=page,
+                           filter_errors=filter_errors + page_errors, page_url=_page_url, types=TYPE_LABELS,
+                           reasons=REASON_LABELS,
                            errors=errors or {}, form=request.form, offers=offers,
                            rule_words=RuleNamer(g.db, g.shop), edit_words=EditNamer(g.db, g.shop)), status
+
+
+def _page_url(number: int) -> str:
+    """This page's URL, filters kept, at another page of the requests waiting for a decision."""
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return url_for("review.queue", **args, **({"page": number} if number > 1 else {})) + "#decisions"
 
 
 @blueprint.get("/")
 @shop_required
 def queue():
     """Requests waiting for the merchant (review, inspection) and for the customer (evidence), oldest first;
-    filtered by the query's type, reason, older_than (days) and q (order number)."""
+    filtered by the query's type, reason, older_than (days) and q (order number); `page` pages the decisions."""
     return _queue_page()
 
 
