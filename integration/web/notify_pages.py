@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from adapters.registry import ADAPTERS
 from integration.db.notify_models import Message, WebhookEndpoint
+from integration.merchant.labels import message_state_words
 from integration.notify.emails import (STEP_TITLES, TextError, platform_emails_decisions, preview, save_settings,
                                        texts)
 from integration.notify.endpoints import EndpointError, add_endpoint, check_events, endpoints_of, send_test
@@ -131,7 +132,7 @@ def test(endpoint_id: int):
     message_id = send_test(g.db, g.shop, row).id
     g.db.commit()
     state = send_message(_runtime(), message_id)   # a retry, if it failed, is the worker's
-    flash(f"Test delivery {message_id}: {state}.", "success" if state == "succeeded" else "error")
+    flash(f"Test delivery {message_id}: {message_state_words(state)}.", "success" if state == "succeeded" else "error")
     return redirect(url_for("notify.endpoint", endpoint_id=row.id), 303)
 
 

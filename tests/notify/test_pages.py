@@ -65,7 +65,7 @@ def test_an_endpoint_is_added_with_its_secret_shown_once_and_send_test_is_signed
     assert tested.status_code == 303
     assert [p["type"] for p in payloads(receiver, secret)] == ["webhook.test"]
     log = client.get(log_page).get_data(as_text=True)
-    assert "succeeded" in log and "200" in log and secret not in log
+    assert '<td class="state succeeded">sent</td>' in log and "200" in log and secret not in log
 
 
 def test_a_bad_endpoint_url_or_no_event_is_refused_naming_the_field(client, shops):
