@@ -230,6 +230,10 @@ class ShopifyActions(OrderEditActions, ActionGateway):
         """Whether the variant can be sold in this quantity now (adapters/shopify/exchanges.py)."""
         return exchanges.variant_in_stock(self.client, variant_id, units)
 
+    def variants_in_stock(self, wants: list[tuple[str | None, str, int]]) -> dict[str, bool]:
+        """Many variants' stock at once, by variant id (the exchange picker; each want is product, variant, units)."""
+        return exchanges.variants_in_stock(self.client, {str(variant): units for _product, variant, units in wants})
+
     def do_create_exchange(self, payload: act.CreateExchange, key: str) -> dict:
         """returnProcess with the return's exchange line items and its returned lines, once: Shopify releases the
         exchange's fulfillment order and settles any balance. Instant (no lines given back yet), only the exchange

@@ -19,4 +19,15 @@ query VariantStock($id: ID!) {
 }
 """
 
-DOCUMENTS.update({"ReturnExchanges": RETURN_EXCHANGES, "VariantStock": VARIANT_STOCK})
+# Many variants' stock in one question (the customer's exchange picker): `nodes` answers each id, null for an id
+# that names nothing (QueryRoot.nodes, Admin 2026-10; up to 250 ids).
+VARIANTS_STOCK = """
+query VariantsStock($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on ProductVariant { id inventoryQuantity inventoryPolicy inventoryItem { tracked } }
+  }
+}
+"""
+MAX_NODES = 250
+
+DOCUMENTS.update({"ReturnExchanges": RETURN_EXCHANGES, "VariantStock": VARIANT_STOCK, "VariantsStock": VARIANTS_STOCK})

@@ -37,6 +37,17 @@ def variant_in_stock(client, variant_id: str, units: int) -> bool:
     return in_stock(found, units)
 
 
+def variants_in_stock(client, wants: dict[str, int]) -> dict[str, bool]:
+    """Each wanted variant (id -> units) sellable now, as Shopify says it, in one question per 250 variants; a
+    variant that no longer exists cannot be sold."""
+    ids, answers = list(wants), {}
+    for start in range(0, len(ids), docs.MAX_NODES):
+        chunk = ids[start:start + docs.MAX_NODES]
+        nodes = client.graphql(docs.VARIANTS_STOCK, {"ids": [_gid("ProductVariant", i) for i in chunk]})["nodes"]
+        answers.update({i: in_stock(node, wants[i]) for i, node in zip(chunk, nodes)})
+    return answers
+
+
 def out_of_stock(client, items: list[dict]) -> list[str]:
     """The exchange items' variants that cannot be sold in their quantity now."""
     return [item["variantId"] for item in items if not variant_in_stock(client, item["variantId"], item["quantity"])]

@@ -240,6 +240,11 @@ class WooCommerceActions(OrderEditActions, ActionGateway):
         return exchanges.in_stock(exchanges.wanted_products(self.client, [[None, variant_id, units]])[variant_id],
                                   units)
 
+    def variants_in_stock(self, wants: list[tuple[str | None, str, int]]) -> dict[str, bool]:
+        """Many variations' stock at once, by variation id (the exchange picker; each want is product, variation,
+        units): one question per product."""
+        return exchanges.variations_in_stock(self.client, wants)
+
     def do_create_exchange(self, payload: act.CreateExchange, key: str) -> dict:
         """A new order for the wanted variants at the difference, child of the original, made once
         (adapters/woocommerce/exchanges.py); what it costs less is refunded on the original. Out of stock, or dearer

@@ -41,6 +41,22 @@ def wanted_products(client, wants: list) -> dict[str, dict]:
     return out
 
 
+def variations_in_stock(client, wants: list[tuple[str | None, str, int]]) -> dict[str, bool]:
+    """Each wanted variation (product, variation, units) sellable now, by variation id, in one question per product:
+    its variations listed with `include` (GET products/<id>/variations, wp-api-v3/_product-variations.md). A variation
+    its product no longer lists cannot be sold; a want that names no product is not answered."""
+    by_product: dict[str, dict[str, int]] = {}
+    for product, variant, units in wants:
+        if product:
+            by_product.setdefault(str(product), {})[str(variant)] = units
+    answers = {}
+    for product, units in by_product.items():
+        listed = {str(v.get("id")): v for v in client.get_all(f"products/{product}/variations",
+                                                               {"include": ",".join(units)})}
+        answers.update({v: v in listed and in_stock(listed[v], n) for v, n in units.items()})
+    return answers
+
+
 def _paid_per_unit(line: dict) -> tuple[Decimal, Decimal]:
     """(what one unit was paid before tax, the line's tax rate) from the order line's total and total_tax."""
     total, quantity = _dec(line.get("total")), int(line.get("quantity") or 1)

@@ -9,6 +9,8 @@ from integration.outbox.gateways import platform_gateway
 
 log = logging.getLogger(__name__)
 StockOf = Callable[[str, int], "bool | None"]   # (variant id, units) -> in stock, or None when it cannot say
+# [(product id, variant id, units)] -> {variant id: in stock}; a variant left out: the platform cannot say
+StocksOf = Callable[[list[tuple[str | None, str, int]]], dict[str, bool]]
 
 
 def with_exchange_stock(request: dict, stock_of: StockOf) -> dict:
@@ -41,3 +43,19 @@ def platform_stock(shop, sessions, settings) -> StockOf:
             log.warning("exchange.stock-unknown: shop %s: %s", shop.id, str(exc)[:200])
             return None
     return stock_of
+
+
+def platform_stocks(shop, sessions, settings) -> StocksOf:
+    """Many variants' stock in as few platform questions as it allows (the exchange picker); {} when the platform
+    has no such question or fails: the picker then offers every variant and the decision checks the one picked."""
+    def stocks_of(wants: list[tuple[str | None, str, int]]) -> dict[str, bool]:
+        if not wants:
+            return {}
+        try:
+            gateway = platform_gateway(shop, sessions, settings)
+            ask = getattr(gateway, "variants_in_stock", None)
+            return ask(wants) if ask else {}
+        except PlatformError as exc:
+            log.warning("exchange.stock-unknown: shop %s: %s", shop.id, str(exc)[:200])
+            return {}
+    return stocks_of

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from integration.db.order_models import Product
 from integration.orders.catalog import variant_image, variant_title
 
-# Stock is one platform question per variant: past this many choices the form offers them all and the decision's
-# own stock check (integration/requests/exchange_stock.py) settles it, so a big catalogue never slows the page.
-MAX_STOCK_QUESTIONS = 12
-StockOf = Callable[[str, int], "bool | None"]
+# The choices' stock is one platform question (Shopify: up to 250 variants; WooCommerce: one per product): past this
+# many choices the form offers them all and the decision's own stock check (integration/requests/exchange_stock.py)
+# settles the one picked, so a big catalogue never slows the page.
+MAX_STOCK_CHOICES = 100
+StocksOf = Callable[[list[tuple["str | None", str, int]]], dict[str, bool]]
 
 
 class Choice(tuple):
@@ -60,9 +61,9 @@ def line_looks(order, products: dict[str, Product]) -> dict[str, LineLook]:
     return out
 
 
-def exchange_choices(db, shop, order, stock_of: StockOf | None = None) -> Choices:
+def exchange_choices(db, shop, order, stocks_of: StocksOf | None = None) -> Choices:
     """Per line, the other variants of its product the customer may exchange it for (the stored catalogue's, by
-    title, else SKU); with `stock_of`, those the platform says are out of stock are left out."""
+    title, else SKU); with `stocks_of`, those the platform says are out of stock are left out (one question)."""
     every = products_of(db, shop.id, order)
     products = {pid: p for pid, p in every.items() if not p.deleted}
     out = Choices()
@@ -72,8 +73,15 @@ def exchange_choices(db, shop, order, stock_of: StockOf | None = None) -> Choice
         out[line.line_id] = [Choice(str(v[0]), variant_title(product, v[0]) or str(v[0]),
                                     variant_image(product, v[0], own=True))
                              for v in variants if str(v[0]) != str(line.variant_id)]
-    if stock_of is not None and sum(len(choices) for choices in out.values()) <= MAX_STOCK_QUESTIONS:
-        for line_id, choices in out.items():
-            out[line_id] = [c for c in choices if stock_of(c[0], 1) is not False]
+    if stocks_of is not None and sum(len(choices) for choices in out.values()) <= MAX_STOCK_CHOICES:
+        _keep_in_stock(out, order, stocks_of)
     out.looks = line_looks(order, every)
     return out
+
+
+def _keep_in_stock(choices: Choices, order, stocks_of: StocksOf) -> None:
+    """Leave out the choices the platform says cannot be sold (one unit each); unanswered ones stay."""
+    products = {line.line_id: line.product_id for line in order.lines}
+    known = stocks_of([(products.get(line_id), c[0], 1) for line_id, line in choices.items() for c in line])
+    for line_id, line in choices.items():
+        choices[line_id] = [c for c in line if known.get(c[0]) is not False]

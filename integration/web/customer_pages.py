@@ -19,7 +19,7 @@ from integration.requests.customer_access import customer_order, public_slug, sh
 from integration.requests.next_steps import next_steps
 from integration.requests.tracking import parcel_progress
 from integration.requests.decide import RequestError, add_evidence, find_case, submit_request
-from integration.requests.exchange_stock import platform_stock, with_exchange_stock
+from integration.requests.exchange_stock import platform_stock, platform_stocks, with_exchange_stock
 from integration.requests.customer_words import customer_date, customer_words
 from integration.shops.current_policy import policy_for
 from integration.web import customer_public
@@ -146,9 +146,9 @@ def _too_many_tries(shop, slug: str, number: str, exc: TooManyTries):
 
 
 def _stock(shop):
-    """The platform's stock answers, for the exchange picker."""
+    """The platform's stock answers, for the exchange picker (one question for all its choices)."""
     rt = _runtime().runtime
-    return platform_stock(shop, rt.sessions, rt.settings)
+    return platform_stocks(shop, rt.sessions, rt.settings)
 
 
 def _form_page(db, shop, slug, order, errors=None, status=200):

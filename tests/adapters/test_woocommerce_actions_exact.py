@@ -216,6 +216,17 @@ def test_a_replacement_found_again_is_skipped_and_named_by_id():
     assert _sent(client, "POST")[0][1]["note"].startswith("returnkit: replacement order #900 created")
 
 
+def test_variants_in_stock_lists_each_products_wanted_variations_with_include():
+    client = ScriptedWoo({("GET_ALL", "products/10/variations"): [{"id": 11, "stock_status": "instock"},
+                                                                   {"id": 12, "stock_status": "outofstock"}],
+                          ("GET_ALL", "products/20/variations"): []})
+    gateway = WooCommerceActions(client)
+    wants = [("10", "11", 1), ("20", "21", 1), ("10", "12", 1), (None, "30", 1)]
+    assert gateway.variants_in_stock(wants) == {"11": True, "12": False, "21": False}
+    assert client.calls == [("GET_ALL", "products/10/variations", {"params": {"include": "11,12"}, "max_pages": 0}),
+                            ("GET_ALL", "products/20/variations", {"params": {"include": "21"}, "max_pages": 0})]
+
+
 def test_variant_in_stock_reads_the_product():
     client = ScriptedWoo({("GET", "products/72"): {"manage_stock": True, "stock_quantity": 2}})
     gateway = WooCommerceActions(client)

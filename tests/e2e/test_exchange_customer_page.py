@@ -39,8 +39,11 @@ def test_the_pick_is_the_item_s_exchange_for_with_its_stock_from_the_platform(cu
         [case] = session.scalars(select(ReturnCase)).all()
         item = case.request["items"][0]
         assert (item["exchange_for"], item["exchange_in_stock"]) == ({"variant_id": "8003"}, True)
-    # Asked twice: by the form, to offer only sizes in stock (integration/web/customer_exchange.py), then at decision.
-    assert [v["id"] for name, v in shopify.calls if name == "VariantStock"] == ["gid://shopify/ProductVariant/8003"] * 2
+    # Asked twice: by the form, every choice in one question, to offer only sizes in stock
+    # (integration/web/customer_exchange.py), then the one picked at decision.
+    asked = [(name, v) for name, v in shopify.calls if name in ("VariantsStock", "VariantStock")]
+    assert asked == [("VariantsStock", {"ids": ["gid://shopify/ProductVariant/8003"]}),
+                     ("VariantStock", {"id": "gid://shopify/ProductVariant/8003"})]
 
 
 def test_a_variant_not_offered_is_refused_naming_the_choice(customer, rt):

@@ -11,6 +11,8 @@
   FulfillmentOrder objects for exchange items"); the units leave the variant's stock then.
 - productVariant answers availableForSale, inventoryQuantity, inventoryPolicy (DENY | CONTINUE) and
   inventoryItem.tracked (ProductVariant, Admin 2026-10).
+- nodes(ids:) answers each id in order, null for an id that names nothing (QueryRoot.nodes: "Returns the list of
+  nodes with the given IDs", at most 250); here only variants are nodes.
 """
 from __future__ import annotations
 
@@ -49,6 +51,13 @@ class ExchangesMixin:
         sellable = (not variant["inventoryItem"]["tracked"] or variant["inventoryPolicy"] == "CONTINUE"
                     or variant["inventoryQuantity"] > 0)
         return {**variant, "availableForSale": sellable}
+
+    def nodes(self, args):
+        if len(args["ids"]) > 250:   # Shopify's answer to a longer input list
+            from tests.emulators.shopify_state import GraphQLError   # the state module imports this one
+            raise GraphQLError(f"The input array size of {len(args['ids'])} is greater than the maximum allowed of "
+                               "250.", "MAX_INPUT_SIZE_EXCEEDED")
+        return [self.productVariant({"id": gid}) for gid in args["ids"]]
 
     def add_exchanges(self, ret: dict, items: list[dict]) -> str | None:
         """The return's exchange line items and their held fulfillment order; an error message for an unknown

@@ -118,9 +118,13 @@ class WooCommerceEmulator:
             return jsonify(create_order(self, body or {})), 201
         if parts[0] == "products" and method == "GET" and parts[2:] == ["variations"]:
             # GET products/<id>/variations (woocommerce-rest-api-docs, wp-api-v3/_product-variations.md): the
-            # variations whose parent_id is the product, each with its attributes [{id, name, option}] and image.
-            found = [p for p in self.products.values() if str(p.get("parent_id")) == parts[1]]
-            return jsonify(found), 200, {"X-WP-Total": str(len(found)), "X-WP-TotalPages": "1"}
+            # variations whose parent_id is the product, each with its attributes [{id, name, option}] and image;
+            # `include` (ids, comma-separated) keeps only those, paged like any collection.
+            include = {i for i in request.args.get("include", "").split(",") if i}
+            found = [p for p in self.products.values() if str(p.get("parent_id")) == parts[1]
+                     and (not include or str(p.get("id")) in include)]
+            page, headers = paged(found, request.args)
+            return jsonify(page), 200, headers
         if parts[0] == "products" and method == "GET":
             product = self.products.get(parts[1])
             return (jsonify(product), 200) if product else (jsonify(code="woocommerce_rest_product_invalid_id"), 404)

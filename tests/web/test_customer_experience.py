@@ -132,16 +132,25 @@ def _hoodie_variants(rt, variants):
         session.commit()
 
 
+def _hoodie_product(rt) -> str:
+    with rt.sessions() as session:
+        order = session.scalars(select(Order).where(Order.number == "1001")).one()
+        return next(line.product_id for line in order.lines if line.line_id == "9002")
+
+
 def test_the_exchange_picker_offers_the_products_other_variants_in_stock(customer, rt, monkeypatch):
     _hoodie_variants(rt, [["70001", "HOODIE-M", True], ["70002", "HOODIE-L", True], ["70003", None, True]])
-    asked = []
-    monkeypatch.setattr("integration.web.customer_pages.platform_stock",
-                        lambda *_: lambda variant, units: asked.append(variant) or {"70002": False}.get(variant))
+    asked = []   # one question for every choice: (product, variant, units)
+    monkeypatch.setattr("integration.web.customer_pages.platform_stocks",
+                        lambda *_: lambda wants: asked.append(wants) or {"70002": False, "70003": True})
     _find(customer)
     form = customer.get(f"{PAGE}/new").data.decode()
     picker = re.search(r'<select id="exchange-9002".*?</select>', form, re.S)[0]
     assert '<option value="70001"' in picker and "HOODIE-M" in picker and '<option value="70003"' in picker
-    assert "70002" not in picker and "HOODIE-S" not in picker and sorted(asked) == ["70001", "70002", "70003"]
+    assert "70002" not in picker and "HOODIE-S" not in picker   # out of stock; the customer's own
+    [wants] = asked
+    assert sorted(v for _p, v, _n in wants) == ["70001", "70002", "70003"] and {(p, n) for p, _v, n in wants} == {
+        (_hoodie_product(rt), 1)}
     sent = _ask(customer, type="exchange", reason="ordered_wrong_variant", **{"qty-9002": "1", "exchange-9002": "70001"})
     assert sent.status_code == 302
     with rt.sessions() as session:
