@@ -20,7 +20,8 @@ query VariantStock($id: ID!) {
 """
 
 # Many variants' stock in one question (the customer's exchange picker): `nodes` answers each id, null for an id
-# that names nothing (QueryRoot.nodes, Admin 2026-10; up to 250 ids).
+# that names nothing (QueryRoot.nodes, Admin 2026-10). An input array holds at most 250 items
+# (shopify.dev/docs/api/usage/limits, "Input limits").
 VARIANTS_STOCK = """
 query VariantsStock($ids: [ID!]!) {
   nodes(ids: $ids) {

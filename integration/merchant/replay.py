@@ -17,6 +17,7 @@ from integration.db.order_models import Order
 from integration.db.request_models import ReturnCase
 from integration.policy.engine import decide
 from integration.policy.model import Policy
+from integration.merchant.review_queue import order_label
 from integration.orders.as_case import decision_case
 
 REPLAY_LIMIT = 500   # the most recent requests replayed; enough to judge a change, bounded for the page
@@ -32,6 +33,8 @@ class ReplayRow:
     after: dict | None
     error: str | None = None
     changes: tuple[str, ...] = ()
+    order_label: str = ""                 # the order as the merchant knows it ("#1001")
+    before_version: int | None = None     # the policy version that made the latest decision (its rules' words)
 
 
 @dataclass
@@ -74,8 +77,10 @@ def past_cases(session: Session, shop: Shop, limit: int = REPLAY_LIMIT) -> list[
 
 
 def _row(session: Session, shop: Shop, policy: Policy, case: ReturnCase, order: Order) -> ReplayRow:
-    before = summary(case.decisions[-1].document)
-    row = ReplayRow(case.id, order.order_id, case.request, before, None)
+    latest = case.decisions[-1]
+    before = summary(latest.document)
+    row = ReplayRow(case.id, order.order_id, case.request, before, None, order_label=order_label(order),
+                    before_version=latest.policy_version_id)
     try:
         contract = load_case(decision_case(session, shop, order, case.request, case_id=str(case.id)))
     except InvalidCase as exc:

@@ -166,7 +166,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        return _page_count(self.total)
 
     @property
     def first(self) -> int:
@@ -176,6 +176,10 @@ class Page:
     @property
     def last(self) -> int:
         return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def _page_count(total: int) -> int:
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
 
 def parse_page(args) -> tuple[int, list[str]]:
@@ -194,5 +198,5 @@ def page_of(rows: list[Row], number: int, case_id: int | None = None) -> Page:
     ids = [row.case.id for row in rows]
     if case_id in ids:
         number = ids.index(case_id) // PAGE_SIZE + 1
-    number = min(number, max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1))
+    number = min(number, _page_count(len(rows)))
     return Page(number, rows[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], len(rows))

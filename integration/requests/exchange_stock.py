@@ -31,31 +31,25 @@ def with_exchange_stock(request: dict, stock_of: StockOf) -> dict:
     return {**request, "items": filled}
 
 
+def _ask_platform(shop, sessions, settings, question: str, args: tuple, unknown):
+    """The shop's gateway's answer to `question`; `unknown` when the platform has no such question or fails (a page
+    or a decision is never held up by a stock question)."""
+    try:
+        ask = getattr(platform_gateway(shop, sessions, settings), question, None)
+        return ask(*args) if ask else unknown
+    except PlatformError as exc:
+        log.warning("exchange.stock-unknown: shop %s: %s", shop.id, str(exc)[:200])
+        return unknown
+
+
 def platform_stock(shop, sessions, settings) -> StockOf:
-    """The shop's platform's answer for a variant's stock (None when the platform has no such question, or fails:
-    a decision is not held up, and the exchange order's own check comes before it is created)."""
-    def stock_of(variant_id: str, units: int) -> bool | None:
-        try:
-            gateway = platform_gateway(shop, sessions, settings)
-            ask = getattr(gateway, "variant_in_stock", None)
-            return ask(variant_id, units) if ask else None
-        except PlatformError as exc:
-            log.warning("exchange.stock-unknown: shop %s: %s", shop.id, str(exc)[:200])
-            return None
-    return stock_of
+    """The shop's platform's answer for a variant's stock (None when it cannot say: the decision goes on, and the
+    exchange order's own check comes before it is created)."""
+    return lambda variant_id, units: _ask_platform(shop, sessions, settings, "variant_in_stock",
+                                                   (variant_id, units), None)
 
 
 def platform_stocks(shop, sessions, settings) -> StocksOf:
-    """Many variants' stock in as few platform questions as it allows (the exchange picker); {} when the platform
-    has no such question or fails: the picker then offers every variant and the decision checks the one picked."""
-    def stocks_of(wants: list[tuple[str | None, str, int]]) -> dict[str, bool]:
-        if not wants:
-            return {}
-        try:
-            gateway = platform_gateway(shop, sessions, settings)
-            ask = getattr(gateway, "variants_in_stock", None)
-            return ask(wants) if ask else {}
-        except PlatformError as exc:
-            log.warning("exchange.stock-unknown: shop %s: %s", shop.id, str(exc)[:200])
-            return {}
-    return stocks_of
+    """Many variants' stock in as few platform questions as it allows (the exchange picker); {} when it cannot say:
+    the picker then offers every variant and the decision checks the one picked."""
+    return lambda wants: _ask_platform(shop, sessions, settings, "variants_in_stock", (wants,), {}) if wants else {}

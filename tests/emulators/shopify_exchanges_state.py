@@ -12,7 +12,10 @@
 - productVariant answers availableForSale, inventoryQuantity, inventoryPolicy (DENY | CONTINUE) and
   inventoryItem.tracked (ProductVariant, Admin 2026-10).
 - nodes(ids:) answers each id in order, null for an id that names nothing (QueryRoot.nodes: "Returns the list of
-  nodes with the given IDs", at most 250); here only variants are nodes.
+  nodes with the given IDs"); here only variants are nodes. More than 250 ids is an error: "Input arguments that
+  accept an array have a maximum size of 250 for all APIs. Requests return an error if an input array exceeds 250
+  items" (shopify.dev/docs/api/usage/limits; shopify.dev/changelog/graphql-input-objects-limited-to-250-items,
+  whose example is a nodes query). The error's words here are ours: the docs do not quote them.
 """
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ class ExchangesMixin:
         return {**variant, "availableForSale": sellable}
 
     def nodes(self, args):
-        if len(args["ids"]) > 250:   # Shopify's answer to a longer input list
+        if len(args["ids"]) > 250:
             from tests.emulators.shopify_state import GraphQLError   # the state module imports this one
             raise GraphQLError(f"The input array size of {len(args['ids'])} is greater than the maximum allowed of "
                                "250.", "MAX_INPUT_SIZE_EXCEEDED")

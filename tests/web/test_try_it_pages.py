@@ -116,3 +116,16 @@ def test_a_past_request_prefills_the_simulator(signed_in, rt, shops):
     page = signed_in.get(f"/app/try/?case={case_id}").data.decode()
     assert f"from request {case_id}" in page and 'name="qty.9001" value="1"' in page
     assert 'value="2026-05-15T10:00"' in page
+
+
+def test_replay_names_the_order_by_its_number_and_past_rules_in_the_version_that_decided(signed_in, rt, shops):
+    from tests.request_helpers import use_policy
+    shop_id = shops["shopify"].id
+    past_request(rt, shop_id, store_order(rt, shop_id), defective(6), "early")   # decided by Kaolate
+    use_policy(rt, shop_id, "kinectr")   # the live policy moves on; the past decision keeps its own words
+    signed_in.post("/app/policy/editor",
+                   data={"csrf_token": signed_in.csrf, "document": SHORT_WINDOW, "action": "draft"})
+    page = signed_in.get("/app/try/replay").data.decode()
+    assert "<td>#1001</td>" in page and "<td>7001</td>" not in page
+    assert "<td>Defective, damaged or incorrect items are replaced or refunded, with return shipping and the original "\
+           "shipping covered" in page
